@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// `npm start`: everything a fresh machine needs, then a local server.
+//   1. build public/            2. .dev.vars with random local secrets, if missing
+//   3. local D1 migrations       4. demo admin and agent (their sign-in is printed)
+//   5. wrangler dev on $PORT (default 8787), persisting to $PERSIST_TO (default .wrangler/state)
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
+import { buildPublic } from "./build.mjs";
+import { agentSql } from "./create-agent.mjs";
+import { d1Target, wrangler, wranglerBin, wranglerEnv } from "./wrangler.mjs";
+
+const port = process.env.PORT || "8787";
+const persistTo = process.env.PERSIST_TO || ".wrangler/state";
+
+/** Secrets the worker reads; in production they come from `wrangler secret put`. */
+const LOCAL_SECRETS = ["VISITOR_TOKEN_SECRET"];
+
+export const DEMO_AGENTS = [
+  { email: "admin@example.com", name: "Ada Admin", role: "admin", password: "demo-admin-password" },
+  { email: "agent@example.com", name: "Alex Agent", role: "agent", password: "demo-agent-password" },
+];
+
+function ensureDevVars() {
+  const file = ".dev.vars";
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "# Local secrets for wrangler dev. Not committed.\n";
+  const missing = LOCAL_SECRETS.filter((name) => !new RegExp(`^${name}=`, "m").test(text));
+  if (!existsSync(file)) writeFileSync(file, text);
+  for (const name of missing) appendFileSync(file, `${name}=${randomBytes(32).toString("hex")}\n`);
+}
+
+async function seedDemo() {
+  // Upserts: the printed passwords work even if the local database already had these agents.
+  const sql = (await Promise.all(DEMO_AGENTS.map((a) => agentSql({ ...a, update: true })))).join("\n");
+  await wrangler(["d1", "execute", "DB", ...d1Target({ persistTo }), "--command", sql, "--yes"]);
+}
+
+await buildPublic();
+ensureDevVars();
+await wrangler(["d1", "migrations", "apply", "DB", ...d1Target({ persistTo })]);
+await seedDemo();
+
+const url = `http://localhost:${port}`;
+console.log(`\nDemo sign-in at ${url}`);
+for (const a of DEMO_AGENTS) console.log(`  ${a.role.padEnd(5)}  ${a.email}  /  ${a.password}`);
+console.log("");
+
+const server = spawn(
+  process.execPath,
+  [wranglerBin, "dev", "--port", port, "--ip", process.env.IP || "localhost", "--persist-to", persistTo, "--show-interactive-dev-session=false"],
+  { env: wranglerEnv, stdio: "inherit" },
+);
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+server.on("close", (code) => process.exit(code ?? 0));

@@ -1,0 +1,42 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app-env";
+import { requireAdmin, requireAgent } from "../auth/middleware";
+import { passwordSchema } from "../auth/routes";
+import { agentRoles } from "../db/schema";
+import { database } from "../db/client";
+import { validate } from "../lib/validate";
+import { createAgent, listAgents, updateAgent } from "./store";
+
+const name = z.string().trim().min(1, "Required").max(100);
+
+const newAgentSchema = z.strictObject({
+  email: z.email().max(254),
+  name,
+  role: z.enum(agentRoles).default("agent"),
+  password: passwordSchema,
+});
+
+const agentChangesSchema = z
+  .strictObject({
+    name: name.optional(),
+    role: z.enum(agentRoles).optional(),
+    active: z.boolean().optional(),
+    password: passwordSchema.optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, "Send at least one of name, role, active, password");
+
+const idParam = z.object({ id: z.uuid("Not an agent id") });
+
+/** Every agent may see the team; only admins change it. There is no DELETE: agents are deactivated. */
+export const agentRoutes = new Hono<AppEnv>()
+  .use(requireAgent)
+  .get("/", async (c) => c.json({ agents: await listAgents(database(c.env.DB)) }))
+  .post("/", requireAdmin, validate("json", newAgentSchema), async (c) => {
+    const agent = await createAgent(database(c.env.DB), c.req.valid("json"));
+    return c.json({ agent }, 201);
+  })
+  .patch("/:id", requireAdmin, validate("param", idParam), validate("json", agentChangesSchema), async (c) => {
+    const agent = await updateAgent(database(c.env.DB), c.req.valid("param").id, c.req.valid("json"));
+    return c.json({ agent });
+  });

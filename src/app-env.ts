@@ -1,0 +1,12 @@
+import type { Env } from "./env";
+import type { AgentView } from "./agents/store";
+
+/** Hono's environment for every route: bindings, and what the auth middleware learned. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    agent: AgentView;
+    /** The signed-in session's stored key (hash of the cookie token). */
+    sessionKey: string;
+  };
+}

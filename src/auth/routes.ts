@@ -1,0 +1,90 @@
+import { eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app-env";
+import { agentView, findAgentByEmail, normalizeEmail } from "../agents/store";
+import { database } from "../db/client";
+import { agents, sessions } from "../db/schema";
+import { now } from "../lib/clock";
+import { ApiError } from "../lib/errors";
+import { validate } from "../lib/validate";
+import { requireAgent } from "./middleware";
+import { hashPassword, needsRehash, UNUSABLE_HASH, verifyPassword } from "./password";
+import { clearSessionCookie, endSession, presentedSessionKey, startSession } from "./sessions";
+
+export const passwordSchema = z
+  .string()
+  .min(10, "Use at least 10 characters")
+  .max(200, "Use at most 200 characters");
+
+const signInSchema = z.strictObject({
+  email: z.email().max(254),
+  password: z.string().min(1, "Required").max(200),
+});
+
+const changePasswordSchema = z.strictObject({
+  currentPassword: z.string().min(1, "Required").max(200),
+  newPassword: passwordSchema,
+});
+
+export const authRoutes = new Hono<AppEnv>()
+  .post("/sign-in", validate("json", signInSchema), async (c) => {
+    const { email, password } = c.req.valid("json");
+    await checkSignInRate(c.env, normalizeEmail(email), c.req.header("cf-connecting-ip") ?? "unknown");
+
+    const db = database(c.env.DB);
+    const agent = await findAgentByEmail(db, email);
+    // Verify even when there is no such agent, so timing does not tell which emails exist.
+    const ok = await verifyPassword(password, agent?.passwordHash ?? UNUSABLE_HASH);
+    if (!agent || !ok || !agent.active) {
+      throw new ApiError(401, "invalid_credentials", "Wrong email or password");
+    }
+    if (needsRehash(agent.passwordHash)) {
+      await db.update(agents).set({ passwordHash: await hashPassword(password) }).where(eq(agents.id, agent.id));
+    }
+    // Rotation: whatever session this browser had before is ended, and a new token is issued.
+    const previous = await presentedSessionKey(c);
+    if (previous) await endSession(db, previous);
+    await startSession(c, db, agent.id);
+    return c.json({ agent: agentView(agent) });
+  })
+  .post("/sign-out", async (c) => {
+    const key = await presentedSessionKey(c);
+    if (key) await endSession(database(c.env.DB), key);
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  })
+  .get("/me", requireAgent, (c) => c.json({ agent: c.get("agent") }))
+  .post("/password", requireAgent, validate("json", changePasswordSchema), async (c) => {
+    const { currentPassword, newPassword } = c.req.valid("json");
+    const db = database(c.env.DB);
+    const me = c.get("agent");
+    const stored = await db.query.agents.findFirst({ where: eq(agents.id, me.id) });
+    if (!stored || !(await verifyPassword(currentPassword, stored.passwordHash))) {
+      throw new ApiError(400, "wrong_password", "The current password is wrong", {
+        currentPassword: "Wrong password",
+      });
+    }
+    // A new password signs the agent out everywhere else; this browser gets a fresh session.
+    await db.batch([
+      db
+        .update(agents)
+        .set({ passwordHash: await hashPassword(newPassword), updatedAt: now() })
+        .where(eq(agents.id, me.id)),
+      db.delete(sessions).where(eq(sessions.agentId, me.id)),
+    ]);
+    await startSession(c, db, me.id);
+    return c.body(null, 204);
+  });
+
+async function checkSignInRate(env: AppEnv["Bindings"], email: string, client: string): Promise<void> {
+  const [perAccount, perClient] = await Promise.all([
+    env.SIGN_IN_PER_ACCOUNT.limit({ key: email }),
+    env.SIGN_IN_PER_CLIENT.limit({ key: client }),
+  ]);
+  if (!perAccount.success || !perClient.success) {
+    throw new ApiError(429, "rate_limited", "Too many sign-in attempts; wait a minute and try again", undefined, {
+      "Retry-After": "60",
+    });
+  }
+}

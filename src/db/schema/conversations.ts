@@ -1,0 +1,56 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { contacts } from "./contacts";
+
+export const channels = ["chat", "email", "messenger"] as const;
+export type Channel = (typeof channels)[number];
+export const conversationStatuses = ["open", "complete"] as const;
+export type ConversationStatus = (typeof conversationStatuses)[number];
+
+/**
+ * The index the inbox lists and filters. Messages live in each conversation's Durable Object;
+ * this row follows it. Rows are never deleted (S8): a trigger in the migrations refuses DELETE.
+ */
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: text("id").primaryKey(),
+    /** The channel the conversation started on; later messages may use others. */
+    channel: text("channel", { enum: channels }).notNull(),
+    contactId: text("contact_id").references(() => contacts.id),
+    /** SHA-256 of the widget's device id, for chat conversations. */
+    visitorKey: text("visitor_key"),
+    /** Page-scoped id of a Messenger person. */
+    messengerPsid: text("messenger_psid"),
+    status: text("status", { enum: conversationStatuses }).notNull().default("open"),
+    /** Read for everyone once any agent opens it (S4). */
+    read: integer("read", { mode: "boolean" }).notNull().default(false),
+    subject: text("subject"),
+    lastMessagePreview: text("last_message_preview"),
+    lastMessageAt: integer("last_message_at").notNull(),
+    lastInboundAt: integer("last_inbound_at"),
+    /** Highest message sequence reflected here; lets index updates apply once and in order. */
+    lastSeq: integer("last_seq").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    // Newest activity first, keyset-paginated by (last_message_at, id), optionally per status or channel.
+    index("conversations_activity_idx").on(t.lastMessageAt, t.id),
+    index("conversations_status_activity_idx").on(t.status, t.lastMessageAt, t.id),
+    index("conversations_channel_activity_idx").on(t.channel, t.lastMessageAt, t.id),
+    index("conversations_unread_activity_idx")
+      .on(t.lastMessageAt, t.id)
+      .where(sql`${t.read} = 0`),
+    index("conversations_contact_idx").on(t.contactId, t.lastMessageAt),
+    uniqueIndex("conversations_visitor_unique")
+      .on(t.visitorKey)
+      .where(sql`${t.visitorKey} is not null`),
+    uniqueIndex("conversations_messenger_unique")
+      .on(t.messengerPsid)
+      .where(sql`${t.messengerPsid} is not null`),
+    check("conversations_channel_check", sql`${t.channel} in ('chat', 'email', 'messenger')`),
+    check("conversations_status_check", sql`${t.status} in ('open', 'complete')`),
+  ],
+);
+
+export type ConversationRow = typeof conversations.$inferSelect;

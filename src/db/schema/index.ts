@@ -1,0 +1,4 @@
+export * from "./agents";
+export * from "./contacts";
+export * from "./conversations";
+export * from "./sessions";
