@@ -13,5 +13,9 @@ declare global {
   namespace Cloudflare {
     // Types `env` from "cloudflare:workers" and "cloudflare:test".
     interface Env extends WorkerEnv {}
+    // Types `exports` from "cloudflare:workers" (loopback bindings to our own entry points).
+    interface GlobalProps {
+      mainModule: typeof import("./index");
+    }
   }
 }

@@ -18,8 +18,8 @@ async function api(path: string, init: RequestInit = {}): Promise<Response> {
   });
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: Node[]) {
-  const node = Object.assign(document.createElement(tag), props);
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}, ...children: Node[]) {
+  const node: HTMLElementTagNameMap[K] = Object.assign(document.createElement(tag), props);
   node.append(...children);
   return node;
 }
@@ -64,6 +64,7 @@ function showAgent(agent: Agent) {
   );
 }
 
-const me = await api("/auth/me");
-if (me.ok) showAgent(((await me.json()) as { agent: Agent }).agent);
-else showSignIn();
+api("/auth/me").then(async (me) => {
+  if (me.ok) showAgent(((await me.json()) as { agent: Agent }).agent);
+  else showSignIn();
+});

@@ -1,0 +1,104 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+
+export interface DemoAgent {
+  role: string;
+  email: string;
+  password: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+    demoAgents: DemoAgent[];
+  }
+}
+
+/**
+ * Starts the server exactly as `npm start` does (build, migrations, demo data, wrangler dev) on a
+ * free port with a throw-away state folder, and stops it — with its whole process group — afterwards.
+ */
+export default async function setup(project: TestProject) {
+  const port = await freePort();
+  const persistTo = mkdtempSync(join(tmpdir(), "inbox-e2e-"));
+  const child = spawn(process.execPath, ["scripts/start.mjs"], {
+    env: { ...process.env, PORT: String(port), PERSIST_TO: persistTo, IP: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  try {
+    const output = await waitForReady(child, 120_000);
+    project.provide("baseUrl", `http://127.0.0.1:${port}`);
+    project.provide("demoAgents", parseDemoAgents(output));
+  } catch (err) {
+    await stop(child);
+    throw err;
+  }
+  return async () => {
+    await stop(child);
+    rmSync(persistTo, { recursive: true, force: true });
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+function waitForReady(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`server not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/Ready on http/.test(output)) {
+        clearTimeout(timer);
+        resolve(output);
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+}
+
+/** The lines `npm start` prints: "  admin  admin@example.com  /  password". */
+function parseDemoAgents(output: string): DemoAgent[] {
+  const agents = [...output.matchAll(/^\s+(admin|agent)\s+(\S+@\S+)\s+\/\s+(\S+)\s*$/gm)].map((m) => ({
+    role: m[1]!,
+    email: m[2]!,
+    password: m[3]!,
+  }));
+  if (agents.length === 0) throw new Error(`npm start printed no demo sign-in:\n${output}`);
+  return agents;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {}
+  }, 5_000);
+  await exited;
+  clearTimeout(timer);
+}

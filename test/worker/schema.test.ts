@@ -1,0 +1,49 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { app } from "../../src/app";
+
+async function insertConversation(id: string) {
+  await env.DB.prepare(
+    "INSERT INTO conversations (id, channel, status, read, last_message_at, created_at) VALUES (?, 'chat', 'open', 0, ?, ?)",
+  )
+    .bind(id, Date.now(), Date.now())
+    .run();
+}
+
+describe("conversations cannot be deleted", () => {
+  it("S8: the database refuses DELETE on conversations after all migrations have run", async () => {
+    await insertConversation("conv-guard-1");
+    await insertConversation("conv-guard-2");
+
+    await expect(env.DB.prepare("DELETE FROM conversations WHERE id = ?").bind("conv-guard-1").run()).rejects.toThrow(
+      /conversations cannot be deleted/,
+    );
+    await expect(env.DB.prepare("DELETE FROM conversations").run()).rejects.toThrow(/conversations cannot be deleted/);
+
+    const { results } = await env.DB.prepare("SELECT id FROM conversations WHERE id LIKE 'conv-guard-%' ORDER BY id").all();
+    expect(results.map((r) => r.id)).toEqual(["conv-guard-1", "conv-guard-2"]);
+  });
+
+  it("S8: the guard is a trigger on the final conversations table, and every migration file was applied", async () => {
+    const trigger = await env.DB.prepare(
+      "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name = 'conversations_no_delete'",
+    ).first();
+    expect(trigger).toEqual({ tbl_name: "conversations" });
+    const applied = await env.DB.prepare("SELECT name FROM d1_migrations ORDER BY id").all();
+    expect(applied.results.map((r) => r.name)).toEqual(env.TEST_MIGRATIONS.map((m) => m.name));
+  });
+
+  it("S8: no API route deletes a conversation (no DELETE route exists at all)", () => {
+    const deleting = app.routes.filter((r) => r.method === "DELETE" || (r.method === "ALL" && r.path.includes("conversation")));
+    expect(deleting).toEqual([]);
+  });
+});
+
+describe("contacts", () => {
+  it("S28: a contact's email is unique regardless of case", async () => {
+    const insert = (id: string, email: string) =>
+      env.DB.prepare("INSERT INTO contacts (id, email, created_at, updated_at) VALUES (?, ?, 0, 0)").bind(id, email).run();
+    await insert("c1", "Maria@Example.com");
+    await expect(insert("c2", "maria@example.COM")).rejects.toThrow(/UNIQUE/);
+  });
+});

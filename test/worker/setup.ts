@@ -1,0 +1,5 @@
+import { env } from "cloudflare:workers";
+import { applyD1Migrations } from "cloudflare:test";
+
+// The real migration files, in order, exactly as `wrangler d1 migrations apply` runs them.
+await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
