@@ -32,6 +32,7 @@ CREATE TABLE `conversations` (
 	`last_message_preview` text,
 	`last_message_at` integer NOT NULL,
 	`last_inbound_at` integer,
+	`version` integer DEFAULT 0 NOT NULL,
 	`last_seq` integer DEFAULT 0 NOT NULL,
 	`created_at` integer NOT NULL,
 	FOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE no action,

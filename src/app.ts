@@ -1,14 +1,14 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
 import { agentRoutes } from "./agents/routes";
-import { sameOriginOnly } from "./auth/middleware";
 import { authRoutes } from "./auth/routes";
+import { widgetRoutes } from "./channels/chat/routes";
+import { conversationRoutes } from "./conversation/routes";
+import { inboxRoutes } from "./inbox/routes";
 import { ApiError, errorResponse, handleError } from "./lib/errors";
 
-/** Largest JSON body the API accepts. Raw mail and attachments never come through here. */
-export const MAX_BODY_BYTES = 128 * 1024;
+export { MAX_BODY_BYTES } from "./auth/agent-router";
 
 const appHeaders = secureHeaders({
   contentSecurityPolicy: {
@@ -25,23 +25,18 @@ const appHeaders = secureHeaders({
   referrerPolicy: "strict-origin-when-cross-origin",
 });
 
-/** The agents' API: cookie sessions, so every state change must be same-origin. */
-const agentApi = new Hono<AppEnv>()
-  .use(sameOriginOnly)
-  .use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        errorResponse(c, new ApiError(413, "body_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes`)),
-    }),
-  )
-  .route("/auth", authRoutes)
-  .route("/agents", agentRoutes);
-
 export const app = new Hono<AppEnv>();
 app.onError(handleError);
-app.use(appHeaders);
-app.route("/api", agentApi);
+// A 101 response's headers belong to the socket handshake: leave them alone.
+app.use((c, next) => (c.req.header("upgrade")?.toLowerCase() === "websocket" ? next() : appHeaders(c, next)));
+
+const api = app
+  .route("/api/auth", authRoutes)
+  .route("/api/agents", agentRoutes)
+  .route("/api/conversations", conversationRoutes)
+  .route("/api/inbox", inboxRoutes)
+  .route("/api/widget", widgetRoutes);
+
 app.all("/api/*", (c) => errorResponse(c, new ApiError(404, "not_found", `No API route ${c.req.method} ${c.req.path}`)));
 // Everything else is the inbox app (static files, with index.html for its client-side routes).
 app.all("*", async (c) => {
@@ -50,4 +45,5 @@ app.all("*", async (c) => {
   return new Response(asset.body, asset);
 });
 
-export type AgentApi = typeof agentApi;
+/** The API's type, for Hono's typed client in the inbox app. */
+export type Api = typeof api;

@@ -1,11 +1,23 @@
+import type { ConversationRoom } from "./conversation/room";
+import type { InboxFeed } from "./inbox/feed";
+
 /** Bindings declared in wrangler.toml, plus secrets from `wrangler secret put` (or `.dev.vars` locally). */
 export interface Env {
   DB: D1Database;
   ASSETS: Fetcher;
+  CONVERSATIONS: DurableObjectNamespace<ConversationRoom>;
+  INBOX_FEED: DurableObjectNamespace<InboxFeed>;
   SIGN_IN_PER_ACCOUNT: RateLimit;
   SIGN_IN_PER_CLIENT: RateLimit;
   SESSION_IDLE_MINUTES: string;
   SESSION_MAX_DAYS: string;
+  PRESENCE_GRACE_MS: string;
+  PRESENCE_STALE_MS: string;
+  PRESENCE_SWEEP_MS: string;
+  /** Comma-separated origins allowed to embed the widget, or "*" for any. */
+  WIDGET_ORIGINS: string;
+  /** Secret: signs visitor device ids and visitor tokens. */
+  VISITOR_TOKEN_SECRET: string;
 }
 
 type WorkerEnv = Env;
@@ -16,6 +28,7 @@ declare global {
     // Types `exports` from "cloudflare:workers" (loopback bindings to our own entry points).
     interface GlobalProps {
       mainModule: typeof import("./index");
+      durableNamespaces: "ConversationRoom" | "InboxFeed";
     }
   }
 }

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { agentRouter } from "../auth/agent-router";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { requireAdmin, requireAgent } from "../auth/middleware";
@@ -29,7 +29,7 @@ const agentChangesSchema = z
 const idParam = z.object({ id: z.uuid("Not an agent id") });
 
 /** Every agent may see the team; only admins change it. There is no DELETE: agents are deactivated. */
-export const agentRoutes = new Hono<AppEnv>()
+export const agentRoutes = agentRouter()
   .use(requireAgent)
   .get("/", async (c) => c.json({ agents: await listAgents(database(c.env.DB)) }))
   .post("/", requireAdmin, validate("json", newAgentSchema), async (c) => {

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { Hono } from "hono";
+import { agentRouter } from "./agent-router";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { agentView, findAgentByEmail, normalizeEmail } from "../agents/store";
@@ -27,7 +27,7 @@ const changePasswordSchema = z.strictObject({
   newPassword: passwordSchema,
 });
 
-export const authRoutes = new Hono<AppEnv>()
+export const authRoutes = agentRouter()
   .post("/sign-in", validate("json", signInSchema), async (c) => {
     const { email, password } = c.req.valid("json");
     await checkSignInRate(c.env, normalizeEmail(email), c.req.header("cf-connecting-ip") ?? "unknown");

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app";
+import { call, signedInAgent } from "./helpers";
 
 async function insertConversation(id: string) {
   await env.DB.prepare(
@@ -33,9 +34,16 @@ describe("conversations cannot be deleted", () => {
     expect(applied.results.map((r) => r.name)).toEqual(env.TEST_MIGRATIONS.map((m) => m.name));
   });
 
-  it("S8: no API route deletes a conversation (no DELETE route exists at all)", () => {
-    const deleting = app.routes.filter((r) => r.method === "DELETE" || (r.method === "ALL" && r.path.includes("conversation")));
-    expect(deleting).toEqual([]);
+  it("S8: no API route deletes a conversation, not even for an admin", async () => {
+    expect(app.routes.filter((r) => r.method === "DELETE")).toEqual([]);
+    const id = `c_${"ab".repeat(16)}`;
+    await insertConversation(id);
+    const admin = await signedInAgent("admin");
+    for (const path of [`/api/conversations/${id}`, `/api/conversations/${id}/messages`, "/api/conversations"]) {
+      const res = await call(path, { method: "DELETE", cookie: admin.cookie });
+      expect(res.status).toBe(404);
+    }
+    expect(await env.DB.prepare("SELECT id FROM conversations WHERE id = ?").bind(id).first()).toEqual({ id });
   });
 });
 

@@ -29,7 +29,9 @@ export const conversations = sqliteTable(
     lastMessagePreview: text("last_message_preview"),
     lastMessageAt: integer("last_message_at").notNull(),
     lastInboundAt: integer("last_inbound_at"),
-    /** Highest message sequence reflected here; lets index updates apply once and in order. */
+    /** The conversation object's version of this row: an update applies only if newer (never twice, never stale). */
+    version: integer("version").notNull().default(0),
+    /** Sequence number of the newest message. */
     lastSeq: integer("last_seq").notNull().default(0),
     createdAt: integer("created_at").notNull(),
   },

@@ -1,0 +1,106 @@
+import type { Context } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app-env";
+import { agentRouter } from "../auth/agent-router";
+import { requireAgent } from "../auth/middleware";
+import { database } from "../db/client";
+import type { Env } from "../env";
+import { listConversations } from "../inbox/conversation-index";
+import { ApiError } from "../lib/errors";
+import { forwardUpgrade, isOwnOrigin, requireUpgrade } from "../lib/sockets";
+import { validate } from "../lib/validate";
+import { clientIdSchema, messageTextSchema } from "../protocol";
+import type { SocketIdentity } from "./sockets";
+
+export const conversationIdSchema = z.string().regex(/^c_[0-9a-f]{32}$/, "Not a conversation id");
+const idParam = z.object({ id: conversationIdSchema });
+
+export function roomStub(env: Env, id: string) {
+  return env.CONVERSATIONS.getByName(id);
+}
+
+const listQuery = z.strictObject({
+  status: z.enum(["open", "complete", "all"]).default("all"),
+  channel: z.enum(["chat", "email", "messenger"]).optional(),
+  unread: z.enum(["true", "false"]).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(30),
+  cursor: z
+    .string()
+    .regex(/^\d+:c_[0-9a-f]{32}$/, "Not a cursor from a previous page")
+    .optional(),
+});
+
+const pageQuery = z
+  .strictObject({
+    after: z.coerce.number().int().min(0).optional(),
+    before: z.coerce.number().int().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(100),
+  })
+  .refine((q) => q.after === undefined || q.before === undefined, "Use either after or before, not both");
+
+// The same rules as a socket's send frame (protocol module). Email and Messenger join with their channels.
+const replyBody = z.strictObject({ clientId: clientIdSchema, channel: z.literal("chat"), text: messageTextSchema });
+
+async function existing(c: Context<AppEnv>, id: string) {
+  const stub = roomStub(c.env, id);
+  const snap = await stub.snapshot();
+  if (!snap) throw new ApiError(404, "conversation_not_found", "No conversation with that id");
+  return { stub, snap };
+}
+
+/** The agents' conversation API. There is no DELETE, by design (S8). */
+export const conversationRoutes = agentRouter()
+  .use(requireAgent)
+  .get("/", validate("query", listQuery), async (c) => {
+    const q = c.req.valid("query");
+    const [t, id] = q.cursor ? q.cursor.split(":") : [];
+    const rows = await listConversations(database(c.env.DB), {
+      status: q.status === "all" ? undefined : q.status,
+      channel: q.channel,
+      unread: q.unread === "true",
+      limit: q.limit + 1,
+      after: q.cursor ? { lastMessageAt: Number(t), id: id! } : undefined,
+    });
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    const nextCursor = rows.length > q.limit && last ? `${last.lastMessageAt}:${last.id}` : null;
+    return c.json({ conversations: page, nextCursor });
+  })
+  .get("/:id", validate("param", idParam), validate("query", pageQuery), async (c) => {
+    const { stub, snap } = await existing(c, c.req.valid("param").id);
+    const q = c.req.valid("query");
+    const messages = await stub.history({ after: q.after, before: q.before, limit: q.limit });
+    return c.json({ ...snap, messages });
+  })
+  .post("/:id/messages", validate("param", idParam), validate("json", replyBody), async (c) => {
+    const { stub } = await existing(c, c.req.valid("param").id);
+    const body = c.req.valid("json");
+    const agent = c.get("agent");
+    const { message, duplicate } = await stub.post({
+      clientId: body.clientId,
+      channel: body.channel,
+      direction: "outbound",
+      author: { kind: "agent", id: agent.id, name: agent.name },
+      text: body.text,
+    });
+    return c.json({ message, duplicate }, duplicate ? 200 : 201);
+  })
+  .post("/:id/open", validate("param", idParam), async (c) => {
+    const { stub } = await existing(c, c.req.valid("param").id);
+    return c.json({ conversation: await stub.markRead() });
+  })
+  .post("/:id/complete", validate("param", idParam), async (c) => {
+    const { stub } = await existing(c, c.req.valid("param").id);
+    return c.json({ conversation: await stub.setStatus("complete") });
+  })
+  .post("/:id/reopen", validate("param", idParam), async (c) => {
+    const { stub } = await existing(c, c.req.valid("param").id);
+    return c.json({ conversation: await stub.setStatus("open") });
+  })
+  .get("/:id/socket", validate("param", idParam), validate("query", z.strictObject({ after: z.coerce.number().int().min(0).default(0) })), async (c) => {
+    requireUpgrade(c, isOwnOrigin(c));
+    const { stub } = await existing(c, c.req.valid("param").id);
+    const agent = c.get("agent");
+    const identity: SocketIdentity = { role: "agent", agentId: agent.id, agentName: agent.name };
+    return forwardUpgrade(stub, { identity: JSON.stringify(identity), after: String(c.req.valid("query").after) });
+  });

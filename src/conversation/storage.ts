@@ -1,0 +1,224 @@
+import type { Author, Channel, ContactRef, ConversationStatus, ConversationSummary, Message } from "../protocol";
+
+/**
+ * The conversation object's own SQLite schema. Each entry runs once, in order, when an object wakes
+ * with an older schema (objects created under every earlier version must keep working).
+ */
+const MIGRATIONS: string[][] = [
+  [
+    `CREATE TABLE conversation (
+      id TEXT PRIMARY KEY,
+      channel TEXT NOT NULL,
+      status TEXT NOT NULL DEFAULT 'open',
+      read INTEGER NOT NULL DEFAULT 0,
+      contact TEXT,
+      subject TEXT,
+      preview TEXT,
+      visitor_key TEXT,
+      messenger_psid TEXT,
+      created_at INTEGER NOT NULL,
+      last_message_at INTEGER,
+      last_inbound_at INTEGER,
+      version INTEGER NOT NULL DEFAULT 0,
+      indexed_version INTEGER NOT NULL DEFAULT 0,
+      index_attempts INTEGER NOT NULL DEFAULT 0,
+      index_retry_at INTEGER,
+      visitor_online INTEGER NOT NULL DEFAULT 0,
+      visitor_offline_at INTEGER
+    )`,
+    `CREATE TABLE messages (
+      seq INTEGER PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      client_id TEXT UNIQUE,
+      channel TEXT NOT NULL,
+      direction TEXT NOT NULL,
+      author_kind TEXT NOT NULL,
+      author_id TEXT,
+      author_name TEXT,
+      text TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      status TEXT NOT NULL DEFAULT 'sent'
+    )`,
+  ],
+];
+
+export function migrate(sql: SqlStorage): void {
+  sql.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  const row = sql.exec<{ version: number }>("SELECT version FROM schema_version").toArray()[0];
+  const current = row?.version ?? 0;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    for (const statement of MIGRATIONS[v]!) sql.exec(statement);
+  }
+  if (!row) sql.exec("INSERT INTO schema_version (version) VALUES (?)", MIGRATIONS.length);
+  else if (current < MIGRATIONS.length) sql.exec("UPDATE schema_version SET version = ?", MIGRATIONS.length);
+}
+
+export interface ConversationState {
+  id: string;
+  channel: Channel;
+  status: ConversationStatus;
+  read: boolean;
+  contact: ContactRef | null;
+  subject: string | null;
+  preview: string | null;
+  visitorKey: string | null;
+  messengerPsid: string | null;
+  createdAt: number;
+  lastMessageAt: number | null;
+  lastInboundAt: number | null;
+  version: number;
+  indexedVersion: number;
+  indexAttempts: number;
+  indexRetryAt: number | null;
+  visitorOnline: boolean;
+  visitorOfflineAt: number | null;
+  lastSeq: number;
+}
+
+type Row = Record<string, SqlStorageValue>;
+
+export function readState(sql: SqlStorage): ConversationState | null {
+  const r = sql.exec<Row>("SELECT * FROM conversation LIMIT 1").toArray()[0];
+  if (!r) return null;
+  const lastSeq = sql.exec<{ s: number }>("SELECT coalesce(max(seq), 0) AS s FROM messages").one().s;
+  return {
+    id: r.id as string,
+    channel: r.channel as Channel,
+    status: r.status as ConversationStatus,
+    read: r.read === 1,
+    contact: r.contact ? (JSON.parse(r.contact as string) as ContactRef) : null,
+    subject: r.subject as string | null,
+    preview: r.preview as string | null,
+    visitorKey: r.visitor_key as string | null,
+    messengerPsid: r.messenger_psid as string | null,
+    createdAt: r.created_at as number,
+    lastMessageAt: r.last_message_at as number | null,
+    lastInboundAt: r.last_inbound_at as number | null,
+    version: r.version as number,
+    indexedVersion: r.indexed_version as number,
+    indexAttempts: r.index_attempts as number,
+    indexRetryAt: r.index_retry_at as number | null,
+    visitorOnline: r.visitor_online === 1,
+    visitorOfflineAt: r.visitor_offline_at as number | null,
+    lastSeq,
+  };
+}
+
+export interface ConversationInit {
+  id: string;
+  channel: Channel;
+  visitorKey?: string | null;
+  messengerPsid?: string | null;
+  contact?: ContactRef | null;
+  subject?: string | null;
+}
+
+export function insertConversation(sql: SqlStorage, init: ConversationInit, at: number): void {
+  sql.exec(
+    `INSERT INTO conversation (id, channel, contact, subject, visitor_key, messenger_psid, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    init.id,
+    init.channel,
+    init.contact ? JSON.stringify(init.contact) : null,
+    init.subject ?? null,
+    init.visitorKey ?? null,
+    init.messengerPsid ?? null,
+    at,
+  );
+}
+
+/** Column updates for the single conversation row; every change bumps `version`. */
+export function updateConversation(sql: SqlStorage, changes: Record<string, SqlStorageValue>, bumpVersion = true): void {
+  const keys = Object.keys(changes);
+  const sets = keys.map((k) => `${k} = ?`);
+  if (bumpVersion) sets.push("version = version + 1");
+  if (sets.length === 0) return;
+  sql.exec(`UPDATE conversation SET ${sets.join(", ")}`, ...keys.map((k) => changes[k]!));
+}
+
+export interface NewMessage {
+  clientId: string | null;
+  channel: Channel;
+  direction: "inbound" | "outbound";
+  author: Author;
+  text: string;
+}
+
+export function insertMessage(sql: SqlStorage, conversationId: string, m: NewMessage, at: number): Message {
+  const id = `m_${crypto.randomUUID().replace(/-/g, "")}`;
+  const seq = sql.exec<{ s: number }>("SELECT coalesce(max(seq), 0) + 1 AS s FROM messages").one().s;
+  sql.exec(
+    `INSERT INTO messages (seq, id, client_id, channel, direction, author_kind, author_id, author_name, text, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    seq,
+    id,
+    m.clientId,
+    m.channel,
+    m.direction,
+    m.author.kind,
+    m.author.id,
+    m.author.name,
+    m.text,
+    at,
+  );
+  return { id, conversationId, seq, clientId: m.clientId, channel: m.channel, direction: m.direction, author: m.author, text: m.text, createdAt: at, status: "sent" };
+}
+
+export function messageByClientId(sql: SqlStorage, conversationId: string, clientId: string): Message | null {
+  const r = sql.exec<Row>("SELECT * FROM messages WHERE client_id = ?", clientId).toArray()[0];
+  return r ? toMessage(conversationId, r) : null;
+}
+
+export interface MessagePage {
+  after?: number;
+  before?: number;
+  limit: number;
+  /** Visitors see only the chat messages of their conversation (S15). */
+  chatOnly?: boolean;
+}
+
+/** Messages in ascending `seq`: after `after`, or the latest `limit` before `before` (or overall). */
+export function listMessages(sql: SqlStorage, conversationId: string, page: MessagePage): Message[] {
+  const filter = page.chatOnly ? "AND channel = 'chat'" : "";
+  const rows =
+    page.after !== undefined
+      ? sql.exec<Row>(`SELECT * FROM messages WHERE seq > ? ${filter} ORDER BY seq ASC LIMIT ?`, page.after, page.limit)
+      : sql.exec<Row>(
+          `SELECT * FROM (SELECT * FROM messages WHERE seq < ? ${filter} ORDER BY seq DESC LIMIT ?) ORDER BY seq ASC`,
+          page.before ?? Number.MAX_SAFE_INTEGER,
+          page.limit,
+        );
+  return rows.toArray().map((r) => toMessage(conversationId, r));
+}
+
+function toMessage(conversationId: string, r: Row): Message {
+  return {
+    id: r.id as string,
+    conversationId,
+    seq: r.seq as number,
+    clientId: r.client_id as string | null,
+    channel: r.channel as Channel,
+    direction: r.direction as Message["direction"],
+    author: { kind: r.author_kind as Author["kind"], id: r.author_id as string | null, name: r.author_name as string | null },
+    text: r.text as string,
+    createdAt: r.created_at as number,
+    status: r.status as Message["status"],
+  };
+}
+
+export function summarize(s: ConversationState): ConversationSummary {
+  return {
+    id: s.id,
+    channel: s.channel,
+    status: s.status,
+    read: s.read,
+    contact: s.contact,
+    subject: s.subject,
+    preview: s.preview,
+    lastMessageAt: s.lastMessageAt ?? s.createdAt,
+    lastInboundAt: s.lastInboundAt,
+    createdAt: s.createdAt,
+    version: s.version,
+    lastSeq: s.lastSeq,
+  };
+}

@@ -1,0 +1,91 @@
+import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { contacts, conversations } from "../db/schema";
+import type { Channel, ConversationStatus, ConversationSummary } from "../protocol";
+
+/** Columns of the D1 index that the summary does not carry. */
+export interface IndexKeys {
+  visitorKey: string | null;
+  messengerPsid: string | null;
+}
+
+/**
+ * Writes a conversation's summary to the D1 index. Applied only if its version is newer than the
+ * stored one, so retries and out-of-order writes are harmless: the row is never written twice over.
+ */
+export async function writeIndex(d1: D1Database, s: ConversationSummary, keys: IndexKeys): Promise<void> {
+  await d1
+    .prepare(
+      `INSERT INTO conversations (id, channel, contact_id, visitor_key, messenger_psid, status, read, subject,
+         last_message_preview, last_message_at, last_inbound_at, version, last_seq, created_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+       ON CONFLICT (id) DO UPDATE SET contact_id = excluded.contact_id, status = excluded.status,
+         read = excluded.read, subject = excluded.subject, last_message_preview = excluded.last_message_preview,
+         last_message_at = excluded.last_message_at, last_inbound_at = excluded.last_inbound_at,
+         version = excluded.version, last_seq = excluded.last_seq
+       WHERE excluded.version > conversations.version`,
+    )
+    .bind(
+      s.id,
+      s.channel,
+      s.contact?.id ?? null,
+      keys.visitorKey,
+      keys.messengerPsid,
+      s.status,
+      s.read ? 1 : 0,
+      s.subject,
+      s.preview,
+      s.lastMessageAt,
+      s.lastInboundAt,
+      s.version,
+      s.lastSeq,
+      s.createdAt,
+    )
+    .run();
+}
+
+export interface ListFilters {
+  status?: ConversationStatus;
+  channel?: Channel;
+  unread?: boolean;
+  limit: number;
+  /** Keyset cursor: the last row of the previous page. */
+  after?: { lastMessageAt: number; id: string };
+}
+
+/** Newest activity first, keyset-paginated on (last_message_at, id) — the indexes in the schema. */
+export async function listConversations(db: Database, f: ListFilters): Promise<ConversationSummary[]> {
+  const where: SQL[] = [];
+  if (f.status) where.push(eq(conversations.status, f.status));
+  if (f.channel) where.push(eq(conversations.channel, f.channel));
+  if (f.unread) where.push(eq(conversations.read, false));
+  if (f.after) {
+    where.push(
+      or(
+        lt(conversations.lastMessageAt, f.after.lastMessageAt),
+        and(eq(conversations.lastMessageAt, f.after.lastMessageAt), lt(conversations.id, f.after.id)),
+      )!,
+    );
+  }
+  const rows = await db
+    .select({ c: conversations, contact: { id: contacts.id, name: contacts.name, email: contacts.email } })
+    .from(conversations)
+    .leftJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(...where))
+    .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
+    .limit(f.limit);
+  return rows.map(({ c, contact }) => ({
+    id: c.id,
+    channel: c.channel,
+    status: c.status,
+    read: c.read,
+    contact: contact?.id ? { id: contact.id, name: contact.name, email: contact.email! } : null,
+    subject: c.subject,
+    preview: c.lastMessagePreview,
+    lastMessageAt: c.lastMessageAt,
+    lastInboundAt: c.lastInboundAt,
+    createdAt: c.createdAt,
+    version: c.version,
+    lastSeq: c.lastSeq,
+  }));
+}

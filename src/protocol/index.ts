@@ -1,0 +1,136 @@
+/**
+ * The wire protocol shared by the worker, the inbox app and the widget: the shapes of conversations
+ * and messages, and every WebSocket frame in both directions, as discriminated unions on `type`.
+ *
+ * Written with `zod/mini` so the widget bundle stays small. Limits (also checked by the server):
+ * - a frame is at most MAX_FRAME_BYTES of UTF-8 text; binary frames are refused;
+ * - a message text is 1..MAX_TEXT_CHARS characters after trimming;
+ * - client message ids are 8..64 characters of [A-Za-z0-9_-].
+ * The literal text frame "ping" is answered "pong" without waking the server (keep-alive).
+ */
+import * as z from "zod/mini";
+
+export const MAX_FRAME_BYTES = 16 * 1024;
+export const MAX_TEXT_CHARS = 5000;
+export const PING = "ping";
+export const PONG = "pong";
+/** How often clients send PING; the server treats a socket silent for ~3 intervals as gone. */
+export const PING_INTERVAL_MS = 5_000;
+
+export const channelSchema = z.enum(["chat", "email", "messenger"]);
+export type Channel = z.infer<typeof channelSchema>;
+export const statusSchema = z.enum(["open", "complete"]);
+export type ConversationStatus = z.infer<typeof statusSchema>;
+
+export const clientIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, "8 to 64 letters, digits, _ or -"));
+export const messageTextSchema = z.string().check(
+  z.trim(),
+  z.minLength(1, "Write something"),
+  z.maxLength(MAX_TEXT_CHARS, `At most ${MAX_TEXT_CHARS} characters`),
+);
+export const seqSchema = z.int().check(z.nonnegative());
+
+export type AuthorKind = "visitor" | "contact" | "agent" | "system";
+export interface Author {
+  kind: AuthorKind;
+  id: string | null;
+  name: string | null;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  /** 1, 2, 3… per conversation, with no gaps: clients resume from the last one they saw. */
+  seq: number;
+  clientId: string | null;
+  channel: Channel;
+  direction: "inbound" | "outbound";
+  author: Author;
+  text: string;
+  createdAt: number;
+  status: "sent" | "delivered" | "read" | "failed";
+}
+
+export interface ContactRef {
+  id: string;
+  name: string | null;
+  email: string;
+}
+
+/** What the inbox list shows of a conversation. `version` grows with every change: apply newer only. */
+export interface ConversationSummary {
+  id: string;
+  channel: Channel;
+  status: ConversationStatus;
+  read: boolean;
+  contact: ContactRef | null;
+  subject: string | null;
+  preview: string | null;
+  lastMessageAt: number;
+  lastInboundAt: number | null;
+  createdAt: number;
+  version: number;
+  /** Sequence number of the newest message. */
+  lastSeq: number;
+}
+
+// ---- frames a client sends on a conversation socket (visitor or agent) ----
+
+export const sendFrame = z.strictObject({
+  type: z.literal("send"),
+  clientId: clientIdSchema,
+  text: messageTextSchema,
+});
+export const typingFrame = z.strictObject({ type: z.literal("typing"), typing: z.boolean() });
+export const clientFrame = z.discriminatedUnion("type", [sendFrame, typingFrame]);
+export type ClientFrame = z.infer<typeof clientFrame>;
+
+// ---- frames the server sends ----
+
+export type ErrorCode =
+  | "malformed_frame"
+  | "invalid_frame"
+  | "frame_too_large"
+  | "binary_not_supported"
+  | "not_allowed";
+
+export type ServerFrame =
+  /** First frame on a conversation socket; the backlog after `after` follows, then live frames. */
+  | { type: "welcome"; conversationId: string; lastSeq: number; visitorOnline: boolean; conversation: ConversationSummary | null }
+  | { type: "message"; message: Message }
+  | { type: "typing"; conversationId: string; who: "visitor" | "agent"; agentName: string | null; typing: boolean }
+  | { type: "presence"; conversationId: string; visitorOnline: boolean }
+  /** Agents only: the conversation changed (read, complete, reopened, new message). */
+  | { type: "conversation"; conversation: ConversationSummary }
+  /** First frame on the inbox feed socket: which conversations have a visitor online now. */
+  | { type: "snapshot"; online: string[] }
+  | { type: "error"; code: ErrorCode; message: string };
+
+/**
+ * Parses a raw socket frame into a `ClientFrame`, or says exactly what is wrong with it.
+ *
+ * @example
+ * parseClientFrame('{"type":"typing","typing":true}') // { ok: true, frame: { type: "typing", typing: true } }
+ * parseClientFrame("{")                               // { ok: false, code: "malformed_frame", message: "…" }
+ */
+export function parseClientFrame(
+  raw: string | ArrayBuffer,
+): { ok: true; frame: ClientFrame } | { ok: false; code: ErrorCode; message: string } {
+  if (typeof raw !== "string") return { ok: false, code: "binary_not_supported", message: "Send JSON text frames" };
+  if (new TextEncoder().encode(raw).byteLength > MAX_FRAME_BYTES) {
+    return { ok: false, code: "frame_too_large", message: `Frames are limited to ${MAX_FRAME_BYTES} bytes` };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: "malformed_frame", message: "A frame must be one JSON object" };
+  }
+  const parsed = clientFrame.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+    return { ok: false, code: "invalid_frame", message: `${where}${issue?.message ?? "not a known frame"}` };
+  }
+  return { ok: true, frame: parsed.data };
+}
