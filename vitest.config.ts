@@ -14,7 +14,11 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, VISITOR_TOKEN_SECRET: "test-visitor-token-secret" },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  VISITOR_TOKEN_SECRET: "test-visitor-token-secret",
+                  WIDGET_ORIGINS: "https://shop.example, https://blog.example",
+                },
               },
             }),
           ],

@@ -1,0 +1,252 @@
+import { env } from "cloudflare:workers";
+import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { afterEach, describe, expect, it } from "vitest";
+import { advanceClock, resetClock } from "../../src/lib/clock";
+import { MAX_FRAME_BYTES } from "../../src/protocol";
+import { agentSays, clientId, connect, openSocket, room, startVisitor, type TestSocket, visitorSays } from "./chat";
+import { signedInAgent } from "./helpers";
+
+const SHOP = "https://shop.example";
+const sockets: TestSocket[] = [];
+afterEach(() => {
+  for (const s of sockets.splice(0)) s.close();
+  resetClock();
+});
+
+async function visitorSocket(token: string, after = 0) {
+  const s = await connect(`/api/widget/socket?token=${encodeURIComponent(token)}&after=${after}`, { origin: SHOP });
+  sockets.push(s);
+  return s;
+}
+async function agentSocket(cookie: string, id: string, after = 0) {
+  const s = await connect(`/api/conversations/${id}/socket?after=${after}`, { cookie });
+  sockets.push(s);
+  return s;
+}
+async function feedSocket(cookie: string) {
+  const s = await connect("/api/inbox/socket", { cookie });
+  sockets.push(s);
+  return s;
+}
+
+describe("live chat over sockets", () => {
+  it("S15: a visitor's message reaches every agent's conversation socket and feed, in order; a reply reaches the visitor", async () => {
+    const a = await signedInAgent();
+    const b = await signedInAgent();
+    const v = await startVisitor();
+    const visitor = await visitorSocket(v.token);
+    const [roomA, roomB] = [await agentSocket(a.cookie, v.conversationId), await agentSocket(b.cookie, v.conversationId)];
+    const [feedA, feedB] = [await feedSocket(a.cookie), await feedSocket(b.cookie)];
+
+    for (const text of ["one", "two", "three"]) visitor.send({ type: "send", clientId: clientId(), text });
+    for (const s of [roomA, roomB]) {
+      await s.waitFor(() => s.messages().length === 3, "three messages");
+      expect(s.messages().map((m) => [m.seq, m.text, m.direction])).toEqual([
+        [1, "one", "inbound"],
+        [2, "two", "inbound"],
+        [3, "three", "inbound"],
+      ]);
+    }
+    for (const f of [feedA, feedB]) {
+      await f.waitFor(() => f.summaries().some((c) => c.id === v.conversationId && c.lastSeq === 3), "feed update");
+      const seqs = f.summaries().filter((c) => c.id === v.conversationId).map((c) => c.lastSeq);
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    }
+
+    roomA.send({ type: "send", clientId: clientId(), text: "Hi, how can I help?" });
+    const reply = await visitor.next("message", (f) => f.message.text === "Hi, how can I help?");
+    expect(reply.message).toMatchObject({ seq: 4, direction: "outbound", author: { kind: "agent", id: a.id } });
+    await roomB.next("message", (f) => f.message.seq === 4);
+  });
+
+  it("S15: typing indicators go both ways and are never stored", async () => {
+    const agent = await signedInAgent();
+    const v = await startVisitor();
+    const visitor = await visitorSocket(v.token);
+    const roomSocket = await agentSocket(agent.cookie, v.conversationId);
+    const feed = await feedSocket(agent.cookie);
+    visitor.send({ type: "typing", typing: true });
+    await roomSocket.next("typing", (f) => f.who === "visitor" && f.typing);
+    await feed.next("typing", (f) => f.conversationId === v.conversationId);
+    roomSocket.send({ type: "typing", typing: true });
+    const typing = await visitor.next("typing", (f) => f.who === "agent");
+    expect(typing.agentName).toMatch(/^Test agent/);
+    expect(await room(v.conversationId).history({ limit: 10 })).toEqual([]);
+  });
+
+  it("S29: a socket that reconnects with its last sequence receives exactly what it missed", async () => {
+    const agent = await signedInAgent();
+    const v = await startVisitor();
+    const first = await visitorSocket(v.token);
+    await visitorSays(v, "m1");
+    await first.next("message", (f) => f.message.seq === 1);
+    first.close();
+    await agentSays(agent.cookie, v.conversationId, "m2");
+    await agentSays(agent.cookie, v.conversationId, "m3");
+    const again = await visitorSocket(v.token, 1);
+    await again.waitFor(() => again.messages().length === 2, "the two missed messages");
+    expect(again.messages().map((m) => m.seq)).toEqual([2, 3]);
+    expect(again.frames[0]).toMatchObject({ type: "welcome", lastSeq: 3, conversationId: v.conversationId });
+  });
+
+  it("S29: a retried send with the same client id is stored once; the sender gets the original back", async () => {
+    const agent = await signedInAgent();
+    const v = await startVisitor();
+    const visitor = await visitorSocket(v.token);
+    const watcher = await agentSocket(agent.cookie, v.conversationId);
+    const id = clientId();
+    visitor.send({ type: "send", clientId: id, text: "retry me" });
+    visitor.send({ type: "send", clientId: id, text: "retry me" });
+    await visitor.waitFor(() => visitor.messages().length === 2, "both answers");
+    expect(visitor.messages()[0]).toEqual(visitor.messages()[1]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(watcher.messages()).toHaveLength(1);
+    expect(await room(v.conversationId).history({ limit: 10 })).toHaveLength(1);
+  });
+
+  it("S29: sockets keep working across an eviction of the conversation object, with nothing lost", async () => {
+    const agent = await signedInAgent();
+    const v = await startVisitor();
+    const visitor = await visitorSocket(v.token);
+    const agentRoom = await agentSocket(agent.cookie, v.conversationId);
+    visitor.send({ type: "send", clientId: clientId(), text: "before" });
+    await agentRoom.next("message", (f) => f.message.text === "before");
+
+    await evictDurableObject(room(v.conversationId), { webSockets: "hibernate" });
+
+    visitor.send({ type: "send", clientId: clientId(), text: "after" });
+    const after = await agentRoom.next("message", (f) => f.message.text === "after");
+    expect(after.message.seq).toBe(2);
+    agentRoom.send({ type: "send", clientId: clientId(), text: "still here" });
+    await visitor.next("message", (f) => f.message.text === "still here");
+    expect((await room(v.conversationId).snapshot())!.visitorOnline).toBe(true);
+    expect((await room(v.conversationId).history({ limit: 10 })).map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+});
+
+describe("presence (S3)", () => {
+  it("S3: a visitor is online while a page is open, and stays online through a page change within the grace period", async () => {
+    const agent = await signedInAgent();
+    const v = await startVisitor();
+    const feed = await feedSocket(agent.cookie);
+    const watcher = await agentSocket(agent.cookie, v.conversationId);
+    const page1 = await visitorSocket(v.token);
+    await watcher.next("presence", (f) => f.visitorOnline);
+    await feed.next("presence", (f) => f.conversationId === v.conversationId && f.visitorOnline);
+
+    page1.close();
+    await new Promise((r) => setTimeout(r, 50));
+    advanceClock(Number(env.PRESENCE_GRACE_MS) / 2);
+    await visitorSocket(v.token); // the next page of the site
+    advanceClock(Number(env.PRESENCE_GRACE_MS));
+    await runDurableObjectAlarm(room(v.conversationId));
+    expect((await room(v.conversationId).snapshot())!.visitorOnline).toBe(true);
+    expect(watcher.frames.filter((f) => f.type === "presence" && !f.visitorOnline)).toEqual([]);
+  });
+
+  it("S3: after the last page closes the visitor goes offline once the grace period is over", async () => {
+    const agent = await signedInAgent();
+    const v = await startVisitor();
+    const feed = await feedSocket(agent.cookie);
+    const page = await visitorSocket(v.token);
+    await feed.next("presence", (f) => f.conversationId === v.conversationId && f.visitorOnline);
+    page.close();
+    await new Promise((r) => setTimeout(r, 50));
+    await runDurableObjectAlarm(room(v.conversationId));
+    expect((await room(v.conversationId).snapshot())!.visitorOnline).toBe(true);
+    advanceClock(Number(env.PRESENCE_GRACE_MS) + 1);
+    await runDurableObjectAlarm(room(v.conversationId));
+    await feed.next("presence", (f) => f.conversationId === v.conversationId && !f.visitorOnline);
+    const fresh = await feedSocket(agent.cookie);
+    expect(fresh.frames[0]).toMatchObject({ type: "snapshot" });
+    expect((fresh.frames[0] as { online: string[] }).online).not.toContain(v.conversationId);
+  });
+
+  it("S3: a tab that vanishes without a goodbye goes offline at the next sweep after it went silent", async () => {
+    const agent = await signedInAgent();
+    const v = await startVisitor();
+    await visitorSocket(v.token); // never pings, never closes
+    const feed = await feedSocket(agent.cookie);
+    expect((feed.frames[0] as { online: string[] }).online).toContain(v.conversationId);
+    advanceClock(Number(env.PRESENCE_STALE_MS) + 1);
+    await runDurableObjectAlarm(room(v.conversationId));
+    await feed.next("presence", (f) => f.conversationId === v.conversationId && !f.visitorOnline);
+    expect((await room(v.conversationId).snapshot())!.visitorOnline).toBe(false);
+  });
+
+  it("S3: alarms run only while there is work: none once the visitor is offline and the index is current", async () => {
+    const v = await startVisitor();
+    await visitorSays(v, "hello");
+    const page = await visitorSocket(v.token);
+    page.close();
+    await new Promise((r) => setTimeout(r, 50));
+    advanceClock(Number(env.PRESENCE_GRACE_MS) + 1);
+    expect(await runDurableObjectAlarm(room(v.conversationId))).toBe(true);
+    expect(await runDurableObjectAlarm(room(v.conversationId))).toBe(false);
+  });
+});
+
+describe("refusals", () => {
+  it("S28: malformed, invalid, oversized and binary frames get an error frame and store nothing", async () => {
+    const v = await startVisitor();
+    const visitor = await visitorSocket(v.token);
+    const cases: [unknown, string][] = [
+      ["{not json", "malformed_frame"],
+      [{ type: "shout", text: "hi" }, "invalid_frame"],
+      [{ type: "send", clientId: "short", text: "hi" }, "invalid_frame"],
+      [{ type: "send", clientId: clientId(), text: "   " }, "invalid_frame"],
+      [{ type: "send", clientId: clientId(), text: "hi", extra: true }, "invalid_frame"],
+      [JSON.stringify({ type: "send", clientId: clientId(), text: "x".repeat(MAX_FRAME_BYTES) }), "frame_too_large"],
+    ];
+    for (const [frame, code] of cases) {
+      visitor.send(frame);
+      await visitor.next("error", (f) => f.code === code);
+    }
+    visitor.ws.send(new Uint8Array([1, 2, 3]));
+    await visitor.next("error", (f) => f.code === "binary_not_supported");
+    expect(await room(v.conversationId).history({ limit: 10 })).toEqual([]);
+    visitor.send({ type: "send", clientId: clientId(), text: "still usable" });
+    await visitor.next("message", (f) => f.message.text === "still usable");
+  });
+
+  it("S9: sockets refuse a missing session, a foreign Origin, another visitor's token, an expired token", async () => {
+    const agent = await signedInAgent();
+    const mine = await startVisitor();
+    const theirs = await startVisitor();
+    await visitorSays(theirs, "private to them");
+
+    const noSession = await openSocket(`/api/conversations/${theirs.conversationId}/socket`);
+    expect(noSession.res.status).toBe(401);
+    const foreign = await openSocket(`/api/conversations/${theirs.conversationId}/socket`, { cookie: agent.cookie, origin: SHOP });
+    expect(foreign.res.status).toBe(403);
+    const feedForeign = await openSocket("/api/inbox/socket", { cookie: agent.cookie, origin: "https://evil.example" });
+    expect(feedForeign.res.status).toBe(403);
+
+    // A visitor token addresses only its own conversation: there is no way to name another.
+    const own = await visitorSocket(mine.token);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(own.messages()).toEqual([]);
+
+    advanceClock(3 * 60 * 60 * 1000);
+    const expired = await openSocket(`/api/widget/socket?token=${mine.token}`, { origin: SHOP });
+    expect(expired.res.status).toBe(401);
+    const garbage = await openSocket("/api/widget/socket?token=abc", { origin: SHOP });
+    expect(garbage.res.status).toBe(401);
+  });
+
+  it("S9: a widget socket from an origin outside WIDGET_ORIGINS is refused", async () => {
+    const v = await startVisitor();
+    const res = await openSocket(`/api/widget/socket?token=${v.token}`, { origin: "https://not-allowed.example" });
+    expect(res.res.status).toBe(403);
+    expect(env.WIDGET_ORIGINS).not.toContain("*");
+  });
+
+  it("S28: the inbox feed is read-only: frames sent to it get an error frame", async () => {
+    const agent = await signedInAgent();
+    const feed = await feedSocket(agent.cookie);
+    feed.send({ type: "typing", typing: true });
+    await feed.next("error", (f) => f.code === "not_allowed");
+    feed.send("{");
+    await feed.next("error", (f) => f.code === "malformed_frame");
+  });
+});
