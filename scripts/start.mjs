@@ -3,10 +3,14 @@
 //   1. build public/            2. .dev.vars with random local secrets, if missing
 //   3. local D1 migrations       4. demo admin and agent (their sign-in is printed)
 //   5. wrangler dev on $PORT (default 8787), persisting to $PERSIST_TO (default .wrangler/state)
+//   6. demo conversations, through the running server's API
+// Settings from wrangler.toml's [vars] can be overridden from the environment (tests shorten the
+// presence timings this way), e.g. PRESENCE_GRACE_MS=1000 npm start.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
 import { buildPublic } from "./build.mjs";
+import { seedDemoConversations, waitForServer } from "./demo.mjs";
 import { agentSql } from "./create-agent.mjs";
 import { d1Target, wrangler, wranglerBin, wranglerEnv } from "./wrangler.mjs";
 
@@ -40,15 +44,26 @@ ensureDevVars();
 await wrangler(["d1", "migrations", "apply", "DB", ...d1Target({ persistTo })]);
 await seedDemo();
 
-const url = `http://localhost:${port}`;
+const ip = process.env.IP || "localhost";
+const url = `http://${ip}:${port}`;
+const OVERRIDABLE_VARS = ["PRESENCE_GRACE_MS", "PRESENCE_STALE_MS", "PRESENCE_SWEEP_MS", "WIDGET_ORIGINS", "SESSION_IDLE_MINUTES"];
+const varArgs = OVERRIDABLE_VARS.filter((name) => process.env[name]).flatMap((name) => ["--var", `${name}:${process.env[name]}`]);
 console.log(`\nDemo sign-in at ${url}`);
 for (const a of DEMO_AGENTS) console.log(`  ${a.role.padEnd(5)}  ${a.email}  /  ${a.password}`);
 console.log("");
 
 const server = spawn(
   process.execPath,
-  [wranglerBin, "dev", "--port", port, "--ip", process.env.IP || "localhost", "--persist-to", persistTo, "--show-interactive-dev-session=false"],
+  [wranglerBin, "dev", "--port", port, "--ip", ip, "--persist-to", persistTo, "--show-interactive-dev-session=false", ...varArgs],
   { env: wranglerEnv, stdio: "inherit" },
 );
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("close", (code) => process.exit(code ?? 0));
+
+try {
+  await waitForServer(url);
+  await seedDemoConversations(url, persistTo, DEMO_AGENTS[0]);
+  console.log("Demo conversations ready.");
+} catch (err) {
+  console.error(`Could not create the demo conversations: ${err.message}`);
+}

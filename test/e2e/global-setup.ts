@@ -18,6 +18,9 @@ declare module "vitest" {
   }
 }
 
+/** Presence timings for the end-to-end server: short, so presence tests take seconds, not minutes. */
+export const E2E_PRESENCE = { graceMs: 1500, staleMs: 1500, sweepMs: 500 };
+
 /**
  * Starts the server exactly as `npm start` does (build, migrations, demo data, wrangler dev) on a
  * free port with a throw-away state folder, and stops it — with its whole process group — afterwards.
@@ -26,7 +29,15 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const persistTo = mkdtempSync(join(tmpdir(), "inbox-e2e-"));
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
-    env: { ...process.env, PORT: String(port), PERSIST_TO: persistTo, IP: "127.0.0.1" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      PERSIST_TO: persistTo,
+      IP: "127.0.0.1",
+      PRESENCE_GRACE_MS: String(E2E_PRESENCE.graceMs),
+      PRESENCE_STALE_MS: String(E2E_PRESENCE.staleMs),
+      PRESENCE_SWEEP_MS: String(E2E_PRESENCE.sweepMs),
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -1,4 +1,7 @@
-import type { ConversationSummary, Message, ServerFrame } from "../../src/protocol";
+import type { Message } from "../../src/protocol";
+import { TestSocket } from "../support/test-socket";
+
+export { TestSocket };
 import { env, exports } from "cloudflare:workers";
 import { call, ORIGIN } from "./helpers";
 
@@ -48,70 +51,12 @@ export async function indexRow(id: string, minVersion = 1, tries = 50) {
   throw new Error(`index row ${id} never reached version ${minVersion}`);
 }
 
-/** A test-side WebSocket with a queue of the frames it received. */
-export class TestSocket {
-  readonly frames: ServerFrame[] = [];
-  private waiters: (() => void)[] = [];
-  closed: { code: number; reason: string } | null = null;
-
-  constructor(readonly ws: WebSocket) {
-    ws.accept();
-    ws.addEventListener("message", (e) => {
-      if (typeof e.data === "string" && e.data !== "pong") this.frames.push(JSON.parse(e.data) as ServerFrame);
-      this.wake();
-    });
-    ws.addEventListener("close", (e) => {
-      this.closed = { code: e.code, reason: e.reason };
-      this.wake();
-    });
-  }
-
-  private wake() {
-    for (const w of this.waiters.splice(0)) w();
-  }
-
-  send(data: unknown) {
-    this.ws.send(typeof data === "string" ? data : JSON.stringify(data));
-  }
-
-  /** Waits until a frame of `type` matching `match` has arrived, and returns it. */
-  async next<T extends ServerFrame["type"]>(type: T, match: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true, timeoutMs = 2000) {
-    const find = () => this.frames.find((f) => f.type === type && match(f as Extract<ServerFrame, { type: T }>));
-    await this.waitFor(() => find() !== undefined, `a ${type} frame`, timeoutMs);
-    return find() as Extract<ServerFrame, { type: T }>;
-  }
-
-  async waitFor(condition: () => boolean, what: string, timeoutMs = 2000) {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms; got ${JSON.stringify(this.frames)}`);
-      await new Promise<void>((r) => {
-        this.waiters.push(r);
-        setTimeout(r, 50);
-      });
-    }
-  }
-
-  messages(): Message[] {
-    return this.frames.flatMap((f) => (f.type === "message" ? [f.message] : []));
-  }
-
-  summaries(): ConversationSummary[] {
-    return this.frames.flatMap((f) => (f.type === "conversation" ? [f.conversation] : []));
-  }
-
-  close() {
-    try {
-      this.ws.close(1000, "done");
-    } catch {}
-  }
-}
-
 export async function openSocket(path: string, opts: { cookie?: string; origin?: string | null } = {}) {
   const headers = new Headers({ upgrade: "websocket" });
   if (opts.origin !== null) headers.set("origin", opts.origin ?? ORIGIN);
   if (opts.cookie) headers.set("cookie", opts.cookie);
   const res = await exports.default.fetch(new Request(`${ORIGIN}${path}`, { headers }));
+  res.webSocket?.accept();
   return { res, socket: res.webSocket ? new TestSocket(res.webSocket) : null };
 }
 
