@@ -62,17 +62,20 @@ export class ConversationRoom extends DurableObject<Env> {
     return s ? { conversation: summarize(s), visitorOnline: s.visitorOnline } : null;
   }
 
-  history(page: MessagePage): Message[] {
-    return listMessages(this.sql, this.state().id, page);
+  /** Null when the conversation was never created (so callers need no separate existence check). */
+  history(page: MessagePage): Message[] | null {
+    const id = this.conversationId();
+    return id ? listMessages(this.sql, id, page) : null;
   }
 
   /**
    * Stores a message once per client id and delivers it. An inbound message reopens the conversation
    * and marks it unread (S5); an agent's reply changes neither.
    */
-  post(input: NewMessage, init?: ConversationInit): Posted {
+  post(input: NewMessage, init?: ConversationInit): Posted | null {
     if (init) insertConversation(this.sql, init, now());
-    const id = this.state().id;
+    const id = this.conversationId();
+    if (!id) return null;
     if (input.clientId) {
       const original = messageByClientId(this.sql, id, input.clientId);
       if (original) return { message: original, duplicate: true };
@@ -91,12 +94,12 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /** S4: an agent opened it, so it is Read for everyone. */
-  markRead(): ConversationSummary {
+  markRead(): ConversationSummary | null {
     return this.change({ read: 1 }, (s) => !s.read);
   }
 
   /** S5: complete or reopen. */
-  setStatus(status: ConversationStatus): ConversationSummary {
+  setStatus(status: ConversationStatus): ConversationSummary | null {
     return this.change({ status }, (s) => s.status !== status);
   }
 
@@ -136,7 +139,7 @@ export class ConversationRoom extends DurableObject<Env> {
     ws.serializeAttachment({ ...who, lastFrameAt: now() });
     const frame = receive(ws, raw);
     if (!frame) return;
-    const id = this.state().id;
+    const id = this.conversationId()!;
     if (frame.type === "typing") {
       const typing: ServerFrame = { type: "typing", conversationId: id, who: who.role, agentName: who.agentName, typing: frame.typing };
       sendAll(this.ctx.getWebSockets(), typing, ws);
@@ -151,7 +154,7 @@ export class ConversationRoom extends DurableObject<Env> {
       text: frame.text,
     });
     // A retried send: only the sender needs the original again; everyone else already has it.
-    if (posted.duplicate) send(ws, { type: "message", message: posted.message });
+    if (posted?.duplicate) send(ws, { type: "message", message: posted.message });
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -214,7 +217,7 @@ export class ConversationRoom extends DurableObject<Env> {
 
   private setPresence(online: boolean): void {
     updateConversation(this.sql, { visitor_online: online ? 1 : 0, visitor_offline_at: null }, false);
-    const id = this.state().id;
+    const id = this.conversationId()!;
     sendAll(this.ctx.getWebSockets("agent"), { type: "presence", conversationId: id, visitorOnline: online });
     this.ctx.waitUntil(
       feedStub(this.env)
@@ -231,8 +234,17 @@ export class ConversationRoom extends DurableObject<Env> {
     return s;
   }
 
-  private change(changes: Record<string, SqlStorageValue>, applies: (s: ConversationState) => boolean): ConversationSummary {
-    if (applies(this.state())) {
+  /** The id never changes once created, so it is read from storage once per wake. */
+  private id: string | null = null;
+  private conversationId(): string | null {
+    this.id ??= readState(this.sql)?.id ?? null;
+    return this.id;
+  }
+
+  private change(changes: Record<string, SqlStorageValue>, applies: (s: ConversationState) => boolean): ConversationSummary | null {
+    const before = readState(this.sql);
+    if (!before) return null;
+    if (applies(before)) {
       updateConversation(this.sql, changes);
       this.changed();
     }

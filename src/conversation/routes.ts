@@ -1,6 +1,4 @@
-import type { Context } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app-env";
 import { agentRouter } from "../auth/agent-router";
 import { requireAgent } from "../auth/middleware";
 import { database } from "../db/client";
@@ -41,11 +39,10 @@ const pageQuery = z
 // The same rules as a socket's send frame (protocol module). Email and Messenger join with their channels.
 const replyBody = z.strictObject({ clientId: clientIdSchema, channel: z.literal("chat"), text: messageTextSchema });
 
-async function existing(c: Context<AppEnv>, id: string) {
-  const stub = roomStub(c.env, id);
-  const snap = await stub.snapshot();
-  if (!snap) throw new ApiError(404, "conversation_not_found", "No conversation with that id");
-  return { stub, snap };
+/** The conversation object's answer, or a 404 when it says the conversation does not exist. */
+function found<T>(result: T | null): T {
+  if (result === null) throw new ApiError(404, "conversation_not_found", "No conversation with that id");
+  return result;
 }
 
 /** The agents' conversation API. There is no DELETE, by design (S8). */
@@ -67,39 +64,38 @@ export const conversationRoutes = agentRouter()
     return c.json({ conversations: page, nextCursor });
   })
   .get("/:id", validate("param", idParam), validate("query", pageQuery), async (c) => {
-    const { stub, snap } = await existing(c, c.req.valid("param").id);
+    const stub = roomStub(c.env, c.req.valid("param").id);
     const q = c.req.valid("query");
-    const messages = await stub.history({ after: q.after, before: q.before, limit: q.limit });
-    return c.json({ ...snap, messages });
+    const [snap, messages] = await Promise.all([stub.snapshot(), stub.history({ after: q.after, before: q.before, limit: q.limit })]);
+    return c.json({ ...found(snap), messages: found(messages) });
   })
   .post("/:id/messages", validate("param", idParam), validate("json", replyBody), async (c) => {
-    const { stub } = await existing(c, c.req.valid("param").id);
+    const stub = roomStub(c.env, c.req.valid("param").id);
     const body = c.req.valid("json");
     const agent = c.get("agent");
-    const { message, duplicate } = await stub.post({
+    const posted = await stub.post({
       clientId: body.clientId,
       channel: body.channel,
       direction: "outbound",
       author: { kind: "agent", id: agent.id, name: agent.name },
       text: body.text,
     });
+    const { message, duplicate } = found(posted);
     return c.json({ message, duplicate }, duplicate ? 200 : 201);
   })
   .post("/:id/open", validate("param", idParam), async (c) => {
-    const { stub } = await existing(c, c.req.valid("param").id);
-    return c.json({ conversation: await stub.markRead() });
+    return c.json({ conversation: found(await roomStub(c.env, c.req.valid("param").id).markRead()) });
   })
   .post("/:id/complete", validate("param", idParam), async (c) => {
-    const { stub } = await existing(c, c.req.valid("param").id);
-    return c.json({ conversation: await stub.setStatus("complete") });
+    return c.json({ conversation: found(await roomStub(c.env, c.req.valid("param").id).setStatus("complete")) });
   })
   .post("/:id/reopen", validate("param", idParam), async (c) => {
-    const { stub } = await existing(c, c.req.valid("param").id);
-    return c.json({ conversation: await stub.setStatus("open") });
+    return c.json({ conversation: found(await roomStub(c.env, c.req.valid("param").id).setStatus("open")) });
   })
   .get("/:id/socket", validate("param", idParam), validate("query", z.strictObject({ after: z.coerce.number().int().min(0).default(0) })), async (c) => {
     requireUpgrade(c, isOwnOrigin(c));
-    const { stub } = await existing(c, c.req.valid("param").id);
+    const stub = roomStub(c.env, c.req.valid("param").id);
+    found(await stub.snapshot());
     const agent = c.get("agent");
     const identity: SocketIdentity = { role: "agent", agentId: agent.id, agentName: agent.name };
     return forwardUpgrade(stub, { identity: JSON.stringify(identity), after: String(c.req.valid("query").after) });

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { migrate } from "../../src/conversation/storage";
 import { afterEach, describe, expect, it } from "vitest";
 import { writeIndex } from "../../src/inbox/conversation-index";
 import { advanceClock, resetClock } from "../../src/lib/clock";
@@ -46,6 +47,17 @@ describe("visitor sessions", () => {
     const res = await call("/api/widget/messages", { headers: { authorization: `Bearer ${resumed.token}` }, origin: "https://shop.example" });
     const { messages } = (await res.json()) as { messages: Message[] };
     expect(messages.map((m) => m.text)).toEqual(["Hello, is anyone there?"]);
+  });
+
+  it("S9: a visitor token reaches only its own conversation", async () => {
+    const mine = await startVisitor();
+    const theirs = await startVisitor();
+    await visitorSays(theirs, "their secret");
+    await visitorSays(mine, "my message");
+    const res = await call("/api/widget/messages", { headers: { authorization: `Bearer ${mine.token}` }, origin: "https://shop.example" });
+    const { messages } = (await res.json()) as { messages: Message[] };
+    expect(messages.map((m) => [m.conversationId, m.text])).toEqual([[mine.conversationId, "my message"]]);
+    expect((await room(theirs.conversationId).history({ limit: 10 }))!.map((m) => m.text)).toEqual(["their secret"]);
   });
 
   it("S28: a missing, forged or expired visitor token is refused and stores nothing", async () => {
@@ -251,6 +263,20 @@ describe("the agent API", () => {
     ]) {
       expect(res.status).toBe(401);
     }
+  });
+});
+
+describe("the conversation object's own storage", () => {
+  it("S29: records its schema version when it wakes, and migrating again loses nothing", async () => {
+    const v = await startVisitor();
+    await visitorSays(v, "kept");
+    await runInDurableObject(room(v.conversationId), (_instance, state) => {
+      const sql = state.storage.sql;
+      expect(sql.exec<{ version: number }>("SELECT version FROM schema_version").one().version).toBe(1);
+      migrate(sql);
+      expect(sql.exec("SELECT count(*) AS n FROM schema_version").one().n).toBe(1);
+      expect(sql.exec<{ text: string }>("SELECT text FROM messages").toArray().map((r) => r.text)).toEqual(["kept"]);
+    });
   });
 });
 

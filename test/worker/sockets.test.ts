@@ -120,7 +120,7 @@ describe("live chat over sockets", () => {
     agentRoom.send({ type: "send", clientId: clientId(), text: "still here" });
     await visitor.next("message", (f) => f.message.text === "still here");
     expect((await room(v.conversationId).snapshot())!.visitorOnline).toBe(true);
-    expect((await room(v.conversationId).history({ limit: 10 })).map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect((await room(v.conversationId).history({ limit: 10 }))!.map((m) => m.seq)).toEqual([1, 2, 3]);
   });
 });
 

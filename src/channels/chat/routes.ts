@@ -61,19 +61,20 @@ export const widgetRoutes = new Hono<AppEnv>()
   .get("/messages", validate("query", afterQuery), async (c) => {
     const id = await visitorConversation(c, bearer(c));
     const messages = await roomStub(c.env, id).history({ after: c.req.valid("query").after, limit: 500, chatOnly: true });
-    return c.json({ messages });
+    return c.json({ messages: messages ?? [] });
   })
   .post("/messages", validate("json", sendBody), async (c) => {
     const id = await visitorConversation(c, bearer(c));
     const { clientId, text } = c.req.valid("json");
-    const { message, duplicate } = await roomStub(c.env, id).post({
+    const posted = await roomStub(c.env, id).post({
       clientId,
       channel: "chat",
       direction: "inbound",
       author: { kind: "visitor", id: null, name: null },
       text,
     });
-    return c.json({ message, duplicate }, duplicate ? 200 : 201);
+    if (!posted) throw new ApiError(404, "conversation_not_found", "Start a new session");
+    return c.json(posted, posted.duplicate ? 200 : 201);
   })
   /** Browsers cannot set headers on a WebSocket, so the token comes in the query string. */
   .get("/socket", validate("query", socketQuery), async (c) => {
