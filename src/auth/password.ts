@@ -42,7 +42,7 @@ export function needsRehash(stored: string): boolean {
 /** A hash of a random password: verifying against it costs the same as against a real one. */
 export const UNUSABLE_HASH = `${SCHEME}$${PBKDF2_ITERATIONS}$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`;
 
-function parse(stored: string): { iterations: number; salt: Uint8Array; key: Uint8Array } | null {
+function parse(stored: string): { iterations: number; salt: Uint8Array<ArrayBuffer>; key: Uint8Array } | null {
   const [scheme, iterations, salt, key] = stored.split("$");
   const count = Number(iterations);
   if (scheme !== SCHEME || !Number.isInteger(count) || count < 1 || count > PBKDF2_ITERATIONS || !salt || !key) {
@@ -55,7 +55,7 @@ function parse(stored: string): { iterations: number; salt: Uint8Array; key: Uin
   }
 }
 
-async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
+async function derive(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<Uint8Array> {
   const material = await crypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, [
     "deriveBits",
   ]);
@@ -74,6 +74,6 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes));
 }
 
-function fromBase64(text: string): Uint8Array {
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }

@@ -3,7 +3,7 @@ import { agentRouter } from "../auth/agent-router";
 import { requireAgent } from "../auth/middleware";
 import { database } from "../db/client";
 import type { Env } from "../env";
-import { listConversations } from "../inbox/conversation-index";
+import { countUnread, listConversations } from "../inbox/conversation-index";
 import { ApiError } from "../lib/errors";
 import { forwardUpgrade, isOwnOrigin, requireUpgrade } from "../lib/sockets";
 import { validate } from "../lib/validate";
@@ -51,17 +51,21 @@ export const conversationRoutes = agentRouter()
   .get("/", validate("query", listQuery), async (c) => {
     const q = c.req.valid("query");
     const [t, id] = q.cursor ? q.cursor.split(":") : [];
-    const rows = await listConversations(database(c.env.DB), {
-      status: q.status === "all" ? undefined : q.status,
-      channel: q.channel,
-      unread: q.unread === "true",
-      limit: q.limit + 1,
-      after: q.cursor ? { lastMessageAt: Number(t), id: id! } : undefined,
-    });
+    const db = database(c.env.DB);
+    const [rows, unreadCount] = await Promise.all([
+      listConversations(db, {
+        status: q.status === "all" ? undefined : q.status,
+        channel: q.channel,
+        unread: q.unread === "true",
+        limit: q.limit + 1,
+        after: q.cursor ? { lastMessageAt: Number(t), id: id! } : undefined,
+      }),
+      countUnread(db),
+    ]);
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     const nextCursor = rows.length > q.limit && last ? `${last.lastMessageAt}:${last.id}` : null;
-    return c.json({ conversations: page, nextCursor });
+    return c.json({ conversations: page, nextCursor, unreadCount });
   })
   .get("/:id", validate("param", idParam), validate("query", pageQuery), async (c) => {
     const stub = roomStub(c.env, c.req.valid("param").id);

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { contacts, conversations } from "../db/schema";
 import type { Channel, ConversationStatus, ConversationSummary } from "../protocol";
@@ -88,4 +88,10 @@ export async function listConversations(db: Database, f: ListFilters): Promise<C
     version: c.version,
     lastSeq: c.lastSeq,
   }));
+}
+
+/** S2: how many conversations are unread (served by the partial index on unread rows). */
+export async function countUnread(db: Database): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(conversations).where(eq(conversations.read, false));
+  return row?.n ?? 0;
 }
