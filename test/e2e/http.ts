@@ -9,11 +9,21 @@ export function demo(role: "admin" | "agent") {
   return agent;
 }
 
+/**
+ * Each test file signs in from its own client address, so the per-client sign-in limit (20 a minute)
+ * applies per file. wrangler dev takes CF-Connecting-IP from the request, as Cloudflare's edge sets it.
+ */
+export const clientIp = `10.${rand()}.${rand()}.${rand()}`;
+function rand() {
+  return 1 + Math.floor(Math.random() * 250);
+}
+
 /** fetch against the running server, sending our own Origin on state changes like a browser would. */
 export function http(path: string, init: RequestInit & { json?: unknown; cookie?: string } = {}) {
   const headers = new Headers(init.headers);
   if (init.json !== undefined) headers.set("content-type", "application/json");
   if (init.cookie) headers.set("cookie", init.cookie);
+  if (!headers.has("cf-connecting-ip")) headers.set("cf-connecting-ip", clientIp);
   if (init.method && init.method !== "GET" && !headers.has("origin")) headers.set("origin", baseUrl);
   return fetch(`${baseUrl}${path}`, {
     ...init,

@@ -15,13 +15,13 @@ export function admin(): Promise<string> {
 
 let n = 0;
 /** A new agent, created by the demo admin through the API, and signed in. */
-export async function newAgent(): Promise<{ id: string; name: string; cookie: string }> {
+export async function newAgent(role: "agent" | "admin" = "agent"): Promise<{ id: string; name: string; email: string; password: string; cookie: string }> {
   const email = `e2e-${Date.now()}-${++n}@example.com`;
   const name = `E2E Agent ${n}`;
-  const res = await http("/api/agents", { method: "POST", cookie: await admin(), json: { email, name, role: "agent", password: "e2e-password-123" } });
+  const res = await http("/api/agents", { method: "POST", cookie: await admin(), json: { email, name, role, password: "e2e-password-123" } });
   if (res.status !== 201) throw new Error(`create agent: ${res.status} ${await res.text()}`);
   const { agent } = (await res.json()) as { agent: { id: string } };
-  return { id: agent.id, name, cookie: await signIn(email, "e2e-password-123") };
+  return { id: agent.id, name, email, password: "e2e-password-123", cookie: await signIn(email, "e2e-password-123") };
 }
 
 export function clientId(): string {
@@ -89,3 +89,14 @@ export function upgradeStatus(path: string, headers: Record<string, string>): Pr
 export const agentSocket = (cookie: string, conversationId: string, after = 0) =>
   connect(`/api/conversations/${conversationId}/socket?after=${after}`, { cookie });
 export const feedSocket = (cookie: string) => connect("/api/inbox/socket", { cookie });
+
+/** Marks every unread conversation Read, so a test can watch the unread state change from zero. */
+export async function readEverything(cookie: string): Promise<void> {
+  for (;;) {
+    const res = await http("/api/conversations?unread=true&limit=100", { cookie });
+    const { conversations } = (await res.json()) as { conversations: { id: string }[] };
+    if (conversations.length === 0) return;
+    for (const c of conversations) await http(`/api/conversations/${c.id}/open`, { method: "POST", cookie });
+    await new Promise((r) => setTimeout(r, 100)); // the index follows each conversation object
+  }
+}

@@ -1,4 +1,25 @@
 import { hc } from "hono/client";
 import type { Api } from "../../app";
 
-export const client = hc<Api>("/", { init: { credentials: "same-origin" } });
+/** The API through Hono's typed client: paths, inputs and JSON outputs are checked against the worker. */
+export const api = hc<Api>("/", { init: { credentials: "same-origin" } }).api;
+
+export interface ApiFailure {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** Reads a response: its JSON when ok, else the API's `{ error }` as a thrown ApiFailure. */
+export async function ok<T>(res: { ok: boolean; status: number; json(): Promise<T> }): Promise<T> {
+  if (res.ok) return res.json();
+  const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  const failure: ApiFailure = { status: res.status, code: body?.error?.code ?? "http_error", message: body?.error?.message ?? `HTTP ${res.status}` };
+  if (res.status === 401) onUnauthorized();
+  throw failure;
+}
+
+let onUnauthorized = () => {};
+export function whenSignedOut(handler: () => void): void {
+  onUnauthorized = handler;
+}

@@ -1,70 +1,89 @@
-// The inbox app's entry. For now: sign in, show who is signed in, sign out.
-// The conversation list, thread and composer are built on this by the inbox issue.
+import "./inbox.css";
+import { render, useEffect, useState } from "hono/jsx/dom";
+import type { AgentView } from "../../agents/store";
+import { api, whenSignedOut } from "./api";
+import { t } from "./i18n";
+import { currentRoute, navigate, onRouteChange } from "./router";
+import { store } from "./store";
+import { AdminAgents } from "./views/AdminAgents";
+import { ConversationList, moveFocus } from "./views/ConversationList";
+import { ConversationView } from "./views/ConversationView";
+import { Menu } from "./views/Menu";
+import { SignIn } from "./views/SignIn";
 
-interface Agent {
-  id: string;
-  email: string;
-  name: string;
-  role: "admin" | "agent";
+/** Single-key shortcuts, never while typing in a field (S30). */
+function onShortcut(e: KeyboardEvent): void {
+  const target = e.target as HTMLElement;
+  if (e.ctrlKey || e.metaKey || e.altKey || target.closest("input, textarea, select, [contenteditable]")) return;
+  const focus = (selector: string) => {
+    e.preventDefault();
+    document.querySelector<HTMLElement>(selector)?.focus();
+  };
+  if (e.key === "j") moveFocus(1);
+  else if (e.key === "k") moveFocus(-1);
+  else if (e.key === "/") focus("#list-search");
+  else if (e.key === "r") focus("#composer-text");
+  else if (e.key === "e" && store.thread?.summary?.status === "open") void store.setStatus("complete");
 }
 
-const root = document.getElementById("app")!;
+function App() {
+  const [me, setMe] = useState<AgentView | null | undefined>(undefined);
+  const [, rerender] = useState(0);
+  const [route, setRoute] = useState(currentRoute());
 
-async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`/api${path}`, {
-    ...init,
-    credentials: "same-origin",
-    headers: init.body ? { "content-type": "application/json" } : {},
-  });
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}, ...children: Node[]) {
-  const node: HTMLElementTagNameMap[K] = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
-
-function showSignIn(message = "") {
-  const email = el("input", { type: "email", name: "email", id: "email", required: true, autocomplete: "username" });
-  const password = el("input", { type: "password", name: "password", id: "password", required: true, autocomplete: "current-password" });
-  const error = el("p", { className: "error", role: "alert", textContent: message });
-  const form = el(
-    "form",
-    { className: "sign-in" },
-    el("h1", { textContent: "Sign in to Conversations" }),
-    el("label", { htmlFor: "email", textContent: "Email" }),
-    email,
-    el("label", { htmlFor: "password", textContent: "Password" }),
-    password,
-    el("button", { type: "submit", textContent: "Sign in" }),
-    error,
-  );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const res = await api("/auth/sign-in", {
-      method: "POST",
-      body: JSON.stringify({ email: email.value, password: password.value }),
+  useEffect(() => {
+    whenSignedOut(() => {
+      store.stop();
+      setMe(null);
     });
-    if (res.ok) return showAgent(((await res.json()) as { agent: Agent }).agent);
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    error.textContent = body?.error?.message ?? `Sign-in failed (${res.status})`;
-  });
-  root.replaceChildren(form);
-  email.focus();
-}
+    const unsubscribe = [store.subscribe(() => rerender((n) => n + 1)), onRouteChange(() => setRoute(currentRoute()))];
+    void api.auth.me.$get().then(async (res) => setMe(res.ok ? (await res.json()).agent : null));
+    addEventListener("keydown", onShortcut);
+    return () => {
+      unsubscribe.forEach((u) => u());
+      removeEventListener("keydown", onShortcut);
+    };
+  }, []);
 
-function showAgent(agent: Agent) {
-  const signOut = el("button", { type: "button", textContent: "Sign out" });
-  signOut.addEventListener("click", async () => {
-    await api("/auth/sign-out", { method: "POST" });
-    showSignIn();
-  });
-  root.replaceChildren(
-    el("section", { className: "signed-in" }, el("h1", { textContent: `Signed in as ${agent.name}` }), el("p", { textContent: `${agent.email} · ${agent.role}` }), signOut),
+  useEffect(() => {
+    if (me) store.start(me);
+    return () => store.stop();
+  }, [me?.id]);
+
+  useEffect(() => {
+    if (!me || route.page !== "inbox") return;
+    if (route.conversationId) void store.open(route.conversationId);
+    else store.close();
+  }, [me?.id, route.page === "inbox" ? route.conversationId : "agents"]);
+
+  if (me === undefined) return <main aria-busy="true" />;
+  if (me === null) return <SignIn onSignedIn={setMe} />;
+
+  const signOut = async () => {
+    await api.auth["sign-out"].$post();
+    store.stop();
+    setMe(null);
+    navigate("/");
+  };
+
+  return (
+    <div class="app">
+      <Menu me={me} unread={store.unreadCount} page={route.page} onSignOut={signOut} />
+      {route.page === "agents" && me.role === "admin" ? (
+        <AdminAgents me={me} />
+      ) : (
+        <main class="inbox">
+          <ConversationList selectedId={route.page === "inbox" ? route.conversationId : null} />
+          {store.thread ? <ConversationView thread={store.thread} /> : <p class="placeholder">{t.pickConversation}</p>}
+        </main>
+      )}
+      {store.connected ? null : <p class="connection" role="status">{t.reconnecting}</p>}
+      <p class="visually-hidden" aria-live="polite" id="announcer">
+        {store.announcement}
+      </p>
+    </div>
   );
 }
 
-api("/auth/me").then(async (me) => {
-  if (me.ok) showAgent(((await me.json()) as { agent: Agent }).agent);
-  else showSignIn();
-});
+document.documentElement.lang = navigator.language.toLowerCase().startsWith("es") ? "es" : "en";
+render(<App />, document.getElementById("app")!);

@@ -1,0 +1,2 @@
+// esbuild bundles imported CSS into public/build/inbox.css.
+declare module "*.css";

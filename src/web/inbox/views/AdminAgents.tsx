@@ -1,0 +1,99 @@
+import { useEffect, useState } from "hono/jsx/dom";
+import type { AgentView } from "../../../agents/store";
+import { api, type ApiFailure, ok } from "../api";
+import { t } from "../i18n";
+
+/** Admins add agents, change roles, deactivate and reactivate (S9). */
+export function AdminAgents({ me }: { me: AgentView }) {
+  const [agents, setAgents] = useState<AgentView[]>([]);
+  const [error, setError] = useState("");
+  const load = async () => setAgents((await ok(await api.agents.$get())).agents);
+  useEffect(() => void load(), []);
+
+  const run = async (action: () => Promise<unknown>) => {
+    setError("");
+    try {
+      await action();
+      await load();
+    } catch (err) {
+      setError((err as ApiFailure).message);
+    }
+  };
+  const update = (id: string, json: { role?: "admin" | "agent"; active?: boolean }) =>
+    run(async () => ok(await api.agents[":id"].$patch({ param: { id }, json })));
+
+  const add = (e: Event) => {
+    e.preventDefault();
+    const formEl = e.target as HTMLFormElement;
+    const form = new FormData(formEl);
+    void run(async () => {
+      await ok(
+        await api.agents.$post({
+          json: {
+            email: String(form.get("email")),
+            name: String(form.get("name")),
+            role: form.get("role") === "admin" ? "admin" : "agent",
+            password: String(form.get("password")),
+          },
+        }),
+      );
+      formEl.reset();
+    });
+  };
+
+  return (
+    <main class="admin" aria-labelledby="agents-title">
+      <h1 id="agents-title">{t.agents}</h1>
+      <p class="error" role="alert">
+        {error}
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t.name}</th>
+            <th scope="col">{t.email}</th>
+            <th scope="col">{t.role}</th>
+            <th scope="col">{t.status}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {agents.map((a) => (
+            <tr key={a.id} data-agent-email={a.email}>
+              <td>{a.name}</td>
+              <td>{a.email}</td>
+              <td>
+                <select aria-label={`${t.role}: ${a.name}`} value={a.role} onChange={(e: Event) => void update(a.id, { role: (e.target as HTMLSelectElement).value as "admin" | "agent" })}>
+                  <option value="agent" selected={a.role === "agent"}>{t.roleAgent}</option>
+                  <option value="admin" selected={a.role === "admin"}>{t.roleAdmin}</option>
+                </select>
+              </td>
+              <td>
+                {a.active ? t.active : t.deactivated}{" "}
+                {a.id === me.id ? null : (
+                  <button type="button" onClick={() => void update(a.id, { active: !a.active })}>
+                    {a.active ? t.deactivate : t.reactivate}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form class="add-agent" onSubmit={add}>
+        <h2>{t.addAgent}</h2>
+        <label for="new-name">{t.name}</label>
+        <input id="new-name" name="name" required />
+        <label for="new-email">{t.email}</label>
+        <input id="new-email" name="email" type="email" required />
+        <label for="new-role">{t.role}</label>
+        <select id="new-role" name="role">
+          <option value="agent">{t.roleAgent}</option>
+          <option value="admin">{t.roleAdmin}</option>
+        </select>
+        <label for="new-password">{t.initialPassword}</label>
+        <input id="new-password" name="password" type="password" minLength={10} autocomplete="new-password" required />
+        <button type="submit">{t.add}</button>
+      </form>
+    </main>
+  );
+}

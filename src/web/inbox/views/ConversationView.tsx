@@ -1,0 +1,179 @@
+import { useEffect, useRef, useState } from "hono/jsx/dom";
+import type { Channel, Message } from "../../../protocol";
+import { preselectedChannel, replyChannels } from "../channels";
+import { channelLabel, clockTime, displayName } from "../format";
+import { t } from "../i18n";
+import { type Pending, store, type Thread } from "../store";
+
+function author(m: Message, thread: Thread): string {
+  if (m.author.kind === "agent") return m.author.id === store.me?.id ? t.you : m.author.name ?? t.unknown;
+  if (m.author.kind === "system") return t.system;
+  return thread.summary ? displayName(thread.summary) : t.visitor;
+}
+
+function MessageItem({ m, thread }: { m: Message; thread: Thread }) {
+  return (
+    <li class={`message ${m.direction}`} data-seq={m.seq}>
+      <div class="meta">
+        <span class={`tag tag-${m.channel}`}>{channelLabel(m.channel)}</span>
+        <span class="author">{author(m, thread)}</span>
+        <time dateTime={new Date(m.createdAt).toISOString()}>{clockTime(m.createdAt)}</time>
+      </div>
+      <p class="text">{m.text}</p>
+    </li>
+  );
+}
+
+function PendingItem({ p }: { p: Pending }) {
+  return (
+    <li class={`message outbound pending ${p.state}`}>
+      <div class="meta">
+        <span class={`tag tag-${p.channel}`}>{channelLabel(p.channel)}</span>
+        <span class="author">{t.you}</span>
+        <span class="state">{p.state === "sending" ? t.sending : t.failed}</span>
+        {p.state === "failed" ? (
+          <button type="button" onClick={() => void store.retry(p)}>
+            {t.retry}
+          </button>
+        ) : null}
+      </div>
+      <p class="text">{p.text}</p>
+    </li>
+  );
+}
+
+function Composer({ thread }: { thread: Thread }) {
+  const summary = thread.summary!;
+  const options = replyChannels(summary);
+  const [channel, setChannel] = useState<Channel>(preselectedChannel(summary, thread.visitorOnline));
+  const typingSince = useRef<number | null>(null);
+  // Pre-select again when another conversation opens or the visitor comes and goes (S7).
+  useEffect(() => setChannel(preselectedChannel(summary, thread.visitorOnline)), [thread.id, thread.visitorOnline]);
+
+  const stopTyping = () => {
+    if (typingSince.current !== null) store.typing(false);
+    typingSince.current = null;
+  };
+  const submit = (area: HTMLTextAreaElement) => {
+    const text = area.value.trim();
+    if (!text) return;
+    area.value = "";
+    stopTyping();
+    void store.send(text, channel);
+  };
+  const reasons = options.filter((o) => o.disabledReason);
+
+  return (
+    <form class="composer" aria-label={t.composer} onSubmit={(e: Event) => {
+      e.preventDefault();
+      submit((e.target as HTMLFormElement).querySelector("textarea")!);
+    }}>
+      <div class="composer-bar">
+        <label for="reply-channel">{t.replyVia}</label>
+        <select id="reply-channel" value={channel} aria-describedby="channel-reasons" onChange={(e: Event) => setChannel((e.target as HTMLSelectElement).value as Channel)}>
+          {options.map((o) => (
+            <option value={o.channel} disabled={o.disabledReason !== null} selected={o.channel === channel}>
+              {o.disabledReason ? `${channelLabel(o.channel)} — ${o.disabledReason}` : channelLabel(o.channel)}
+            </option>
+          ))}
+        </select>
+        <span class="saved-responses-slot" />
+      </div>
+      <ul id="channel-reasons" class="channel-reasons">
+        {reasons.map((o) => (
+          <li>
+            {channelLabel(o.channel)}: {o.disabledReason}
+          </li>
+        ))}
+      </ul>
+      <textarea
+        id="composer-text"
+        rows={3}
+        aria-label={t.composer}
+        placeholder={t.replyPlaceholder}
+        onKeyDown={(e: KeyboardEvent) => {
+          if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            submit(e.target as HTMLTextAreaElement);
+          }
+        }}
+        onInput={(e: Event) => {
+          if ((e.target as HTMLTextAreaElement).value === "") return stopTyping();
+          if (typingSince.current === null) store.typing(true);
+          typingSince.current = Date.now();
+        }}
+        onBlur={stopTyping}
+      />
+      <button type="submit">{t.send}</button>
+    </form>
+  );
+}
+
+function ContactPanel({ thread }: { thread: Thread }) {
+  const c = thread.summary!;
+  return (
+    <aside class="contact" aria-label={t.contact}>
+      <h2>{t.contact}</h2>
+      <dl>
+        <dt>{t.name}</dt>
+        <dd>{c.contact?.name || displayName(c)}</dd>
+        <dt>{t.email}</dt>
+        <dd>
+          {c.contact?.email ?? "—"}
+          {c.contact && (c.contact as { verified?: boolean }).verified === false ? <span class="badge warn"> ({t.unverified})</span> : null}
+        </dd>
+        <dt>{t.identities}</dt>
+        <dd>
+          {channelLabel(c.channel)}
+          {c.channel === "chat" ? ` · ${t.visitorId} ${c.id.slice(2, 10)}` : ""}
+        </dd>
+      </dl>
+    </aside>
+  );
+}
+
+export function ConversationView({ thread }: { thread: Thread }) {
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    list.current?.lastElementChild?.scrollIntoView({ block: "end" });
+  }, [thread.messages.length, thread.pending.length]);
+  if (!thread.summary) return <section class="conversation" aria-busy="true" />;
+  const s = thread.summary;
+  return (
+    <section class="conversation" aria-label={displayName(s)}>
+      <header class="conversation-header">
+        <h1>
+          {displayName(s)}
+          <span class={`presence ${thread.visitorOnline ? "on" : "off"}`}>{thread.visitorOnline ? t.online : t.offline}</span>
+        </h1>
+        <span class="status-label">{s.read ? t.read : t.unread}</span>
+        {s.status === "open" ? (
+          <button type="button" id="complete-button" onClick={() => void store.setStatus("complete")}>
+            {t.complete}
+          </button>
+        ) : (
+          <button type="button" id="reopen-button" onClick={() => void store.setStatus("open")}>
+            ✓ {t.reopen}
+          </button>
+        )}
+      </header>
+      <div class="conversation-body">
+        <div class="thread-column">
+          <ol class="thread" ref={list} aria-label={t.thread}>
+            {thread.messages.map((m) => (
+              <MessageItem key={m.seq} m={m} thread={thread} />
+            ))}
+            {thread.pending.map((p) => (
+              <PendingItem key={p.clientId} p={p} />
+            ))}
+          </ol>
+          <p class="typing" aria-live="polite">
+            {thread.visitorTyping ? t.typing(displayName(s)) : thread.agentTyping ? t.typing(thread.agentTyping) : ""}
+          </p>
+          <Composer thread={thread} />
+        </div>
+        <ContactPanel thread={thread} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,30 @@
+import type { Browser, Page } from "playwright-core";
+import { baseUrl } from "../e2e/http";
+
+let n = 0;
+/** A browser context of its own (cookies, client address) with an agent signed in through the page. */
+export async function agentPage(browser: Browser, email: string, password: string, options: { locale?: string; bypassCSP?: boolean } = {}) {
+  const context = await browser.newContext({
+    locale: options.locale ?? "en-US",
+    bypassCSP: options.bypassCSP ?? false,
+    viewport: { width: 1280, height: 760 },
+    extraHTTPHeaders: { "cf-connecting-ip": `10.200.${process.pid % 250}.${++n}` },
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("dialog", (d) => {
+    errors.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.goto(baseUrl);
+  await page.locator("#email").fill(email);
+  await page.locator("#password").fill(password);
+  await page.locator("form button[type=submit]").click();
+  await page.locator("nav.menu").waitFor();
+  return { context, page, errors };
+}
+
+export function row(page: Page, conversationId: string) {
+  return page.locator(`a.row[data-conversation-id="${conversationId}"]`);
+}
