@@ -8,6 +8,7 @@ import { E2E_PRESENCE } from "../e2e/global-setup";
 import { baseUrl, http } from "../e2e/http";
 import { admin, clientId, newAgent, readEverything, startVisitor, visitorSays, visitorSocket } from "../e2e/live";
 import { launchChromium } from "./chromium";
+import { StallingProxy } from "../e2e/tcp-proxy";
 import { agentPage, row } from "./inbox-pages";
 
 let browser: Browser;
@@ -157,6 +158,53 @@ describe("the inbox, live, in two agents' browsers", () => {
     expect(await row(page, v.conversationId).locator(".preview").textContent()).toBe(hostile);
     await page.waitForTimeout(200);
     expect(errors).toEqual([]);
+  });
+});
+
+describe("sending and reconnecting", () => {
+  it("S29: a reply that fails to send shows Not sent with Retry, and the retry sends it once", async () => {
+    const v = await startVisitor();
+    await visitorSays(v, "hello?");
+    const { page } = a;
+    await page.goto(`${baseUrl}/conversations/${v.conversationId}`);
+    await page.locator(".thread .message").first().waitFor();
+    await page.route("**/messages", (route) => route.abort("connectionfailed"));
+    await page.locator("#composer-text").fill("This one fails first");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator(".message.pending.failed .state").textContent()).toBe("Not sent");
+    await page.unroute("**/messages");
+    await page.getByRole("button", { name: "Retry" }).click();
+    await expect.poll(() => page.locator(".message.pending").count()).toBe(0);
+    expect(await page.locator(".thread .text").allTextContents()).toEqual(["hello?", "This one fails first"]);
+    expect(await page.locator(".thread .message.outbound .state").textContent()).toBe("Sent");
+  });
+
+  it("S29: after the network drops, the app reconnects and shows what it missed, each message once", async () => {
+    const proxy = new StallingProxy({ host: "127.0.0.1", port: Number(new URL(baseUrl).port) });
+    const via = `http://${await proxy.listen()}`;
+    try {
+      const v = await startVisitor();
+      await visitorSays(v, "before the drop");
+      const { page } = b; // cookies are per host, not per port: the session works through the proxy too
+      await page.goto(`${via}/conversations/${v.conversationId}`);
+      await expect.poll(() => page.locator(".thread .text").allTextContents()).toEqual(["before the drop"]);
+
+      proxy.refusing = true;
+      proxy.drop();
+      await expect.poll(() => page.getByRole("status").textContent()).toBe("Reconnecting…");
+      await visitorSays(v, "missed one");
+      await visitorSays(v, "missed two");
+      proxy.refusing = false;
+
+      await expect.poll(() => page.locator(".thread .text").allTextContents(), { timeout: 15_000 }).toEqual(["before the drop", "missed one", "missed two"]);
+      await expect.poll(() => page.getByRole("status").count()).toBe(0);
+      await visitorSays(v, "after the return");
+      await expect.poll(() => page.locator(".thread .text").allTextContents()).toEqual(["before the drop", "missed one", "missed two", "after the return"]);
+      await expect.poll(() => row(page, v.conversationId).locator(".preview").textContent()).toBe("after the return");
+    } finally {
+      await b.page.goto(baseUrl);
+      proxy.close();
+    }
   });
 });
 

@@ -1,15 +1,22 @@
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 
 /**
- * A TCP proxy in front of the server that can stop forwarding without closing anything: to the
- * server, its clients look exactly like a tab whose device vanished (no close frame, no FIN, silence).
+ * A TCP proxy in front of the server that can misbehave like a network: `stall()` stops forwarding
+ * without closing anything (to the server, its clients look exactly like a tab whose device vanished:
+ * no close frame, no FIN, silence); `drop()` cuts every connection, as a lost network or a deploy does;
+ * while `refusing`, new connections are cut at once.
  */
 export class StallingProxy {
   private readonly server: Server;
   private readonly pairs: [Socket, Socket][] = [];
+  refusing = false;
 
   constructor(private readonly target: { host: string; port: number }) {
     this.server = createServer((client) => {
+      if (this.refusing) {
+        client.destroy();
+        return;
+      }
       const upstream = createConnection(target);
       client.pipe(upstream);
       upstream.pipe(client);
@@ -33,6 +40,13 @@ export class StallingProxy {
       upstream.unpipe(client);
       client.pause();
       upstream.pause();
+    }
+  }
+
+  drop(): void {
+    for (const [client, upstream] of this.pairs.splice(0)) {
+      client.destroy();
+      upstream.destroy();
     }
   }
 
