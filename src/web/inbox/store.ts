@@ -50,6 +50,7 @@ export class InboxStore {
   private feed: LiveSocket | null = null;
   private room: LiveSocket | null = null;
   private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private clock: ReturnType<typeof setInterval> | undefined;
 
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -77,6 +78,8 @@ export class InboxStore {
   start(me: AgentView): void {
     this.me = me;
     void this.loadList();
+    // Relative times ("5 min") move on even when nothing else happens.
+    this.clock = setInterval(() => this.emit(), 30_000);
     this.feed = new LiveSocket(
       () => "/api/inbox/socket",
       (f) => this.onFeedFrame(f),
@@ -90,6 +93,7 @@ export class InboxStore {
   }
 
   stop(): void {
+    clearInterval(this.clock);
     this.feed?.stop();
     this.room?.stop();
     this.feed = this.room = null;
