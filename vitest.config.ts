@@ -17,6 +17,7 @@ export default defineConfig(async () => {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   VISITOR_TOKEN_SECRET: "test-visitor-token-secret",
+                  WIDGET_IDENTITY_SECRET: "test-widget-identity-secret",
                   WIDGET_ORIGINS: "https://shop.example, https://blog.example",
                 },
               },

@@ -3,6 +3,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
 import { agentRoutes } from "./agents/routes";
 import { authRoutes } from "./auth/routes";
+import { isWidgetAsset, serveWidgetAsset } from "./channels/chat/assets";
 import { widgetRoutes } from "./channels/chat/routes";
 import { conversationRoutes } from "./conversation/routes";
 import { inboxRoutes } from "./inbox/routes";
@@ -10,25 +11,15 @@ import { ApiError, errorResponse, handleError } from "./lib/errors";
 
 export { MAX_BODY_BYTES } from "./auth/agent-router";
 
-const appHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'", "data:"],
-    connectSrc: ["'self'"],
-    objectSrc: ["'none'"],
-    baseUri: ["'none'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-  },
-  referrerPolicy: "strict-origin-when-cross-origin",
-});
+// The API's own responses. The inbox app's pages are static files with their headers (and strict
+// CSP) in public/_headers: the worker does not run for them at all.
+const appHeaders = secureHeaders({ referrerPolicy: "strict-origin-when-cross-origin" });
 
 export const app = new Hono<AppEnv>();
 app.onError(handleError);
-// A 101 response's headers belong to the socket handshake: leave them alone.
-app.use((c, next) => (c.req.header("upgrade")?.toLowerCase() === "websocket" ? next() : appHeaders(c, next)));
+// A 101 response's headers belong to the socket handshake: leave them alone. The widget's files are
+// loaded by other sites and set their own headers (src/channels/chat/assets.ts).
+app.use((c, next) => (c.req.header("upgrade")?.toLowerCase() === "websocket" || isWidgetAsset(c.req.path) ? next() : appHeaders(c, next)));
 
 const api = app
   .route("/api/auth", authRoutes)
@@ -37,13 +28,8 @@ const api = app
   .route("/api/inbox", inboxRoutes)
   .route("/api/widget", widgetRoutes);
 
+app.on(["GET", "HEAD"], ["/widget.js", "/build/widget/*"], serveWidgetAsset);
 app.all("/api/*", (c) => errorResponse(c, new ApiError(404, "not_found", `No API route ${c.req.method} ${c.req.path}`)));
-// Everything else is the inbox app (static files, with index.html for its client-side routes).
-app.all("*", async (c) => {
-  // Asset responses have immutable headers; copy so secureHeaders can add its own.
-  const asset = await c.env.ASSETS.fetch(c.req.raw);
-  return new Response(asset.body, asset);
-});
 
 /** The API's type, for Hono's typed client in the inbox app. */
 export type Api = typeof api;

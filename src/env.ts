@@ -9,15 +9,19 @@ export interface Env {
   INBOX_FEED: DurableObjectNamespace<InboxFeed>;
   SIGN_IN_PER_ACCOUNT: RateLimit;
   SIGN_IN_PER_CLIENT: RateLimit;
+  /** New widget conversations (and typed email addresses) per client address. */
+  WIDGET_NEW_CONVERSATIONS: RateLimit;
   SESSION_IDLE_MINUTES: string;
   SESSION_MAX_DAYS: string;
   PRESENCE_GRACE_MS: string;
   PRESENCE_STALE_MS: string;
   PRESENCE_SWEEP_MS: string;
-  /** Comma-separated origins allowed to embed the widget, or "*" for any. */
+  /** Comma-separated origins allowed to embed the widget (`scheme://host:*` for any port), or "*" for any. */
   WIDGET_ORIGINS: string;
   /** Secret: signs visitor device ids and visitor tokens. */
   VISITOR_TOKEN_SECRET: string;
+  /** Secret shared with the host site's backend, which signs the widget's identify calls. Unset: identify is off. */
+  WIDGET_IDENTITY_SECRET?: string;
 }
 
 type WorkerEnv = Env;

@@ -3,7 +3,7 @@ import type { Env } from "../env";
 import { feedStub } from "../inbox/feed";
 import { writeIndex } from "../inbox/conversation-index";
 import { now } from "../lib/clock";
-import { PING, PONG, type ConversationStatus, type ConversationSummary, type Message, type ServerFrame } from "../protocol";
+import { PING, PONG, type ContactRef, type ConversationStatus, type ConversationSummary, type Message, type ServerFrame } from "../protocol";
 import { presenceTimings, type PresenceTimings } from "./presence";
 import { attachment, CLOSE_STALE, lastSeen, receive, send, sendAll, type SocketIdentity } from "./sockets";
 import {
@@ -101,6 +101,22 @@ export class ConversationRoom extends DurableObject<Env> {
   /** S5: complete or reopen. */
   setStatus(status: ConversationStatus): ConversationSummary | null {
     return this.change({ status }, (s) => s.status !== status);
+  }
+
+  /**
+   * S16: links the conversation to a contact. A proven link (a signed identity) is never replaced by
+   * an address a visitor typed: `linked` is false then. Null when the conversation does not exist.
+   */
+  linkContact(contact: ContactRef): { linked: boolean; conversation: ConversationSummary } | null {
+    const s = readState(this.sql);
+    if (!s) return null;
+    if (s.contact?.verified && !contact.verified) return { linked: false, conversation: summarize(s) };
+    const same = s.contact?.id === contact.id && s.contact.verified === contact.verified && s.contact.name === contact.name;
+    if (!same) {
+      updateConversation(this.sql, { contact: JSON.stringify(contact) });
+      this.changed();
+    }
+    return { linked: true, conversation: summarize(this.state()) };
   }
 
   // ---- sockets ----

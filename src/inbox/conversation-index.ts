@@ -17,9 +17,10 @@ export async function writeIndex(d1: D1Database, s: ConversationSummary, keys: I
   await d1
     .prepare(
       `INSERT INTO conversations (id, channel, contact_id, visitor_key, messenger_psid, status, read, subject,
-         last_message_preview, last_message_at, last_inbound_at, version, last_seq, created_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-       ON CONFLICT (id) DO UPDATE SET contact_id = excluded.contact_id, status = excluded.status,
+         last_message_preview, last_message_at, last_inbound_at, version, last_seq, created_at, contact_verified)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+       ON CONFLICT (id) DO UPDATE SET contact_id = excluded.contact_id, contact_verified = excluded.contact_verified,
+         status = excluded.status,
          read = excluded.read, subject = excluded.subject, last_message_preview = excluded.last_message_preview,
          last_message_at = excluded.last_message_at, last_inbound_at = excluded.last_inbound_at,
          version = excluded.version, last_seq = excluded.last_seq
@@ -40,6 +41,7 @@ export async function writeIndex(d1: D1Database, s: ConversationSummary, keys: I
       s.version,
       s.lastSeq,
       s.createdAt,
+      s.contact?.verified ? 1 : 0,
     )
     .run();
 }
@@ -79,7 +81,7 @@ export async function listConversations(db: Database, f: ListFilters): Promise<C
     channel: c.channel,
     status: c.status,
     read: c.read,
-    contact: contact?.id ? { id: contact.id, name: contact.name, email: contact.email! } : null,
+    contact: contact?.id ? { id: contact.id, name: contact.name, email: contact.email!, verified: c.contactVerified } : null,
     subject: c.subject,
     preview: c.lastMessagePreview,
     lastMessageAt: c.lastMessageAt,

@@ -22,6 +22,13 @@ declare module "vitest" {
 export const E2E_PRESENCE = { graceMs: 1500, staleMs: 1500, sweepMs: 500 };
 
 /**
+ * Sites the end-to-end server lets embed the widget: the made-up shop the API tests send as Origin, and
+ * any port of http://localhost, where the browser tests serve their host pages. Pages on
+ * http://127.0.0.1:<other port> are a different origin, not on the list.
+ */
+export const E2E_WIDGET_ORIGINS = "https://shop.example,http://localhost:*";
+
+/**
  * Starts the server exactly as `npm start` does (build, migrations, demo data, wrangler dev) on a
  * free port with a throw-away state folder, and stops it — with its whole process group — afterwards.
  */
@@ -37,6 +44,7 @@ export default async function setup(project: TestProject) {
       PRESENCE_GRACE_MS: String(E2E_PRESENCE.graceMs),
       PRESENCE_STALE_MS: String(E2E_PRESENCE.staleMs),
       PRESENCE_SWEEP_MS: String(E2E_PRESENCE.sweepMs),
+      WIDGET_ORIGINS: E2E_WIDGET_ORIGINS,
     },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

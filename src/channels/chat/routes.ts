@@ -3,20 +3,63 @@ import { cors } from "hono/cors";
 import { z } from "zod";
 import type { AppEnv } from "../../app-env";
 import { jsonBodyLimit } from "../../auth/agent-router";
+import { findOrCreateContact } from "../../contacts/store";
 import type { SocketIdentity } from "../../conversation/sockets";
 import { roomStub } from "../../conversation/routes";
+import { database } from "../../db/client";
 import { ApiError } from "../../lib/errors";
-import { forwardUpgrade, requireUpgrade, widgetOriginAllowed } from "../../lib/sockets";
+import { forwardUpgrade, requireUpgrade } from "../../lib/sockets";
 import { validate } from "../../lib/validate";
-import { clientIdSchema, messageTextSchema } from "../../protocol";
-import { issueVisitorToken, newDevice, openDevice, verifyVisitorToken } from "./visitor";
+import { clientIdSchema, type ContactRef, type ConversationSummary, messageTextSchema } from "../../protocol";
+import { identitySchema, verifyIdentity } from "./identity";
+import { widgetOriginAllowed } from "./origins";
+import { issueVisitorToken, newDevice, openDevice, userConversation, verifyVisitorToken } from "./visitor";
 
-const sessionBody = z.strictObject({ deviceId: z.string().max(100).optional() });
+const sessionBody = z.strictObject({ deviceId: z.string().max(100).optional(), identity: identitySchema.optional() });
+const contactBody = z.strictObject({ email: z.email("Not an email address").max(254) });
 const sendBody = z.strictObject({ clientId: clientIdSchema, text: messageTextSchema });
-const afterQuery = z.strictObject({ after: z.coerce.number().int().min(0).default(0) });
+const historyQuery = z.strictObject({ after: z.coerce.number().int().min(0).optional() });
 const socketQuery = z.strictObject({ token: z.string().min(1).max(2000), after: z.coerce.number().int().min(0).default(0) });
 
 const VISITOR: SocketIdentity = { role: "visitor", agentId: null, agentName: null };
+/** Without `after`, the history is the latest page (the widget's first look); with it, what follows. */
+const HISTORY_PAGE = 200;
+
+/** What a visitor sees of the contact link: the address, and whether it was proven. Never the contact's name or id. */
+export interface VisitorContact {
+  email: string;
+  verified: boolean;
+}
+
+export interface WidgetSession {
+  /** Null for a user identified by the host site who came without a device id. */
+  deviceId: string | null;
+  conversationId: string;
+  token: string;
+  expiresAt: number;
+  /** Sequence number of the newest message (0: nothing written yet). */
+  lastSeq: number;
+  contact: VisitorContact | null;
+  identified: boolean;
+}
+
+function allowed(c: Context<AppEnv>, origin: string): boolean {
+  return widgetOriginAllowed(c.env.WIDGET_ORIGINS, origin, new URL(c.req.url).origin);
+}
+
+function clientKey(c: Context): string {
+  return c.req.header("cf-connecting-ip") ?? "unknown";
+}
+
+/** Counts against the per-client budget of new conversations (and typed addresses): 429 once spent. */
+async function spendNewConversation(c: Context<AppEnv>, what: "conversation" | "contact"): Promise<void> {
+  const { success } = await c.env.WIDGET_NEW_CONVERSATIONS.limit({ key: `${what}:${clientKey(c)}` });
+  if (!success) {
+    throw new ApiError(429, "rate_limited", `Too many new ${what === "conversation" ? "conversations" : "email addresses"} from this client; wait a minute`, undefined, {
+      "Retry-After": "60",
+    });
+  }
+}
 
 /** The conversation a visitor token grants; 401 with the reason otherwise. */
 async function visitorConversation(c: Context<AppEnv>, token: string | undefined): Promise<string> {
@@ -34,33 +77,99 @@ function bearer(c: Context): string | undefined {
   return c.req.header("authorization")?.match(/^Bearer (\S+)$/)?.[1];
 }
 
+function visitorContact(s: ConversationSummary): VisitorContact | null {
+  return s.contact ? { email: s.contact.email, verified: s.contact.verified } : null;
+}
+
+async function linkContact(c: Context<AppEnv>, conversationId: string, input: { email: string; name?: string }, verified: boolean) {
+  const contact = await findOrCreateContact(database(c.env.DB), input);
+  const ref: ContactRef = { id: contact.id, name: contact.name, email: contact.email, verified };
+  const result = await roomStub(c.env, conversationId).linkContact(ref);
+  if (!result) throw new ApiError(404, "conversation_not_found", "Start a new session");
+  return result;
+}
+
 /**
- * The visitor's side of web chat, called by the widget from any allowed site. No cookies: a visitor
- * holds a device id (kept in local storage) and a short-lived token for their own conversation.
+ * The visitor's side of web chat, called by the widget from the sites in WIDGET_ORIGINS. No cookies:
+ * a visitor holds a device id (kept in local storage) and a short-lived token for their own conversation.
  */
 export const widgetRoutes = new Hono<AppEnv>()
   .use(
     cors({
-      origin: (origin, c) => (widgetOriginAllowed(c.env, origin, new URL(c.req.url).origin) ? origin : null),
+      origin: (origin, c) => (allowed(c, origin) ? origin : null),
       allowMethods: ["GET", "POST"],
       allowHeaders: ["content-type", "authorization"],
       maxAge: 600,
     }),
   )
+  // CORS only stops a browser from reading the answer; refuse the request itself too.
+  .use(async (c, next) => {
+    const origin = c.req.header("origin");
+    if (c.req.method !== "OPTIONS" && origin && !allowed(c, origin)) {
+      throw new ApiError(403, "origin_refused", "This site is not allowed to use the chat widget (WIDGET_ORIGINS)");
+    }
+    await next();
+  })
   .use(jsonBodyLimit)
-  /** Start (no deviceId) or resume (the deviceId we issued earlier) the device's conversation (S14). */
+  /**
+   * Start (no deviceId) or resume (the deviceId we issued earlier) the device's conversation (S14); or,
+   * with a signed identity, the user's own conversation on any device.
+   */
   .post("/session", validate("json", sessionBody), async (c) => {
     const secret = c.env.VISITOR_TOKEN_SECRET;
-    const { deviceId } = c.req.valid("json");
-    const device = deviceId === undefined ? await newDevice(secret) : await openDevice(secret, deviceId);
-    if (!device) throw new ApiError(400, "unknown_device", "This device id was not issued here; start without one");
-    await roomStub(c.env, device.conversationId).ensure({ id: device.conversationId, channel: "chat", visitorKey: device.visitorKey });
-    const token = await issueVisitorToken(secret, device.conversationId);
-    return c.json({ deviceId: device.deviceId, conversationId: device.conversationId, ...token });
+    const { deviceId, identity } = c.req.valid("json");
+    const device = deviceId === undefined ? null : await openDevice(secret, deviceId);
+    if (deviceId !== undefined && !device) throw new ApiError(400, "unknown_device", "This device id was not issued here; start without one");
+
+    let target: { deviceId: string | null; conversationId: string; visitorKey: string };
+    if (identity) {
+      const identitySecret = c.env.WIDGET_IDENTITY_SECRET;
+      if (!identitySecret) throw new ApiError(403, "identity_not_configured", "This workspace has no WIDGET_IDENTITY_SECRET; identify is off");
+      if (!(await verifyIdentity(identitySecret, identity))) {
+        throw new ApiError(401, "identity_invalid", "The identity's signature does not match; sign it on your server with the widget identity secret");
+      }
+      target = { deviceId: device?.deviceId ?? null, ...(await userConversation(secret, identity.userId)) };
+    } else if (device) {
+      target = device;
+    } else {
+      await spendNewConversation(c, "conversation");
+      target = await newDevice(secret);
+    }
+
+    const ensured: ConversationSummary = await roomStub(c.env, target.conversationId).ensure({
+      id: target.conversationId,
+      channel: "chat",
+      visitorKey: target.visitorKey,
+    });
+    const summary = identity?.email
+      ? (await linkContact(c, target.conversationId, { email: identity.email, name: identity.name }, true)).conversation
+      : ensured;
+    const token = await issueVisitorToken(secret, target.conversationId);
+    const session: WidgetSession = {
+      deviceId: target.deviceId,
+      conversationId: target.conversationId,
+      ...token,
+      lastSeq: summary.lastSeq,
+      contact: visitorContact(summary),
+      identified: identity !== undefined,
+    };
+    return c.json(session);
   })
-  .get("/messages", validate("query", afterQuery), async (c) => {
+  /**
+   * S16: the visitor's email. Links the conversation to that contact (created if unknown) as
+   * unverified: anyone can type any address, so it never shows the visitor anything of that contact.
+   */
+  .post("/contact", validate("json", contactBody), async (c) => {
     const id = await visitorConversation(c, bearer(c));
-    const messages = await roomStub(c.env, id).history({ after: c.req.valid("query").after, limit: 500, chatOnly: true });
+    await spendNewConversation(c, "contact");
+    const { linked, conversation } = await linkContact(c, id, { email: c.req.valid("json").email }, false);
+    if (!linked) throw new ApiError(409, "contact_verified", "This conversation belongs to a signed-in user; their address cannot be changed here");
+    return c.json({ contact: visitorContact(conversation) });
+  })
+  .get("/messages", validate("query", historyQuery), async (c) => {
+    const id = await visitorConversation(c, bearer(c));
+    const { after } = c.req.valid("query");
+    const messages = await roomStub(c.env, id).history({ after, limit: after === undefined ? HISTORY_PAGE : 500, chatOnly: true });
     return c.json({ messages: messages ?? [] });
   })
   .post("/messages", validate("json", sendBody), async (c) => {
@@ -78,7 +187,7 @@ export const widgetRoutes = new Hono<AppEnv>()
   })
   /** Browsers cannot set headers on a WebSocket, so the token comes in the query string. */
   .get("/socket", validate("query", socketQuery), async (c) => {
-    requireUpgrade(c, (origin) => widgetOriginAllowed(c.env, origin, new URL(c.req.url).origin));
+    requireUpgrade(c, (origin) => allowed(c, origin));
     const { token, after } = c.req.valid("query");
     const id = await visitorConversation(c, token);
     return forwardUpgrade(roomStub(c.env, id), { identity: JSON.stringify(VISITOR), after: String(after) });

@@ -37,6 +37,15 @@ async function derive(secret: string, random: string): Promise<Device> {
   return { deviceId: `${random}.${mac}`, conversationId: `c_${visitorKey.slice(0, 32)}`, visitorKey };
 }
 
+/**
+ * The one conversation of a user the host site vouched for (signed identify): the same on every
+ * device, and unrelated to any device's own conversation.
+ */
+export async function userConversation(secret: string, userId: string): Promise<{ conversationId: string; visitorKey: string }> {
+  const visitorKey = hex(await hmacSha256(secret, `user:${userId}`));
+  return { conversationId: `c_${visitorKey.slice(0, 32)}`, visitorKey };
+}
+
 export interface VisitorToken {
   token: string;
   expiresAt: number;

@@ -18,6 +18,8 @@ export const conversations = sqliteTable(
     /** The channel the conversation started on; later messages may use others. */
     channel: text("channel", { enum: channels }).notNull(),
     contactId: text("contact_id").references(() => contacts.id),
+    /** The link to the contact is proven (signed identity), not an address a visitor typed (S16). */
+    contactVerified: integer("contact_verified", { mode: "boolean" }).notNull().default(false),
     /** SHA-256 of the widget's device id, for chat conversations. */
     visitorKey: text("visitor_key"),
     /** Page-scoped id of a Messenger person. */

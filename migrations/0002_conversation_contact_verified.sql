@@ -1,0 +1,1 @@
+ALTER TABLE `conversations` ADD `contact_verified` integer DEFAULT false NOT NULL;

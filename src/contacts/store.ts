@@ -1,0 +1,35 @@
+import { eq, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { type Contact, contacts } from "../db/schema";
+import { now } from "../lib/clock";
+
+/** How addresses are compared: contacts are unique regardless of case (the schema's index on lower(email)). */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function findContactByEmail(db: Database, email: string): Promise<Contact | undefined> {
+  return db.query.contacts.findFirst({ where: eq(sql`lower(${contacts.email})`, emailKey(email)) });
+}
+
+/**
+ * The contact with this address, created if unknown. Safe under races: a concurrent insert of the
+ * same address (any case) hits the unique index and this returns the row that won. A known
+ * contact's name is filled in only if it had none; it is never overwritten.
+ */
+export async function findOrCreateContact(db: Database, input: { email: string; name?: string | null }): Promise<Contact> {
+  const at = now();
+  const email = input.email.trim();
+  const name = input.name?.trim() || null;
+  await db
+    .insert(contacts)
+    .values({ id: `ct_${crypto.randomUUID().replace(/-/g, "")}`, email, name, createdAt: at, updatedAt: at })
+    .onConflictDoNothing();
+  const contact = await findContactByEmail(db, email);
+  if (!contact) throw new Error(`contact ${email} vanished after insert`);
+  if (name && !contact.name) {
+    await db.update(contacts).set({ name, updatedAt: at }).where(eq(contacts.id, contact.id));
+    return { ...contact, name, updatedAt: at };
+  }
+  return contact;
+}
