@@ -37,7 +37,7 @@ async function openWidget(page: Page, path = site.page()) {
 async function say(page: Page, text: string) {
   await composer(page).fill(text);
   await composer(page).press("Enter");
-  await expect.poll(() => log(page).locator(".mine", { hasText: text }).locator(".meta").textContent()).toBe("Sent");
+  await expect.poll(() => log(page).locator(".mine", { hasText: text }).locator(".meta").textContent(), { timeout: 5000 }).toBe("Sent");
 }
 
 async function conversationOf(page: Page): Promise<string> {

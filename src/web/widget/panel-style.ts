@@ -5,7 +5,7 @@ export function panelCss(c: WidgetConfig): string {
   const side = c.position === "left" ? "left:0" : "right:0";
   return `.panel{position:absolute;bottom:72px;${side};width:370px;max-width:calc(100vw - 40px);height:560px;max-height:calc(100vh - 112px);display:flex;flex-direction:column;background:#fff;color:#1f2328;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.3);overflow:hidden;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;text-align:left;letter-spacing:normal;word-spacing:normal;text-transform:none;direction:ltr}
 .panel[hidden]{display:none}
-.panel button,.panel input,.panel textarea{font:inherit;color:inherit;margin:0}
+:where(.panel) :where(button,input,textarea){font:inherit;color:inherit;margin:0}
 .head{display:flex;align-items:center;gap:8px;padding:14px 16px;background:${c.color};color:${c.onColor}}
 .head h2{flex:1;margin:0;font-size:17px;font-weight:600;line-height:1.3}
 .x{all:unset;box-sizing:border-box;display:flex;align-items:center;justify-content:center;width:36px;height:36px;border-radius:8px;cursor:pointer}
