@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConversationSummary, Message } from "../../src/protocol";
 import type { TestSocket } from "../support/test-socket";
@@ -119,6 +119,42 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await failed.getByRole("button", { name: "Retry" }).click();
     await expect.poll(() => log(page).locator(".mine", { hasText: "This one fails at first" }).locator(".meta").textContent()).toBe("Sent");
     expect((await agentView(id)).messages.map((m) => m.text)).toEqual(["First message", "This one fails at first"]);
+    await context.close();
+  });
+
+  it("S29: a dropped socket reconnects with backoff and resumes: a reply sent meanwhile arrives once", async () => {
+    const { context, page } = await newVisitor(browser);
+    const routes: WebSocketRoute[] = [];
+    let framesFromServer = 0;
+    let refuse = false;
+    await page.routeWebSocket(/\/api\/widget\/socket/, (ws) => {
+      routes.push(ws);
+      if (refuse) void ws.close({ code: 4000, reason: "network down" });
+      else {
+        const server = ws.connectToServer();
+        server.onMessage((frame) => {
+          framesFromServer++;
+          ws.send(frame);
+        });
+      }
+    });
+    await openWidget(page);
+    await say(page, "Before the drop");
+    const id = await conversationOf(page);
+    await expect.poll(() => routes.length).toBe(1);
+    await expect.poll(() => framesFromServer).toBe(1); // the welcome: connected
+
+    refuse = true;
+    await routes[0]!.close({ code: 4000, reason: "network down" });
+    await expect.poll(() => page.getByRole("status").textContent()).toBe("Connection lost. Reconnecting…");
+    await agentReplies(id, "Sent while you were cut off");
+    await expect.poll(() => routes.length, { timeout: 5000 }).toBeGreaterThan(1); // it keeps trying
+    refuse = false;
+    await expect.poll(() => log(page).getByText("Sent while you were cut off").count(), { timeout: 15_000 }).toBe(1);
+    // It resumed after the last sequence it had seen, so the server sent only what it missed.
+    expect(new URL(routes.at(-1)!.url()).searchParams.get("after")).toBe("1");
+    await expect.poll(() => page.locator("chat-widget .status").textContent()).toBe("");
+    expect(await log(page).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?", "Before the drop", "Sent while you were cut off"]);
     await context.close();
   });
 
