@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import "./test/support/corpus-context";
 
 // One `npm test`, two projects:
 // - worker: tests inside workerd with real D1 (the real migrations applied in the setup file);
@@ -11,7 +12,8 @@ export default defineConfig(async () => {
       projects: [
         {
           plugins: [
-            cloudflareTest({
+            // A function, so bindings can use what the global setup started (the Graph API stub).
+            cloudflareTest(({ inject }) => ({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
                 bindings: {
@@ -19,13 +21,18 @@ export default defineConfig(async () => {
                   VISITOR_TOKEN_SECRET: "test-visitor-token-secret",
                   WIDGET_IDENTITY_SECRET: "test-widget-identity-secret",
                   WIDGET_ORIGINS: "https://shop.example, https://blog.example",
+                  MESSENGER_APP_SECRET: "test-messenger-app-secret",
+                  MESSENGER_VERIFY_TOKEN: "test-verify-token",
+                  MESSENGER_PAGE_TOKEN: "test-page-token",
+                  MESSENGER_GRAPH_URL: inject("graphStubUrl"),
                 },
               },
-            }),
+            })),
           ],
           test: {
             name: "worker",
             include: ["test/worker/**/*.test.ts"],
+            globalSetup: ["test/worker/corpus-setup.ts"],
             setupFiles: ["test/worker/setup.ts"],
           },
         },
@@ -35,6 +42,8 @@ export default defineConfig(async () => {
             include: ["test/e2e/**/*.test.ts", "test/browser/**/*.test.ts"],
             environment: "node",
             globalSetup: ["test/e2e/global-setup.ts"],
+            // One server for every file: run them one at a time so each sees the inbox state it sets up.
+            fileParallelism: false,
             testTimeout: 30_000,
             hookTimeout: 60_000,
           },

@@ -18,7 +18,7 @@ const port = process.env.PORT || "8787";
 const persistTo = process.env.PERSIST_TO || ".wrangler/state";
 
 /** Secrets the worker reads; in production they come from `wrangler secret put`. */
-const LOCAL_SECRETS = ["VISITOR_TOKEN_SECRET", "WIDGET_IDENTITY_SECRET"];
+const LOCAL_SECRETS = ["VISITOR_TOKEN_SECRET", "WIDGET_IDENTITY_SECRET", "MESSENGER_APP_SECRET", "MESSENGER_VERIFY_TOKEN", "MESSENGER_PAGE_TOKEN"];
 
 export const DEMO_AGENTS = [
   { email: "admin@example.com", name: "Ada Admin", role: "admin", password: "demo-admin-password" },
@@ -46,7 +46,16 @@ await seedDemo();
 
 const ip = process.env.IP || "localhost";
 const url = `http://${ip}:${port}`;
-const OVERRIDABLE_VARS = ["PRESENCE_GRACE_MS", "PRESENCE_STALE_MS", "PRESENCE_SWEEP_MS", "WIDGET_ORIGINS", "SESSION_IDLE_MINUTES"];
+const OVERRIDABLE_VARS = [
+  "PRESENCE_GRACE_MS",
+  "PRESENCE_STALE_MS",
+  "PRESENCE_SWEEP_MS",
+  "WIDGET_ORIGINS",
+  "SESSION_IDLE_MINUTES",
+  "MESSENGER_GRAPH_URL",
+  "MESSENGER_HUMAN_AGENT",
+  "MESSENGER_APP_SECRET",
+];
 // Production allows no other site to embed the widget until told; locally, any page on localhost may.
 const localVars = { WIDGET_ORIGINS: "http://localhost:*,http://127.0.0.1:*", ...process.env };
 const varArgs = OVERRIDABLE_VARS.filter((name) => localVars[name]).flatMap((name) => ["--var", `${name}:${localVars[name]}`]);

@@ -18,6 +18,14 @@ export interface Env {
   PRESENCE_SWEEP_MS: string;
   /** Comma-separated origins allowed to embed the widget (`scheme://host:*` for any port), or "*" for any. */
   WIDGET_ORIGINS: string;
+  /** Messenger: Graph API base URL with its version (tests point it at a local stub). */
+  MESSENGER_GRAPH_URL: string;
+  /** "true" when the Page may send HUMAN_AGENT-tagged replies (needs Meta's approval). */
+  MESSENGER_HUMAN_AGENT: string;
+  /** Secrets: the Meta app's secret (webhook signatures), the webhook verify token, the Page access token. */
+  MESSENGER_APP_SECRET: string;
+  MESSENGER_VERIFY_TOKEN: string;
+  MESSENGER_PAGE_TOKEN: string;
   /** Secret: signs visitor device ids and visitor tokens. */
   VISITOR_TOKEN_SECRET: string;
   /** Secret shared with the host site's backend, which signs the widget's identify calls. Unset: identify is off. */

@@ -3,7 +3,9 @@ import type { Env } from "../env";
 import { feedStub } from "../inbox/feed";
 import { writeIndex } from "../inbox/conversation-index";
 import { now } from "../lib/clock";
-import { PING, PONG, type ContactRef, type ConversationStatus, type ConversationSummary, type Message, type ServerFrame } from "../protocol";
+import { type Author, PING, PONG, type ContactRef, type ConversationStatus, type ConversationSummary, type Message, type ServerFrame } from "../protocol";
+import type { MessengerEvent } from "../channels/messenger/events";
+import { ingestMessengerEvents, type MessengerRoom, type Reply, sendMessengerReply } from "./messenger";
 import { presenceTimings, type PresenceTimings } from "./presence";
 import { attachment, CLOSE_STALE, lastSeen, receive, send, sendAll, type SocketIdentity } from "./sockets";
 import {
@@ -68,10 +70,7 @@ export class ConversationRoom extends DurableObject<Env> {
     return id ? listMessages(this.sql, id, page) : null;
   }
 
-  /**
-   * Stores a message once per client id and delivers it. An inbound message reopens the conversation
-   * and marks it unread (S5); an agent's reply changes neither.
-   */
+  /** Stores a message once per client id and delivers it (see `record`). */
   post(input: NewMessage, init?: ConversationInit): Posted | null {
     if (init) insertConversation(this.sql, init, now());
     const id = this.conversationId();
@@ -80,17 +79,37 @@ export class ConversationRoom extends DurableObject<Env> {
       const original = messageByClientId(this.sql, id, input.clientId);
       if (original) return { message: original, duplicate: true };
     }
-    const at = now();
-    const message = this.ctx.storage.transactionSync(() => {
-      const m = insertMessage(this.sql, id, input, at);
-      const changes: Record<string, SqlStorageValue> = { preview: input.text.slice(0, PREVIEW_CHARS), last_message_at: at };
-      if (input.direction === "inbound") Object.assign(changes, { status: "open", read: 0, last_inbound_at: at });
-      updateConversation(this.sql, changes);
-      return m;
-    });
-    this.deliver(message);
-    this.changed();
-    return { message, duplicate: false };
+    return { message: this.record(id, input), duplicate: false };
+  }
+
+  /** An agent's web chat reply; refused when the conversation has no web chat visitor. Null: no conversation. */
+  replyChat(input: { clientId: string; text: string; author: Author }): Reply | null {
+    const s = readState(this.sql);
+    if (!s) return null;
+    if (!s.visitorKey) return { ok: false, reason: "This conversation has no web chat visitor." };
+    const posted = this.post({ ...input, channel: "chat", direction: "outbound" })!;
+    return { ok: true, ...posted };
+  }
+
+  /** S25–S27: a batch of one person's Messenger events, each applied once. */
+  ingestMessenger(events: MessengerEvent[], init: ConversationInit): { needsName: boolean } {
+    insertConversation(this.sql, init, now());
+    ingestMessengerEvents(this.messengerRoom(), events);
+    return { needsName: this.state().personName === null };
+  }
+
+  /** S26: an agent's Messenger reply, sent through the Send API within Meta's window. Null: no conversation. */
+  async replyMessenger(input: { clientId: string; text: string; author: Author }): Promise<Reply | null> {
+    if (!this.conversationId()) return null;
+    return sendMessengerReply(this.messengerRoom(), this.env, input);
+  }
+
+  /** The Messenger person's name, from their profile (or their id when it cannot be fetched). */
+  setPersonName(name: string): void {
+    if (this.state().personName !== name) {
+      updateConversation(this.sql, { person_name: name });
+      this.changed();
+    }
   }
 
   /** S4: an agent opened it, so it is Read for everyone. */
@@ -265,6 +284,36 @@ export class ConversationRoom extends DurableObject<Env> {
       this.changed();
     }
     return summarize(this.state());
+  }
+
+  /**
+   * Stores a new message and delivers it. An inbound message reopens the conversation and marks it
+   * unread (S5); an agent's reply changes neither.
+   */
+  private record(id: string, input: NewMessage): Message {
+    const at = input.at ?? now();
+    const message = this.ctx.storage.transactionSync(() => {
+      const m = insertMessage(this.sql, id, input, at);
+      const changes: Record<string, SqlStorageValue> = { preview: input.text.slice(0, PREVIEW_CHARS), last_message_at: at };
+      if (input.direction === "inbound") Object.assign(changes, { status: "open", read: 0, last_inbound_at: at });
+      updateConversation(this.sql, changes);
+      return m;
+    });
+    this.deliver(message);
+    this.changed();
+    return message;
+  }
+
+  private messengerRoom(): MessengerRoom {
+    const id = this.conversationId()!;
+    return {
+      sql: this.sql,
+      id,
+      state: () => this.state(),
+      record: (input) => this.record(id, input),
+      statusChanged: (m) =>
+        sendAll(this.ctx.getWebSockets("agent"), { type: "status", conversationId: id, seq: m.seq, status: m.status, error: m.error }),
+    };
   }
 
   /** Delivers a new message: agents get every channel, the visitor only chat. */

@@ -37,7 +37,7 @@ const pageQuery = z
   .refine((q) => q.after === undefined || q.before === undefined, "Use either after or before, not both");
 
 // The same rules as a socket's send frame (protocol module). Email and Messenger join with their channels.
-const replyBody = z.strictObject({ clientId: clientIdSchema, channel: z.literal("chat"), text: messageTextSchema });
+const replyBody = z.strictObject({ clientId: clientIdSchema, channel: z.enum(["chat", "messenger"]), text: messageTextSchema });
 
 /** The conversation object's answer, or a 404 when it says the conversation does not exist. */
 function found<T>(result: T | null): T {
@@ -77,15 +77,10 @@ export const conversationRoutes = agentRouter()
     const stub = roomStub(c.env, c.req.valid("param").id);
     const body = c.req.valid("json");
     const agent = c.get("agent");
-    const posted = await stub.post({
-      clientId: body.clientId,
-      channel: body.channel,
-      direction: "outbound",
-      author: { kind: "agent", id: agent.id, name: agent.name },
-      text: body.text,
-    });
-    const { message, duplicate } = found(posted);
-    return c.json({ message, duplicate }, duplicate ? 200 : 201);
+    const input = { clientId: body.clientId, text: body.text, author: { kind: "agent" as const, id: agent.id, name: agent.name } };
+    const reply = found(body.channel === "messenger" ? await stub.replyMessenger(input) : await stub.replyChat(input));
+    if (!reply.ok) throw new ApiError(422, "channel_refused", reply.reason);
+    return c.json({ message: reply.message, duplicate: reply.duplicate }, reply.duplicate ? 200 : 201);
   })
   .post("/:id/open", validate("param", idParam), async (c) => {
     return c.json({ conversation: found(await roomStub(c.env, c.req.valid("param").id).markRead()) });

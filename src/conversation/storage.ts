@@ -4,7 +4,7 @@ import type { Author, Channel, ContactRef, ConversationStatus, ConversationSumma
  * The conversation object's own SQLite schema. Each entry runs once, in order, when an object wakes
  * with an older schema (objects created under every earlier version must keep working).
  */
-const MIGRATIONS: string[][] = [
+export const MIGRATIONS: string[][] = [
   [
     `CREATE TABLE conversation (
       id TEXT PRIMARY KEY,
@@ -40,6 +40,14 @@ const MIGRATIONS: string[][] = [
       status TEXT NOT NULL DEFAULT 'sent'
     )`,
   ],
+  // v2, Messenger: the id a message has on an external channel (a Messenger mid) — how redeliveries
+  // and echoes are recognised — the reason a send failed, and a name for people who are not contacts.
+  [
+    "ALTER TABLE messages ADD COLUMN external_id TEXT",
+    "CREATE UNIQUE INDEX messages_external_id ON messages (external_id) WHERE external_id IS NOT NULL",
+    "ALTER TABLE messages ADD COLUMN error TEXT",
+    "ALTER TABLE conversation ADD COLUMN person_name TEXT",
+  ],
 ];
 
 export function migrate(sql: SqlStorage): void {
@@ -60,6 +68,7 @@ export interface ConversationState {
   read: boolean;
   contact: ContactRef | null;
   subject: string | null;
+  personName: string | null;
   preview: string | null;
   visitorKey: string | null;
   messengerPsid: string | null;
@@ -88,6 +97,7 @@ export function readState(sql: SqlStorage): ConversationState | null {
     read: r.read === 1,
     contact: r.contact ? readContact(r.contact as string) : null,
     subject: r.subject as string | null,
+    personName: r.person_name as string | null,
     preview: r.preview as string | null,
     visitorKey: r.visitor_key as string | null,
     messengerPsid: r.messenger_psid as string | null,
@@ -148,14 +158,20 @@ export interface NewMessage {
   direction: "inbound" | "outbound";
   author: Author;
   text: string;
+  /** The message's id on its channel (a Messenger mid): stored once per id. */
+  externalId?: string | null;
+  /** "sending" until an external channel confirms it; "sent" by default. */
+  status?: Message["status"];
+  /** When it happened on its channel, if not now. */
+  at?: number;
 }
 
 export function insertMessage(sql: SqlStorage, conversationId: string, m: NewMessage, at: number): Message {
   const id = `m_${crypto.randomUUID().replace(/-/g, "")}`;
   const seq = sql.exec<{ s: number }>("SELECT coalesce(max(seq), 0) + 1 AS s FROM messages").one().s;
   sql.exec(
-    `INSERT INTO messages (seq, id, client_id, channel, direction, author_kind, author_id, author_name, text, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO messages (seq, id, client_id, channel, direction, author_kind, author_id, author_name, text, created_at, external_id, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     seq,
     id,
     m.clientId,
@@ -166,8 +182,10 @@ export function insertMessage(sql: SqlStorage, conversationId: string, m: NewMes
     m.author.name,
     m.text,
     at,
+    m.externalId ?? null,
+    m.status ?? "sent",
   );
-  return { id, conversationId, seq, clientId: m.clientId, channel: m.channel, direction: m.direction, author: m.author, text: m.text, createdAt: at, status: "sent" };
+  return { id, conversationId, seq, clientId: m.clientId, channel: m.channel, direction: m.direction, author: m.author, text: m.text, createdAt: at, status: m.status ?? "sent", error: null };
 }
 
 export function messageByClientId(sql: SqlStorage, conversationId: string, clientId: string): Message | null {
@@ -209,6 +227,7 @@ function toMessage(conversationId: string, r: Row): Message {
     text: r.text as string,
     createdAt: r.created_at as number,
     status: r.status as Message["status"],
+    error: (r.error as string | null) ?? null,
   };
 }
 
@@ -226,5 +245,59 @@ export function summarize(s: ConversationState): ConversationSummary {
     createdAt: s.createdAt,
     version: s.version,
     lastSeq: s.lastSeq,
+    personName: s.personName,
   };
+}
+
+export function messageByExternalId(sql: SqlStorage, conversationId: string, externalId: string): Message | null {
+  const r = sql.exec<Row>("SELECT * FROM messages WHERE external_id = ?", externalId).toArray()[0];
+  return r ? toMessage(conversationId, r) : null;
+}
+
+export function messageById(sql: SqlStorage, conversationId: string, id: string): Message | null {
+  const r = sql.exec<Row>("SELECT * FROM messages WHERE id = ?", id).toArray()[0];
+  return r ? toMessage(conversationId, r) : null;
+}
+
+/** Sets a message's status (and failure reason); returns it, or null if nothing changed. */
+export function setMessageStatus(
+  sql: SqlStorage,
+  conversationId: string,
+  seq: number,
+  status: Message["status"],
+  error: string | null = null,
+  externalId?: string,
+): Message | null {
+  const changed = sql
+    .exec(
+      "UPDATE messages SET status = ?, error = ?, external_id = coalesce(?, external_id) WHERE seq = ? AND (status != ? OR coalesce(error, '') != coalesce(?, '') OR (? IS NOT NULL AND external_id IS NULL))",
+      status,
+      error,
+      externalId ?? null,
+      seq,
+      status,
+      error,
+      externalId ?? null,
+    ).rowsWritten;
+  if (changed === 0) return null;
+  const r = sql.exec<Row>("SELECT * FROM messages WHERE seq = ?", seq).one();
+  return toMessage(conversationId, r);
+}
+
+/**
+ * Receipts (S27): our Messenger messages sent up to `watermark` become delivered (or read). Status
+ * only moves forward: sending/sent → delivered → read. Returns the messages that changed.
+ */
+export function applyReceipt(sql: SqlStorage, conversationId: string, watermark: number, status: "delivered" | "read"): Message[] {
+  const from = status === "read" ? ["sent", "delivered"] : ["sent"];
+  const rows = sql
+    .exec<Row>(
+      `UPDATE messages SET status = ? WHERE channel = 'messenger' AND direction = 'outbound' AND created_at <= ?
+       AND status IN (${from.map(() => "?").join(", ")}) RETURNING *`,
+      status,
+      watermark,
+      ...from,
+    )
+    .toArray();
+  return rows.map((r) => toMessage(conversationId, r)).sort((a, b) => a.seq - b.seq);
 }

@@ -17,13 +17,13 @@ export async function writeIndex(d1: D1Database, s: ConversationSummary, keys: I
   await d1
     .prepare(
       `INSERT INTO conversations (id, channel, contact_id, visitor_key, messenger_psid, status, read, subject,
-         last_message_preview, last_message_at, last_inbound_at, version, last_seq, created_at, contact_verified)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+         last_message_preview, last_message_at, last_inbound_at, version, last_seq, created_at, contact_verified, person_name)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
        ON CONFLICT (id) DO UPDATE SET contact_id = excluded.contact_id, contact_verified = excluded.contact_verified,
          status = excluded.status,
          read = excluded.read, subject = excluded.subject, last_message_preview = excluded.last_message_preview,
          last_message_at = excluded.last_message_at, last_inbound_at = excluded.last_inbound_at,
-         version = excluded.version, last_seq = excluded.last_seq
+         version = excluded.version, last_seq = excluded.last_seq, person_name = excluded.person_name
        WHERE excluded.version > conversations.version`,
     )
     .bind(
@@ -42,6 +42,7 @@ export async function writeIndex(d1: D1Database, s: ConversationSummary, keys: I
       s.lastSeq,
       s.createdAt,
       s.contact?.verified ? 1 : 0,
+      s.personName,
     )
     .run();
 }
@@ -89,6 +90,7 @@ export async function listConversations(db: Database, f: ListFilters): Promise<C
     createdAt: c.createdAt,
     version: c.version,
     lastSeq: c.lastSeq,
+    personName: c.personName,
   }));
 }
 

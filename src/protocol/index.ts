@@ -48,7 +48,10 @@ export interface Message {
   author: Author;
   text: string;
   createdAt: number;
-  status: "sent" | "delivered" | "read" | "failed";
+  /** "sending" while an external channel (Messenger) has not confirmed it yet. */
+  status: "sending" | "sent" | "delivered" | "read" | "failed";
+  /** Why a failed message failed, in plain words for the agent. */
+  error: string | null;
 }
 
 export interface ContactRef {
@@ -77,6 +80,8 @@ export interface ConversationSummary {
   version: number;
   /** Sequence number of the newest message. */
   lastSeq: number;
+  /** A name for people who are not contacts (Messenger: from their profile, else their id). */
+  personName: string | null;
 }
 
 // ---- frames a client sends on a conversation socket (visitor or agent) ----
@@ -109,6 +114,8 @@ export type ServerFrame =
   | { type: "conversation"; conversation: ConversationSummary }
   /** First frame on the inbox feed socket: which conversations have a visitor online now. */
   | { type: "snapshot"; online: string[] }
+  /** Agents only: a message's delivery status changed (sent, delivered, read, failed). */
+  | { type: "status"; conversationId: string; seq: number; status: Message["status"]; error: string | null }
   | { type: "error"; code: ErrorCode; message: string };
 
 /**

@@ -15,6 +15,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
     demoAgents: DemoAgent[];
+    /** The demo admin's session, signed in once for every file (sign-ins are limited to 5 a minute per account). */
+    adminCookie: string;
   }
 }
 
@@ -52,7 +54,9 @@ export default async function setup(project: TestProject) {
   try {
     const output = await waitForReady(child, 120_000);
     project.provide("baseUrl", `http://127.0.0.1:${port}`);
-    project.provide("demoAgents", parseDemoAgents(output));
+    const demoAgents = parseDemoAgents(output);
+    project.provide("demoAgents", demoAgents);
+    project.provide("adminCookie", await signInOnce(`http://127.0.0.1:${port}`, demoAgents.find((a) => a.role === "admin")!));
   } catch (err) {
     await stop(child);
     throw err;
@@ -120,4 +124,14 @@ async function stop(child: ChildProcess): Promise<void> {
   }, 5_000);
   await exited;
   clearTimeout(timer);
+}
+
+async function signInOnce(baseUrl: string, admin: DemoAgent): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: baseUrl, "cf-connecting-ip": "10.254.0.1" },
+    body: JSON.stringify({ email: admin.email, password: admin.password }),
+  });
+  if (res.status !== 200) throw new Error(`demo admin sign-in failed: ${res.status} ${await res.text()}`);
+  return res.headers.get("set-cookie")!.split(";")[0]!;
 }

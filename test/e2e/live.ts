@@ -1,16 +1,15 @@
 import { request } from "node:http";
 import { TestSocket } from "../support/test-socket";
 import type { Message } from "../../src/protocol";
-import { baseUrl, demo, http, signIn } from "./http";
+import { inject } from "vitest";
+import { baseUrl, http, signIn } from "./http";
 
 export const SHOP = "https://shop.example";
 const wsBase = baseUrl.replace(/^http/, "ws");
 
-let adminCookie: Promise<string> | undefined;
-/** The demo admin's session, signed in once per test file (sign-ins are rate-limited per client). */
-export function admin(): Promise<string> {
-  adminCookie ??= signIn(demo("admin").email, demo("admin").password);
-  return adminCookie;
+/** The demo admin's session, signed in once by the global setup. */
+export async function admin(): Promise<string> {
+  return inject("adminCookie");
 }
 
 let n = 0;

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { migrate } from "../../src/conversation/storage";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { migrate, MIGRATIONS } from "../../src/conversation/storage";
 import { afterEach, describe, expect, it } from "vitest";
 import { writeIndex } from "../../src/inbox/conversation-index";
 import { advanceClock, resetClock } from "../../src/lib/clock";
@@ -267,16 +267,31 @@ describe("the agent API", () => {
 });
 
 describe("the conversation object's own storage", () => {
-  it("S29: records its schema version when it wakes, and migrating again loses nothing", async () => {
+  it("S29: an object created under the first schema upgrades when it wakes, keeping its messages", async () => {
     const v = await startVisitor();
-    await visitorSays(v, "kept");
+    await visitorSays(v, "written under v1");
     await runInDurableObject(room(v.conversationId), (_instance, state) => {
       const sql = state.storage.sql;
-      expect(sql.exec<{ version: number }>("SELECT version FROM schema_version").one().version).toBe(1);
+      // Rebuild this object exactly as schema v1 left it: its tables from MIGRATIONS[0] and its data.
+      const rows = sql.exec("SELECT seq, id, client_id, channel, direction, author_kind, text, created_at FROM messages").toArray();
+      const conversation = sql.exec("SELECT id, channel, visitor_key, created_at FROM conversation").one();
+      sql.exec("DROP TABLE messages");
+      sql.exec("DROP TABLE conversation");
+      for (const statement of MIGRATIONS[0]!) sql.exec(statement);
+      sql.exec("UPDATE schema_version SET version = 1");
+      sql.exec("INSERT INTO conversation (id, channel, visitor_key, created_at) VALUES (?, ?, ?, ?)", conversation.id, conversation.channel, conversation.visitor_key, conversation.created_at);
+      for (const r of rows) {
+        sql.exec("INSERT INTO messages (seq, id, client_id, channel, direction, author_kind, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", r.seq, r.id, r.client_id, r.channel, r.direction, r.author_kind, r.text, r.created_at);
+      }
+
       migrate(sql);
-      expect(sql.exec("SELECT count(*) AS n FROM schema_version").one().n).toBe(1);
-      expect(sql.exec<{ text: string }>("SELECT text FROM messages").toArray().map((r) => r.text)).toEqual(["kept"]);
+      expect(sql.exec<{ version: number }>("SELECT version FROM schema_version").one().version).toBe(MIGRATIONS.length);
+      expect(sql.exec("SELECT text, external_id FROM messages").toArray()).toEqual([{ text: "written under v1", external_id: null }]);
+      migrate(sql); // and again: nothing changes
+      expect(sql.exec("SELECT count(*) AS n FROM messages").one().n).toBe(1);
     });
+    await evictDurableObject(room(v.conversationId));
+    expect((await room(v.conversationId).history({ limit: 5 }))!.map((m) => m.text)).toEqual(["written under v1"]);
   });
 });
 

@@ -7,8 +7,8 @@ export const ORIGIN = "https://inbox.example.com";
 export interface CallOptions {
   method?: string;
   body?: unknown;
-  /** Raw body, sent as is (for malformed input). */
-  raw?: string;
+  /** Raw body, sent as is (malformed input, signed bytes). */
+  raw?: string | Uint8Array<ArrayBuffer>;
   cookie?: string | null;
   /** Defaults to our own origin; `null` sends no Origin header. */
   origin?: string | null;
@@ -23,7 +23,7 @@ export function call(path: string, opts: CallOptions = {}): Promise<Response> {
   if (opts.cookie) headers.set("cookie", opts.cookie);
   // Every test file gets its own client address so the per-client sign-in limit is not shared.
   headers.set("cf-connecting-ip", opts.client ?? CLIENT_IP);
-  let body: string | undefined = opts.raw;
+  let body: string | Uint8Array<ArrayBuffer> | undefined = opts.raw;
   if (opts.body !== undefined) {
     body = JSON.stringify(opts.body);
     headers.set("content-type", "application/json");

@@ -28,6 +28,8 @@ export const conversations = sqliteTable(
     /** Read for everyone once any agent opens it (S4). */
     read: integer("read", { mode: "boolean" }).notNull().default(false),
     subject: text("subject"),
+    /** A name for people who are not contacts (Messenger: from their profile). */
+    personName: text("person_name"),
     lastMessagePreview: text("last_message_preview"),
     lastMessageAt: integer("last_message_at").notNull(),
     lastInboundAt: integer("last_inbound_at"),

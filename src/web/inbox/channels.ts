@@ -14,7 +14,7 @@ export interface ChannelOption {
 export function replyChannels(c: ConversationSummary): ChannelOption[] {
   const isMessenger = c.channel === "messenger";
   return [
-    { channel: "chat", disabledReason: isMessenger ? t.notMessenger : null },
+    { channel: "chat", disabledReason: isMessenger ? t.noChatVisitor : null },
     { channel: "email", disabledReason: c.contact?.email ? t.emailNotYet : t.noEmailKnown },
     { channel: "messenger", disabledReason: isMessenger ? null : t.notMessenger },
   ];
@@ -27,4 +27,14 @@ export function preselectedChannel(c: ConversationSummary, visitorOnline: boolea
   if (c.channel === "messenger") return "messenger";
   if (!visitorOnline && usable("email")) return "email";
   return "chat";
+}
+
+const HOUR = 3_600_000;
+
+/** S26: how long a standard Messenger reply is still allowed (24 h after the person's last message). */
+export function messengerWindow(c: ConversationSummary, now = Date.now()): string {
+  if (c.lastInboundAt === null) return t.messengerWindowClosed;
+  const left = c.lastInboundAt + 24 * HOUR - now;
+  if (left <= 0) return t.messengerWindowClosed;
+  return t.messengerWindowLeft(Math.floor(left / HOUR), Math.floor((left % HOUR) / 60_000));
 }

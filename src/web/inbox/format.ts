@@ -15,8 +15,8 @@ export function clockTime(at: number): string {
 }
 
 /** The contact's name or email, else "Visitor" and a short stable tag from the conversation id. */
-export function displayName(c: Pick<ConversationSummary, "id" | "contact">): string {
-  return c.contact?.name || c.contact?.email || `${t.visitor} ${c.id.slice(2, 6).toUpperCase()}`;
+export function displayName(c: Pick<ConversationSummary, "id" | "contact" | "personName">): string {
+  return c.contact?.name || c.contact?.email || c.personName || `${t.visitor} ${c.id.slice(2, 6).toUpperCase()}`;
 }
 
 export function channelLabel(channel: Channel): string {

@@ -1,6 +1,6 @@
 import type { Channel, ConversationStatus, ConversationSummary, Message, ServerFrame } from "../../protocol";
 import type { AgentView } from "../../agents/store";
-import { api, ok } from "./api";
+import { api, type ApiFailure, ok } from "./api";
 import { displayName } from "./format";
 import { t } from "./i18n";
 import { LiveSocket } from "./live";
@@ -17,6 +17,8 @@ export interface Pending {
   text: string;
   channel: Channel;
   state: "sending" | "failed";
+  /** Why it was refused (e.g. Messenger's 24-hour window). */
+  error?: string;
 }
 
 export interface Thread {
@@ -219,6 +221,10 @@ export class InboxStore {
       thread.visitorOnline = f.visitorOnline;
       if (f.conversation) this.applySummary(f.conversation, false);
     } else if (f.type === "message") this.addMessages(thread, [f.message]);
+    else if (f.type === "status") {
+      const m = thread.messages.find((x) => x.seq === f.seq);
+      if (m) Object.assign(m, { status: f.status, error: f.error });
+    }
     else if (f.type === "presence") this.setOnline(thread.id, f.visitorOnline);
     else if (f.type === "conversation") this.applySummary(f.conversation, false);
     else if (f.type === "typing") {
@@ -230,10 +236,13 @@ export class InboxStore {
 
   /** Adds messages once each, in sequence order, and settles the pending sends they answer. */
   private addMessages(thread: Thread, messages: Message[]): void {
-    const seen = new Set(thread.messages.map((m) => m.seq));
     for (const m of messages) {
-      if (seen.has(m.seq)) continue;
-      seen.add(m.seq);
+      const known = thread.messages.find((x) => x.seq === m.seq);
+      // The same message again (a reply's answer after its socket frame): keep the furthest status.
+      if (known) {
+        if (STATUS_RANK[m.status] > STATUS_RANK[known.status]) Object.assign(known, { status: m.status, error: m.error });
+        continue;
+      }
       thread.messages.push(m);
       thread.pending = thread.pending.filter((p) => p.clientId !== m.clientId);
     }
@@ -247,11 +256,12 @@ export class InboxStore {
     thread.pending = [...thread.pending.filter((p) => p.clientId !== clientId), pending];
     this.emit();
     try {
-      const res = await api.conversations[":id"].messages.$post({ param: { id: thread.id }, json: { clientId, channel: "chat", text } });
+      const res = await api.conversations[":id"].messages.$post({ param: { id: thread.id }, json: { clientId, channel: channel === "messenger" ? "messenger" : "chat", text } });
       const { message } = await ok(res);
       this.addMessages(thread, [message]);
-    } catch {
+    } catch (err) {
       pending.state = "failed";
+      pending.error = (err as ApiFailure).message;
     }
     this.emit();
   }
@@ -272,5 +282,7 @@ export class InboxStore {
     this.emit();
   }
 }
+
+const STATUS_RANK: Record<Message["status"], number> = { sending: 0, failed: 1, sent: 2, delivered: 3, read: 4 };
 
 export const store = new InboxStore();

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import type { Channel, Message } from "../../../protocol";
-import { preselectedChannel, replyChannels } from "../channels";
+import { messengerWindow, preselectedChannel, replyChannels } from "../channels";
 import { channelLabel, clockTime, displayName } from "../format";
 import { t } from "../i18n";
 import { type Pending, store, type Thread } from "../store";
@@ -18,11 +18,20 @@ function MessageItem({ m, thread }: { m: Message; thread: Thread }) {
         <span class={`tag tag-${m.channel}`}>{channelLabel(m.channel)}</span>
         <span class="author">{author(m, thread)}</span>
         <time dateTime={new Date(m.createdAt).toISOString()}>{clockTime(m.createdAt)}</time>
+        {m.direction === "outbound" ? <span class="state">{statusLabel[m.status]}</span> : null}
+        {m.status === "failed" && m.clientId ? (
+          <button type="button" onClick={() => void store.send(m.text, m.channel, m.clientId!)}>
+            {t.retry}
+          </button>
+        ) : null}
       </div>
+      {m.error ? <p class="error">{m.error}</p> : null}
       <p class="text">{m.text}</p>
     </li>
   );
 }
+
+const statusLabel: Record<Message["status"], string> = { sending: t.sending, sent: t.sent, delivered: t.delivered, read: t.seen, failed: t.failed };
 
 function PendingItem({ p }: { p: Pending }) {
   return (
@@ -31,6 +40,7 @@ function PendingItem({ p }: { p: Pending }) {
         <span class={`tag tag-${p.channel}`}>{channelLabel(p.channel)}</span>
         <span class="author">{t.you}</span>
         <span class="state">{p.state === "sending" ? t.sending : t.failed}</span>
+        {p.error ? <span class="error">{p.error}</span> : null}
         {p.state === "failed" ? (
           <button type="button" onClick={() => void store.retry(p)}>
             {t.retry}
@@ -79,6 +89,7 @@ function Composer({ thread }: { thread: Thread }) {
         </select>
         <span class="saved-responses-slot" />
       </div>
+      {channel === "messenger" ? <p class="window">{messengerWindow(summary)}</p> : null}
       <ul id="channel-reasons" class="channel-reasons">
         {reasons.map((o) => (
           <li>
@@ -120,7 +131,7 @@ function ContactPanel({ thread }: { thread: Thread }) {
         <dt>{t.email}</dt>
         <dd>
           {c.contact?.email ?? "—"}
-          {c.contact && (c.contact as { verified?: boolean }).verified === false ? <span class="badge warn"> ({t.unverified})</span> : null}
+          {c.contact && !c.contact.verified ? <span class="badge warn" data-testid="unverified"> ({t.unverified})</span> : null}
         </dd>
         <dt>{t.identities}</dt>
         <dd>

@@ -1,0 +1,18 @@
+import { inject } from "vitest";
+import "../support/corpus-context";
+
+/** A file of ../shared/corpus as bytes, e.g. `corpusBytes("messenger/m4j_message_read.json")`. */
+export function corpusBytes(name: string): Uint8Array<ArrayBuffer> {
+  const b64 = inject("corpus")[name];
+  if (b64 === undefined) throw new Error(`corpus file ${name} is missing`);
+  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
+export function corpusNames(folder: string): string[] {
+  return Object.keys(inject("corpus")).filter((n) => n.startsWith(`${folder}/`)).sort();
+}
+
+/** JSON of a corpus file; a UTF-8 BOM (some fixtures have one) is not part of the JSON. */
+export function corpusJson(name: string): unknown {
+  return JSON.parse(new TextDecoder().decode(corpusBytes(name)).replace(/^\uFEFF/, ""));
+}
