@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestSocket } from "../support/test-socket";
 import { E2E_PRESENCE } from "../e2e/global-setup";
 import { baseUrl, http } from "../e2e/http";
-import { admin, clientId, newAgent, readEverything, startVisitor, visitorSays, visitorSocket } from "../e2e/live";
+import { admin, clientId, messengerPersonSays, newAgent, readEverything, startVisitor, visitorSays, visitorSocket } from "../e2e/live";
 import { launchChromium } from "./chromium";
 import { StallingProxy } from "../e2e/tcp-proxy";
 import { agentPage, row } from "./inbox-pages";
@@ -145,6 +145,24 @@ describe("the inbox, live, in two agents' browsers", () => {
     expect(await select.locator("option[value=messenger]").isDisabled()).toBe(true);
     expect(await page.locator("#channel-reasons").textContent()).toContain("Email: No email address is known for this conversation");
     expect(await page.locator("#channel-reasons").textContent()).toContain("Messenger: Only for conversations that started on Messenger");
+  });
+
+  it("S7 S26: a Messenger thread pre-selects Messenger, shows the time left in the 24-hour window and disables Web Chat", async () => {
+    const psid = await messengerPersonSays("Hi from Messenger");
+    const { page } = a;
+    await page.goto(baseUrl);
+    const messengerRow = page.locator("a.row", { hasText: "Hi from Messenger" });
+    await messengerRow.click();
+    await page.locator("#composer-text").waitFor();
+    const select = page.getByLabel("Reply via");
+    expect(await select.inputValue()).toBe("messenger");
+    expect(await select.locator("option[value=chat]").isDisabled()).toBe(true);
+    expect(await page.locator(".window").textContent()).toMatch(/^Messenger: 2[34] h \d+ min left to reply/);
+    expect(await page.locator(".thread .tag").first().textContent()).toBe("Messenger");
+    await page.locator("#composer-text").fill("Hello from the inbox");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator(".thread .message.outbound .state").textContent()).toBe("Sent");
+    expect(psid).toMatch(/^person-/);
   });
 
   it("S6: what visitors type is shown as text, never run as HTML", async () => {

@@ -4,6 +4,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import "../support/corpus-context";
+import { startGraphStub } from "../support/graph-stub";
 
 export interface DemoAgent {
   role: string;
@@ -17,6 +19,8 @@ declare module "vitest" {
     demoAgents: DemoAgent[];
     /** The demo admin's session, signed in once for every file (sign-ins are limited to 5 a minute per account). */
     adminCookie: string;
+    /** The app secret the end-to-end server checks Messenger webhook signatures with. */
+    messengerAppSecret: string;
   }
 }
 
@@ -36,6 +40,8 @@ export const E2E_WIDGET_ORIGINS = "https://shop.example,http://localhost:*";
  */
 export default async function setup(project: TestProject) {
   const port = await freePort();
+  const graph = await startGraphStub();
+  const messengerAppSecret = "e2e-messenger-app-secret";
   const persistTo = mkdtempSync(join(tmpdir(), "inbox-e2e-"));
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
     env: {
@@ -47,6 +53,8 @@ export default async function setup(project: TestProject) {
       PRESENCE_STALE_MS: String(E2E_PRESENCE.staleMs),
       PRESENCE_SWEEP_MS: String(E2E_PRESENCE.sweepMs),
       WIDGET_ORIGINS: E2E_WIDGET_ORIGINS,
+      MESSENGER_GRAPH_URL: graph.url,
+      MESSENGER_APP_SECRET: messengerAppSecret,
     },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
@@ -56,13 +64,17 @@ export default async function setup(project: TestProject) {
     project.provide("baseUrl", `http://127.0.0.1:${port}`);
     const demoAgents = parseDemoAgents(output);
     project.provide("demoAgents", demoAgents);
+    project.provide("graphStubUrl", graph.url);
+    project.provide("messengerAppSecret", messengerAppSecret);
     project.provide("adminCookie", await signInOnce(`http://127.0.0.1:${port}`, demoAgents.find((a) => a.role === "admin")!));
   } catch (err) {
     await stop(child);
+    graph.server.close();
     throw err;
   }
   return async () => {
     await stop(child);
+    graph.server.close();
     rmSync(persistTo, { recursive: true, force: true });
   };
 }

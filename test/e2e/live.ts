@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { request } from "node:http";
 import { TestSocket } from "../support/test-socket";
 import type { Message } from "../../src/protocol";
@@ -98,4 +99,22 @@ export async function readEverything(cookie: string): Promise<void> {
     for (const c of conversations) await http(`/api/conversations/${c.id}/open`, { method: "POST", cookie });
     await new Promise((r) => setTimeout(r, 100)); // the index follows each conversation object
   }
+}
+
+/** Posts a Messenger webhook signed the way Meta signs it (X-Hub-Signature-256 over the exact bytes). */
+export function messengerWebhook(body: string): Promise<Response> {
+  const signature = `sha256=${createHmac("sha256", inject("messengerAppSecret")).update(body).digest("hex")}`;
+  return fetch(`${baseUrl}/webhooks/messenger`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature }, body });
+}
+
+/** A person writing to the Page now: returns their page-scoped id once the webhook was accepted. */
+export async function messengerPersonSays(text: string, psid = `person-${Date.now()}-${++n}`): Promise<string> {
+  const at = Date.now();
+  const body = JSON.stringify({
+    object: "page",
+    entry: [{ id: "PAGE", time: at, messaging: [{ sender: { id: psid }, recipient: { id: "PAGE" }, timestamp: at, message: { mid: `mid.${psid}.${at}`, text } }] }],
+  });
+  const res = await messengerWebhook(body);
+  if (res.status !== 200) throw new Error(`webhook: ${res.status} ${await res.text()}`);
+  return psid;
 }
