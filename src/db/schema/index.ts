@@ -2,3 +2,4 @@ export * from "./agents";
 export * from "./contacts";
 export * from "./conversations";
 export * from "./sessions";
+export * from "./email";
