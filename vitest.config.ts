@@ -25,6 +25,7 @@ export default defineConfig(async () => {
                   MESSENGER_VERIFY_TOKEN: "test-verify-token",
                   MESSENGER_PAGE_TOKEN: "test-page-token",
                   MESSENGER_GRAPH_URL: inject("graphStubUrl"),
+                  EMAIL_REPLY_SECRET: "test-email-reply-secret",
                 },
               },
             })),

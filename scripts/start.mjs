@@ -18,7 +18,7 @@ const port = process.env.PORT || "8787";
 const persistTo = process.env.PERSIST_TO || ".wrangler/state";
 
 /** Secrets the worker reads; in production they come from `wrangler secret put`. */
-const LOCAL_SECRETS = ["VISITOR_TOKEN_SECRET", "WIDGET_IDENTITY_SECRET", "MESSENGER_APP_SECRET", "MESSENGER_VERIFY_TOKEN", "MESSENGER_PAGE_TOKEN"];
+const LOCAL_SECRETS = ["VISITOR_TOKEN_SECRET", "WIDGET_IDENTITY_SECRET", "MESSENGER_APP_SECRET", "MESSENGER_VERIFY_TOKEN", "MESSENGER_PAGE_TOKEN", "EMAIL_REPLY_SECRET"];
 
 export const DEMO_AGENTS = [
   { email: "admin@example.com", name: "Ada Admin", role: "admin", password: "demo-admin-password" },

@@ -5,6 +5,7 @@ import { agentRoutes } from "./agents/routes";
 import { authRoutes } from "./auth/routes";
 import { isWidgetAsset, serveWidgetAsset } from "./channels/chat/assets";
 import { widgetRoutes } from "./channels/chat/routes";
+import { mailRoutes } from "./channels/email/routes";
 import { messengerRoutes } from "./channels/messenger/routes";
 import { conversationRoutes } from "./conversation/routes";
 import { inboxRoutes } from "./inbox/routes";
@@ -28,6 +29,7 @@ const api = app
   .route("/api/conversations", conversationRoutes)
   .route("/api/inbox", inboxRoutes)
   .route("/api/widget", widgetRoutes)
+  .route("/api/mail", mailRoutes)
   .route("/webhooks/messenger", messengerRoutes);
 
 app.on(["GET", "HEAD"], ["/widget.js", "/build/widget/*"], serveWidgetAsset);

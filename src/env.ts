@@ -6,6 +6,14 @@ export interface Env {
   DB: D1Database;
   ASSETS: Fetcher;
   CONVERSATIONS: DurableObjectNamespace<ConversationRoom>;
+  /** Raw inbound mail, sanitised HTML bodies and attachments. */
+  MAIL: R2Bucket;
+  SEND_EMAIL: SendEmail;
+  SUPPORT_ADDRESS: string;
+  SUPPORT_NAME: string;
+  REPLY_DOMAIN: string;
+  /** Secret: signs reply addresses (reply+<token>@REPLY_DOMAIN). */
+  EMAIL_REPLY_SECRET: string;
   INBOX_FEED: DurableObjectNamespace<InboxFeed>;
   SIGN_IN_PER_ACCOUNT: RateLimit;
   SIGN_IN_PER_CLIENT: RateLimit;

@@ -4,24 +4,9 @@ import { replyPolicy } from "../channels/messenger/window";
 import type { Env } from "../env";
 import { now } from "../lib/clock";
 import type { Author, Message } from "../protocol";
-import {
-  applyReceipt,
-  type ConversationState,
-  messageByClientId,
-  messageByExternalId,
-  messageById,
-  type NewMessage,
-  setMessageStatus,
-} from "./storage";
+import type { Reply, RoomAccess } from "./room-access";
+import { applyReceipt, messageByClientId, messageByExternalId, messageById, setMessageStatus } from "./storage";
 
-/** What the Messenger logic may do inside a conversation object. */
-export interface MessengerRoom {
-  sql: SqlStorage;
-  id: string;
-  state(): ConversationState;
-  record(input: NewMessage): Message;
-  statusChanged(m: Message): void;
-}
 
 /** The Page's own tools (Business Suite, the Page inbox) write as the Page. */
 const PAGE: Author = { kind: "system", id: null, name: "Page" };
@@ -30,7 +15,7 @@ const PAGE: Author = { kind: "system", id: null, name: "Page" };
  * Applies one person's events in order, each once: messages and echoes by mid (S25, S27), receipts
  * by watermark, so a webhook delivered twice, or retried after a failure midway, repeats nothing.
  */
-export function ingestMessengerEvents(room: MessengerRoom, events: MessengerEvent[]): void {
+export function ingestMessengerEvents(room: RoomAccess, events: MessengerEvent[]): void {
   for (const e of events) {
     if (e.kind === "message") {
       if (messageByExternalId(room.sql, room.id, e.id)) continue;
@@ -52,15 +37,13 @@ export function ingestMessengerEvents(room: MessengerRoom, events: MessengerEven
   }
 }
 
-/** An agent's reply: stored (or the original, for a repeated client id), or refused with the reason. */
-export type Reply = { ok: true; message: Message; duplicate: boolean } | { ok: false; reason: string };
 
 /**
  * S26: checks Meta's window first (refusing with a reason, storing nothing), stores the reply as
  * "sending", calls the Send API, and records sent (with its mid) or failed (with the reason). Sending
  * the same client id again answers the original, or retries it if it failed.
  */
-export async function sendMessengerReply(room: MessengerRoom, env: Env, input: { clientId: string; text: string; author: Author }): Promise<Reply> {
+export async function sendMessengerReply(room: RoomAccess, env: Env, input: { clientId: string; text: string; author: Author }): Promise<Reply> {
   const s = room.state();
   if (s.channel !== "messenger" || !s.messengerPsid) return { ok: false, reason: "This conversation did not start on Messenger." };
   const earlier = messageByClientId(room.sql, room.id, input.clientId);

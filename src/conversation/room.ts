@@ -5,7 +5,9 @@ import { writeIndex } from "../inbox/conversation-index";
 import { now } from "../lib/clock";
 import { type Author, PING, PONG, type ContactRef, type ConversationStatus, type ConversationSummary, type Message, type ServerFrame } from "../protocol";
 import type { MessengerEvent } from "../channels/messenger/events";
-import { ingestMessengerEvents, type MessengerRoom, type Reply, sendMessengerReply } from "./messenger";
+import { ingestEmailMessage, markBounced, sendEmailReply } from "./email";
+import { ingestMessengerEvents, sendMessengerReply } from "./messenger";
+import type { Reply, RoomAccess } from "./room-access";
 import { presenceTimings, type PresenceTimings } from "./presence";
 import { attachment, CLOSE_STALE, lastSeen, receive, send, sendAll, type SocketIdentity } from "./sockets";
 import {
@@ -94,14 +96,31 @@ export class ConversationRoom extends DurableObject<Env> {
   /** S25–S27: a batch of one person's Messenger events, each applied once. */
   ingestMessenger(events: MessengerEvent[], init: ConversationInit): { needsName: boolean } {
     insertConversation(this.sql, init, now());
-    ingestMessengerEvents(this.messengerRoom(), events);
+    ingestMessengerEvents(this.access(), events);
     return { needsName: this.state().personName === null };
   }
 
   /** S26: an agent's Messenger reply, sent through the Send API within Meta's window. Null: no conversation. */
   async replyMessenger(input: { clientId: string; text: string; author: Author }): Promise<Reply | null> {
     if (!this.conversationId()) return null;
-    return sendMessengerReply(this.messengerRoom(), this.env, input);
+    return sendMessengerReply(this.access(), this.env, input);
+  }
+
+  /** An inbound email (S18–S23), stored once per Message-ID. Null: a repeat, nothing stored. */
+  ingestEmail(input: NewMessage & { externalId: string }, init: ConversationInit): Message | null {
+    insertConversation(this.sql, init, now());
+    return ingestEmailMessage(this.access(), input);
+  }
+
+  /** S20: an agent's email reply. Null: no conversation. */
+  async replyEmail(input: { clientId: string; text: string; author: Author }): Promise<Reply | null> {
+    if (!this.conversationId()) return null;
+    return sendEmailReply(this.access(), this.env, input);
+  }
+
+  /** S23: a permanent bounce marks our reply failed. */
+  bounced(messageId: string, reason: string): Message | null {
+    return this.conversationId() ? markBounced(this.access(), messageId, reason) : null;
   }
 
   /** The Messenger person's name, from their profile (or their id when it cannot be fetched). */
@@ -295,7 +314,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const message = this.ctx.storage.transactionSync(() => {
       const m = insertMessage(this.sql, id, input, at);
       const changes: Record<string, SqlStorageValue> = { preview: input.text.slice(0, PREVIEW_CHARS), last_message_at: at };
-      if (input.direction === "inbound") Object.assign(changes, { status: "open", read: 0, last_inbound_at: at });
+      if (input.direction === "inbound" && input.reopens !== false) Object.assign(changes, { status: "open", read: 0, last_inbound_at: at });
       updateConversation(this.sql, changes);
       return m;
     });
@@ -304,7 +323,7 @@ export class ConversationRoom extends DurableObject<Env> {
     return message;
   }
 
-  private messengerRoom(): MessengerRoom {
+  private access(): RoomAccess {
     const id = this.conversationId()!;
     return {
       sql: this.sql,

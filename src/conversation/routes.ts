@@ -37,7 +37,7 @@ const pageQuery = z
   .refine((q) => q.after === undefined || q.before === undefined, "Use either after or before, not both");
 
 // The same rules as a socket's send frame (protocol module). Email and Messenger join with their channels.
-const replyBody = z.strictObject({ clientId: clientIdSchema, channel: z.enum(["chat", "messenger"]), text: messageTextSchema });
+const replyBody = z.strictObject({ clientId: clientIdSchema, channel: z.enum(["chat", "email", "messenger"]), text: messageTextSchema });
 
 /** The conversation object's answer, or a 404 when it says the conversation does not exist. */
 function found<T>(result: T | null): T {
@@ -78,7 +78,9 @@ export const conversationRoutes = agentRouter()
     const body = c.req.valid("json");
     const agent = c.get("agent");
     const input = { clientId: body.clientId, text: body.text, author: { kind: "agent" as const, id: agent.id, name: agent.name } };
-    const reply = found(body.channel === "messenger" ? await stub.replyMessenger(input) : await stub.replyChat(input));
+    const reply = found(
+      body.channel === "messenger" ? await stub.replyMessenger(input) : body.channel === "email" ? await stub.replyEmail(input) : await stub.replyChat(input),
+    );
     if (!reply.ok) throw new ApiError(422, "channel_refused", reply.reason);
     return c.json({ message: reply.message, duplicate: reply.duplicate }, reply.duplicate ? 200 : 201);
   })

@@ -1,4 +1,8 @@
-import type { Author, Channel, ContactRef, ConversationStatus, ConversationSummary, Message } from "../protocol";
+import type { Author, Channel, ContactRef, ConversationStatus, ConversationSummary, EmailDetails, Message } from "../protocol";
+
+export function newMessageId(): string {
+  return `m_${crypto.randomUUID().replace(/-/g, "")}`;
+}
 
 /**
  * The conversation object's own SQLite schema. Each entry runs once, in order, when an object wakes
@@ -48,6 +52,8 @@ export const MIGRATIONS: string[][] = [
     "ALTER TABLE messages ADD COLUMN error TEXT",
     "ALTER TABLE conversation ADD COLUMN person_name TEXT",
   ],
+  // v3, email: subject, sender, quoted history, HTML and attachments of an email message, as JSON.
+  ["ALTER TABLE messages ADD COLUMN email TEXT"],
 ];
 
 export function migrate(sql: SqlStorage): void {
@@ -164,14 +170,19 @@ export interface NewMessage {
   status?: Message["status"];
   /** When it happened on its channel, if not now. */
   at?: number;
+  /** An id chosen by the caller (email stores attachments under it before the message exists). */
+  id?: string;
+  email?: EmailDetails | null;
+  /** Inbound messages reopen the conversation and mark it unread (S5), except auto-replies (S23). */
+  reopens?: boolean;
 }
 
 export function insertMessage(sql: SqlStorage, conversationId: string, m: NewMessage, at: number): Message {
-  const id = `m_${crypto.randomUUID().replace(/-/g, "")}`;
+  const id = m.id ?? newMessageId();
   const seq = sql.exec<{ s: number }>("SELECT coalesce(max(seq), 0) + 1 AS s FROM messages").one().s;
   sql.exec(
-    `INSERT INTO messages (seq, id, client_id, channel, direction, author_kind, author_id, author_name, text, created_at, external_id, status)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO messages (seq, id, client_id, channel, direction, author_kind, author_id, author_name, text, created_at, external_id, status, email)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     seq,
     id,
     m.clientId,
@@ -184,8 +195,9 @@ export function insertMessage(sql: SqlStorage, conversationId: string, m: NewMes
     at,
     m.externalId ?? null,
     m.status ?? "sent",
+    m.email ? JSON.stringify(m.email) : null,
   );
-  return { id, conversationId, seq, clientId: m.clientId, channel: m.channel, direction: m.direction, author: m.author, text: m.text, createdAt: at, status: m.status ?? "sent", error: null };
+  return { id, conversationId, seq, clientId: m.clientId, channel: m.channel, direction: m.direction, author: m.author, text: m.text, createdAt: at, status: m.status ?? "sent", error: null, email: m.email ?? null };
 }
 
 export function messageByClientId(sql: SqlStorage, conversationId: string, clientId: string): Message | null {
@@ -228,6 +240,7 @@ function toMessage(conversationId: string, r: Row): Message {
     createdAt: r.created_at as number,
     status: r.status as Message["status"],
     error: (r.error as string | null) ?? null,
+    email: r.email ? (JSON.parse(r.email as string) as EmailDetails) : null,
   };
 }
 

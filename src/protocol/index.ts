@@ -52,6 +52,25 @@ export interface Message {
   status: "sending" | "sent" | "delivered" | "read" | "failed";
   /** Why a failed message failed, in plain words for the agent. */
   error: string | null;
+  /** Email messages only: what the thread shows beyond the text. */
+  email: EmailDetails | null;
+}
+
+export interface EmailDetails {
+  subject: string | null;
+  from: string | null;
+  to: string[];
+  messageId: string | null;
+  /** Quoted history folded away from `text` (S22). */
+  quoted: string | null;
+  /** A sanitised HTML body can be fetched (…/messages/:id/html). */
+  html: boolean;
+  remoteImages: boolean;
+  attachments: { index: number; filename: string; mimeType: string; size: number }[];
+  /** Inbound: whether Cloudflare's checks authenticated the sender (S18); null for our own mail. */
+  senderVerified: boolean | null;
+  /** Auto-replies are shown but do not reopen (S23). */
+  autoReply: boolean;
 }
 
 export interface ContactRef {

@@ -15,7 +15,7 @@ export function replyChannels(c: ConversationSummary): ChannelOption[] {
   const isMessenger = c.channel === "messenger";
   return [
     { channel: "chat", disabledReason: isMessenger ? t.noChatVisitor : null },
-    { channel: "email", disabledReason: c.contact?.email ? t.emailNotYet : t.noEmailKnown },
+    { channel: "email", disabledReason: c.contact?.email ? null : t.noEmailKnown },
     { channel: "messenger", disabledReason: isMessenger ? null : t.notMessenger },
   ];
 }

@@ -9,6 +9,7 @@ import { AdminAgents } from "./views/AdminAgents";
 import { ConversationList, moveFocus } from "./views/ConversationList";
 import { ConversationView } from "./views/ConversationView";
 import { Menu } from "./views/Menu";
+import { SetAside } from "./views/SetAside";
 import { SignIn } from "./views/SignIn";
 
 /** Single-key shortcuts, never while typing in a field (S30). */
@@ -54,7 +55,7 @@ function App() {
     if (!me || route.page !== "inbox") return;
     if (route.conversationId) void store.open(route.conversationId);
     else store.close();
-  }, [me?.id, route.page === "inbox" ? route.conversationId : "agents"]);
+  }, [me?.id, route.page === "inbox" ? route.conversationId : route.page]);
 
   if (me === undefined) return <main aria-busy="true" />;
   if (me === null) return <SignIn onSignedIn={setMe} />;
@@ -71,6 +72,8 @@ function App() {
       <Menu me={me} unread={store.unreadCount} page={route.page} onSignOut={signOut} />
       {route.page === "agents" && me.role === "admin" ? (
         <AdminAgents me={me} />
+      ) : route.page === "set-aside" ? (
+        <SetAside />
       ) : (
         <main class="inbox">
           <ConversationList selectedId={route.page === "inbox" ? route.conversationId : null} />

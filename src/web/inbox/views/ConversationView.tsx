@@ -26,8 +26,67 @@ function MessageItem({ m, thread }: { m: Message; thread: Thread }) {
         ) : null}
       </div>
       {m.error ? <p class="error">{m.error}</p> : null}
+      {m.email ? <EmailHeader m={m} /> : null}
       <p class="text">{m.text}</p>
+      {m.email ? <EmailExtras m={m} /> : null}
     </li>
+  );
+}
+
+function EmailHeader({ m }: { m: Message }) {
+  const e = m.email!;
+  return (
+    <p class="email-header">
+      {e.subject ? (
+        <span class="subject">
+          {t.subject}: {e.subject}
+        </span>
+      ) : null}
+      {e.senderVerified === false ? <span class="badge warn"> {t.senderNotVerified}</span> : null}
+      {e.autoReply ? <span class="badge"> {t.autoReply}</span> : null}
+    </p>
+  );
+}
+
+/** S22: quoted history folded, the formatted mail in a sandboxed frame, attachments to download. */
+function EmailExtras({ m }: { m: Message }) {
+  const e = m.email!;
+  const [frame, setFrame] = useState<"" | "0" | "1">("");
+  const base = `/api/mail/${m.conversationId}/${m.id}`;
+  return (
+    <div class="email-extras">
+      {e.quoted ? (
+        <details>
+          <summary>{t.showQuoted}</summary>
+          <pre class="quoted">{e.quoted}</pre>
+        </details>
+      ) : null}
+      {e.html ? (
+        <p>
+          <button type="button" onClick={() => setFrame("0")}>
+            {t.showFormatted}
+          </button>{" "}
+          {e.remoteImages && frame === "0" ? (
+            <button type="button" onClick={() => setFrame("1")}>
+              {t.loadImages}
+            </button>
+          ) : null}
+        </p>
+      ) : null}
+      {frame ? <iframe class="email-frame" sandbox="" title={e.subject ?? t.showFormatted} src={`${base}/html?images=${frame}`} /> : null}
+      {e.attachments.length ? (
+        <ul class="attachments" aria-label={t.attachments}>
+          {e.attachments.map((a) => (
+            <li>
+              <a href={`${base}/attachments/${a.index}`} download={a.filename}>
+                {a.filename}
+              </a>{" "}
+              <span class="size">({Math.ceil(a.size / 1024)} KB)</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
   );
 }
 

@@ -33,6 +33,7 @@ export function Menu({ me, unread, page, onSignOut }: { me: AgentView; unread: n
             ) : null,
           )}
         </li>
+        <li>{link("/set-aside", t.setAside, page === "set-aside")}</li>
         {me.role === "admin" ? <li>{link("/admin/agents", t.agents, page === "agents")}</li> : null}
       </ul>
       <p class="shortcuts">{t.shortcuts}</p>

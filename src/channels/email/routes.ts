@@ -1,0 +1,51 @@
+import { desc } from "drizzle-orm";
+import { z } from "zod";
+import { agentRouter } from "../../auth/agent-router";
+import { requireAgent } from "../../auth/middleware";
+import { conversationIdSchema } from "../../conversation/routes";
+import { database } from "../../db/client";
+import { mailSetAside } from "../../db/schema";
+import { ApiError } from "../../lib/errors";
+import { validate } from "../../lib/validate";
+import { mailKey } from "./mail-keys";
+
+const messageParams = z.object({ conversationId: conversationIdSchema, messageId: z.string().regex(/^m_[0-9a-f]{32}$/, "Not a message id") });
+
+/**
+ * S22 for agents: a mail's sanitised HTML (for an `<iframe sandbox>`), its attachments, and the mail
+ * set aside because it could not be placed.
+ */
+export const mailRoutes = agentRouter()
+  .use(requireAgent)
+  .get("/set-aside", async (c) => {
+    const rows = await database(c.env.DB).select().from(mailSetAside).orderBy(desc(mailSetAside.receivedAt)).limit(200);
+    return c.json({ mail: rows.map(({ rawKey: _, ...r }) => r) });
+  })
+  .get("/:conversationId/:messageId/html", validate("param", messageParams), validate("query", z.object({ images: z.enum(["0", "1"]).default("0") })), async (c) => {
+    const { conversationId, messageId } = c.req.valid("param");
+    const body = await c.env.MAIL.get(mailKey(conversationId, messageId, "body.html"));
+    if (!body) throw new ApiError(404, "not_found", "This message has no HTML body");
+    const images = c.req.valid("query").images === "1";
+    let html = await body.text();
+    // Remote images stay blocked until the agent asks (S22): the sanitiser moved them to data-remote-src.
+    if (images) html = html.replace(/\sdata-remote-src=/g, " src=");
+    return c.body(html, 200, {
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy": `default-src 'none'; style-src 'unsafe-inline'; img-src data:${images ? " https: http:" : ""}; sandbox`,
+      "x-content-type-options": "nosniff",
+      "cache-control": "private, no-store",
+    });
+  })
+  .get("/:conversationId/:messageId/attachments/:index", validate("param", messageParams.extend({ index: z.coerce.number().int().min(0).max(999) })), async (c) => {
+    const { conversationId, messageId, index } = c.req.valid("param");
+    const file = await c.env.MAIL.get(mailKey(conversationId, messageId, `attachments/${index}`));
+    if (!file) throw new ApiError(404, "not_found", "No such attachment");
+    const name = (file.customMetadata?.filename ?? `attachment-${index}`).replace(/["\r\n]/g, "_");
+    return c.body(file.body, 200, {
+      "content-type": file.httpMetadata?.contentType ?? "application/octet-stream",
+      "content-disposition": `attachment; filename="${name.replace(/[^\x20-\x7e]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      "content-security-policy": "default-src 'none'; sandbox",
+      "x-content-type-options": "nosniff",
+      "cache-control": "private, no-store",
+    });
+  });

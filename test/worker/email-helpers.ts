@@ -1,0 +1,62 @@
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import worker from "../../src/index";
+
+const encoder = new TextEncoder();
+
+/** The object an Email Worker receives, around raw bytes (as Email Routing hands them over). */
+export function forwardable(raw: Uint8Array, from: string, to: string) {
+  const outcome = { rejected: null as string | null };
+  const message = {
+    raw: new Blob([raw as Uint8Array<ArrayBuffer>]).stream(),
+    rawSize: raw.byteLength,
+    headers: new Headers(),
+    from,
+    to,
+    setReject: (reason: string) => {
+      outcome.rejected = reason;
+    },
+    forward: async () => ({ messageId: "" }),
+    reply: async () => ({ messageId: "" }),
+  } as unknown as ForwardableEmailMessage;
+  return { message, outcome };
+}
+
+/** Delivers raw mail to the worker's real email() handler. */
+export async function deliver(raw: string | Uint8Array, from = "someone@example.org", to = "support@example.com") {
+  const bytes = typeof raw === "string" ? encoder.encode(raw.replace(/\r?\n/g, "\r\n")) : raw;
+  const { message, outcome } = forwardable(bytes, from, to);
+  const ctx = createExecutionContext();
+  await worker.email!(message, env, ctx);
+  await waitOnExecutionContext(ctx);
+  return outcome;
+}
+
+let n = 0;
+/** A small RFC 5322 message. */
+export function mail(h: { from: string; to?: string; subject?: string; messageId?: string | null; inReplyTo?: string; references?: string; extra?: string }, body = "Hello") {
+  const id = h.messageId === undefined ? `<t${Date.now()}.${++n}@mail.example.org>` : h.messageId;
+  return [
+    `From: ${h.from}`,
+    `To: ${h.to ?? "support@example.com"}`,
+    `Subject: ${h.subject ?? "Question"}`,
+    `Date: ${new Date().toUTCString()}`,
+    ...(id ? [`Message-ID: ${id}`] : []),
+    ...(h.inReplyTo ? [`In-Reply-To: ${h.inReplyTo}`] : []),
+    ...(h.references ? [`References: ${h.references}`] : []),
+    ...(h.extra ? [h.extra] : []),
+    "MIME-Version: 1.0",
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    body,
+  ].join("\n");
+}
+
+export async function conversationOf(messageId: string): Promise<string | null> {
+  const row = await env.DB.prepare("SELECT conversation_id FROM email_messages WHERE message_id = ?").bind(messageId).first<{ conversation_id: string }>();
+  return row?.conversation_id ?? null;
+}
+
+export async function contactCount(): Promise<number> {
+  return ((await env.DB.prepare("SELECT count(*) AS n FROM contacts").first()) as { n: number }).n;
+}
