@@ -67,27 +67,17 @@ export function migrate(sql: SqlStorage): void {
   else if (current < MIGRATIONS.length) sql.exec("UPDATE schema_version SET version = ?", MIGRATIONS.length);
 }
 
-export interface ConversationState {
-  id: string;
-  channel: Channel;
-  status: ConversationStatus;
-  read: boolean;
-  contact: ContactRef | null;
-  subject: string | null;
-  personName: string | null;
-  preview: string | null;
+/** The conversation row as the object keeps it: the summary, plus what only the object needs. */
+export interface ConversationState extends Omit<ConversationSummary, "lastMessageAt"> {
+  /** Null until the first message. */
+  lastMessageAt: number | null;
   visitorKey: string | null;
   messengerPsid: string | null;
-  createdAt: number;
-  lastMessageAt: number | null;
-  lastInboundAt: number | null;
-  version: number;
   indexedVersion: number;
   indexAttempts: number;
   indexRetryAt: number | null;
   visitorOnline: boolean;
   visitorOfflineAt: number | null;
-  lastSeq: number;
 }
 
 type Row = Record<string, SqlStorageValue>;

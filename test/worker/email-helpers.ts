@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import type { Env } from "../../src/env";
 import worker from "../../src/index";
 
 const encoder = new TextEncoder();
@@ -27,7 +28,7 @@ export async function deliver(raw: string | Uint8Array, from = "someone@example.
   const bytes = typeof raw === "string" ? encoder.encode(raw.replace(/\r?\n/g, "\r\n")) : raw;
   const { message, outcome } = forwardable(bytes, from, to);
   const ctx = createExecutionContext();
-  await worker.email!(message, env, ctx);
+  await (worker as ExportedHandler<Env>).email!(message, env, ctx);
   await waitOnExecutionContext(ctx);
   return outcome;
 }
