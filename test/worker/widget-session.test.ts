@@ -73,6 +73,16 @@ describe("widget sessions and origins", () => {
     expect((await widget("/session", { body: {}, client: freshClient() })).status).toBe(200);
   });
 
+  it("S13: typed email addresses are limited per client too; a local wrangler dev (loopback) is not limited", async () => {
+    const client = freshClient();
+    const v = await session({}, { client });
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await widget("/contact", { token: v.token, body: { email: `n${i}@example.com` }, client })).status);
+    expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
+    expect(statuses[30]).toBe(429);
+    for (let i = 0; i < 35; i++) expect((await widget("/session", { body: {}, client: "127.0.0.1" })).status).toBe(200);
+  });
+
   it("S14: without `after` the history is the latest page; with it, what follows", async () => {
     const v = await session({}, { client: freshClient() });
     for (const text of ["one", "two", "three"]) await say(v.token, text);

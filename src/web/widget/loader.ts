@@ -18,7 +18,9 @@ function start(): void {
   const w = window as WidgetWindow;
   if (w.ChatWidget && !Array.isArray(w.ChatWidget)) return; // the script was included twice
   const queued = (Array.isArray(w.ChatWidget) ? w.ChatWidget : []) as Command[];
-  const config = readConfig(document.currentScript as HTMLScriptElement | null);
+  // currentScript is null if a tag manager runs us in an odd way: then find our tag by its URL.
+  const script = (document.currentScript ?? document.querySelector('script[src$="/widget.js"]')) as HTMLScriptElement | null;
+  const config = readConfig(script);
   const text = LAUNCHER_TEXT[config.lang];
   const chat = new Chat(config.api, `chat-widget:${config.api}`);
 
