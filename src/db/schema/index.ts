@@ -3,3 +3,4 @@ export * from "./contacts";
 export * from "./conversations";
 export * from "./sessions";
 export * from "./email";
+export * from "./saved-responses";
