@@ -9,6 +9,7 @@ import { mailRoutes } from "./channels/email/routes";
 import { messengerRoutes } from "./channels/messenger/routes";
 import { conversationRoutes } from "./conversation/routes";
 import { inboxRoutes } from "./inbox/routes";
+import { savedResponseRoutes } from "./saved-responses/routes";
 import { ApiError, errorResponse, handleError } from "./lib/errors";
 
 export { MAX_BODY_BYTES } from "./auth/agent-router";
@@ -30,6 +31,7 @@ const api = app
   .route("/api/inbox", inboxRoutes)
   .route("/api/widget", widgetRoutes)
   .route("/api/mail", mailRoutes)
+  .route("/api/saved-responses", savedResponseRoutes)
   .route("/webhooks/messenger", messengerRoutes);
 
 app.on(["GET", "HEAD"], ["/widget.js", "/build/widget/*"], serveWidgetAsset);

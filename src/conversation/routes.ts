@@ -8,6 +8,7 @@ import { ApiError } from "../lib/errors";
 import { forwardUpgrade, isOwnOrigin, requireUpgrade } from "../lib/sockets";
 import { validate } from "../lib/validate";
 import { clientIdSchema, messageTextSchema } from "../protocol";
+import { hasTags } from "../saved-responses/tags";
 import type { SocketIdentity } from "./sockets";
 
 export const conversationIdSchema = z.string().regex(/^c_[0-9a-f]{32}$/, "Not a conversation id");
@@ -77,6 +78,8 @@ export const conversationRoutes = agentRouter()
     const stub = roomStub(c.env, c.req.valid("param").id);
     const body = c.req.valid("json");
     const agent = c.get("agent");
+    // S12: tags are filled in the composer; one left in the text would reach the customer raw.
+    if (hasTags(body.text)) throw new ApiError(422, "unfilled_tags", "The reply still contains a personalization tag ({{…}}): fill it or remove it");
     const input = { clientId: body.clientId, text: body.text, author: { kind: "agent" as const, id: agent.id, name: agent.name } };
     const reply = found(
       body.channel === "messenger" ? await stub.replyMessenger(input) : body.channel === "email" ? await stub.replyEmail(input) : await stub.replyChat(input),
