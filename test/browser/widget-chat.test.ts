@@ -7,7 +7,7 @@ import type { TestSocket } from "../support/test-socket";
 import { http } from "../e2e/http";
 import { agentSocket, clientId, newAgent } from "../e2e/live";
 import { launchChromium } from "./chromium";
-import { HostSite, newVisitor, savedState, workerRequests } from "./widget-host";
+import { eventually, HostSite, newVisitor, savedState, workerRequests } from "./widget-host";
 
 let browser: Browser;
 let site: HostSite;
@@ -41,7 +41,7 @@ async function say(page: Page, text: string) {
 }
 
 async function conversationOf(page: Page): Promise<string> {
-  await expect.poll(async () => (await savedState(page)).conversationId).toMatch(/^c_/);
+  await eventually(async () => (await savedState(page)).conversationId).toMatch(/^c_/);
   return (await savedState(page)).conversationId!;
 }
 
@@ -71,10 +71,10 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await room.next("typing", (f) => f.who === "visitor" && f.typing);
 
     room.send({ type: "typing", typing: true });
-    await expect.poll(() => page.getByText(`${agent.name} is typing…`).count()).toBe(1);
+    await eventually(() => page.getByText(`${agent.name} is typing…`).count()).toBe(1);
     room.send({ type: "send", clientId: clientId(), text: "Yes, we ship everywhere." });
-    await expect.poll(() => log(page).getByText("Yes, we ship everywhere.").count()).toBe(1);
-    await expect.poll(() => page.getByText(`${agent.name} is typing…`).count()).toBe(0);
+    await eventually(() => log(page).getByText("Yes, we ship everywhere.").count()).toBe(1);
+    await eventually(() => page.getByText(`${agent.name} is typing…`).count()).toBe(0);
     expect(await log(page).locator(".theirs .who").last().textContent()).toBe(agent.name);
     // S3: the open page keeps the visitor online for the agents.
     expect((await agentView(id)).visitorOnline).toBe(true);
@@ -88,17 +88,17 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await say(page, "Remember me?");
     const id = await conversationOf(page);
     await agentReplies(id, "Of course.");
-    await expect.poll(() => log(page).getByText("Of course.").count()).toBe(1);
+    await eventually(() => log(page).getByText("Of course.").count()).toBe(1);
 
     await page.reload();
     await launcher(page).click();
-    await expect.poll(() => log(page).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?", "Remember me?", "Of course."]);
+    await eventually(() => log(page).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?", "Remember me?", "Of course."]);
 
     await page.evaluate(() => localStorage.clear());
     await page.reload();
     await launcher(page).click();
     await panel(page).waitFor();
-    await expect.poll(() => log(page).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?"]);
+    await eventually(() => log(page).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?"]);
     await say(page, "A new question");
     expect(await conversationOf(page)).not.toBe(id);
     await context.close();
@@ -113,11 +113,11 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await composer(page).fill("This one fails at first");
     await composer(page).press("Enter");
     const failed = log(page).locator(".mine.failed", { hasText: "This one fails at first" });
-    await expect.poll(() => failed.locator(".meta").textContent()).toBe("Not sent.Retry");
+    await eventually(() => failed.locator(".meta").textContent()).toBe("Not sent.Retry");
 
     await page.unroute("**/api/widget/messages");
     await failed.getByRole("button", { name: "Retry" }).click();
-    await expect.poll(() => log(page).locator(".mine", { hasText: "This one fails at first" }).locator(".meta").textContent()).toBe("Sent");
+    await eventually(() => log(page).locator(".mine", { hasText: "This one fails at first" }).locator(".meta").textContent()).toBe("Sent");
     expect((await agentView(id)).messages.map((m) => m.text)).toEqual(["First message", "This one fails at first"]);
     await context.close();
   });
@@ -141,19 +141,19 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await openWidget(page);
     await say(page, "Before the drop");
     const id = await conversationOf(page);
-    await expect.poll(() => routes.length).toBe(1);
-    await expect.poll(() => framesFromServer).toBe(1); // the welcome: connected
+    await eventually(() => routes.length).toBe(1);
+    await eventually(() => framesFromServer).toBe(1); // the welcome: connected
 
     refuse = true;
     await routes[0]!.close({ code: 4000, reason: "network down" });
-    await expect.poll(() => page.getByRole("status").textContent()).toBe("Connection lost. Reconnecting…");
+    await eventually(() => page.getByRole("status").textContent()).toBe("Connection lost. Reconnecting…");
     await agentReplies(id, "Sent while you were cut off");
     await expect.poll(() => routes.length, { timeout: 5000 }).toBeGreaterThan(1); // it keeps trying
     refuse = false;
     await expect.poll(() => log(page).getByText("Sent while you were cut off").count(), { timeout: 15_000 }).toBe(1);
     // It resumed after the last sequence it had seen, so the server sent only what it missed.
     expect(new URL(routes.at(-1)!.url()).searchParams.get("after")).toBe("1");
-    await expect.poll(() => page.locator("chat-widget .status").textContent()).toBe("");
+    await eventually(() => page.locator("chat-widget .status").textContent()).toBe("");
     expect(await log(page).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?", "Before the drop", "Sent while you were cut off"]);
     await context.close();
   });
@@ -174,15 +174,15 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await form.waitFor();
     await form.fill("not-an-email");
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => page.getByRole("alert").filter({ hasText: "valid email" }).count()).toBe(1);
+    await eventually(() => page.getByRole("alert").filter({ hasText: "valid email" }).count()).toBe(1);
     const email = `visitor.${Date.now()}@example.com`;
     await form.fill(email);
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => page.getByText(`We'll reply to ${email} if you are away.`).count()).toBe(1);
+    await eventually(() => page.getByText(`We'll reply to ${email} if you are away.`).count()).toBe(1);
     expect(await form.count()).toBe(0);
 
     const id = await conversationOf(page);
-    await expect.poll(async () => (await agentView(id)).conversation.contact).toMatchObject({ email, verified: false });
+    await eventually(async () => (await agentView(id)).conversation.contact).toMatchObject({ email, verified: false });
     await expect
       .poll(async () => {
         const res = await http("/api/conversations?limit=50", { cookie: agent.cookie });
@@ -199,25 +199,33 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await say(page, "I'll wait here");
     const id = await conversationOf(page);
     await page.keyboard.press("Escape");
-    await expect.poll(() => panel(page).isVisible()).toBe(false);
+    await eventually(() => panel(page).isVisible()).toBe(false);
 
     await agentReplies(id, "Thanks for waiting!");
-    await expect.poll(() => page.getByRole("button", { name: "Open chat, 1 unread message" }).count()).toBe(1);
+    await eventually(() => page.getByRole("button", { name: "Open chat, 1 unread message" }).count()).toBe(1);
     expect(await page.locator("chat-widget .badge").textContent()).toBe("1");
     await launcher(page).click();
-    await expect.poll(() => log(page).getByText("Thanks for waiting!").count()).toBe(1);
+    await eventually(() => log(page).getByText("Thanks for waiting!").count()).toBe(1);
     await page.keyboard.press("Escape");
-    await expect.poll(() => page.getByRole("button", { name: "Open chat", exact: true }).count()).toBe(1);
+    await eventually(() => page.getByRole("button", { name: "Open chat", exact: true }).count()).toBe(1);
 
     // A new page: the device has a conversation, so the loader connects once idle (S3) without the panel.
     const requests = workerRequests(page);
     await page.reload();
     await expect.poll(() => requests.some((r) => r.startsWith("WS /api/widget/socket")), { timeout: 10_000 }).toBe(true);
     expect(requests.filter((r) => r.includes("/build/widget/"))).toEqual([]);
-    await expect.poll(async () => (await agentView(id)).visitorOnline).toBe(true);
+    await eventually(async () => (await agentView(id)).visitorOnline).toBe(true);
     expect(await page.getByRole("button", { name: "Open chat", exact: true }).count()).toBe(1);
     await agentReplies(id, "One more thing");
-    await expect.poll(() => page.getByRole("button", { name: "Open chat, 1 unread message" }).count()).toBe(1);
+    await eventually(() => page.getByRole("button", { name: "Open chat, 1 unread message" }).count()).toBe(1);
+
+    // Read in another tab of the site: this tab's badge follows.
+    const other = await context.newPage();
+    await other.goto(site.url(path));
+    await expect.poll(() => other.getByRole("button", { name: "Open chat, 1 unread message" }).count(), { timeout: 10_000 }).toBe(1);
+    await launcher(other).click();
+    await eventually(() => log(other).getByText("One more thing").count()).toBe(1);
+    await eventually(() => page.getByRole("button", { name: "Open chat", exact: true }).count()).toBe(1);
     await context.close();
   });
 
@@ -235,7 +243,7 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await back.goto(site.url(path));
     await expect.poll(() => back.getByRole("button", { name: "Open chat, 1 unread message" }).count(), { timeout: 10_000 }).toBe(1);
     await launcher(back).click();
-    await expect.poll(() => log(back).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?", "Bye for now", "Answer while you were away"]);
+    await eventually(() => log(back).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?", "Bye for now", "Answer while you were away"]);
     await context.close();
   });
 
@@ -248,7 +256,7 @@ describe("the chat widget on a customer's site (another origin)", () => {
     const done = await http(`/api/conversations/${id}/complete`, { method: "POST", cookie: agent.cookie });
     expect(((await done.json()) as { conversation: ConversationSummary }).conversation.status).toBe("complete");
     await say(page, "Actually, one more question");
-    await expect.poll(async () => (await agentView(id)).conversation).toMatchObject({ status: "open", read: false });
+    await eventually(async () => (await agentView(id)).conversation).toMatchObject({ status: "open", read: false });
     await context.close();
   });
 
@@ -257,12 +265,12 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await page.goto(site.url(site.page({ head: `<script>window.ChatWidget = [["open"]];</script>` })));
     await panel(page).waitFor();
     await page.evaluate(() => (window as unknown as { ChatWidget: { close(): void } }).ChatWidget.close());
-    await expect.poll(() => panel(page).isVisible()).toBe(false);
+    await eventually(() => panel(page).isVisible()).toBe(false);
     await page.evaluate(() => (window as unknown as { ChatWidget: { toggle(): void } }).ChatWidget.toggle());
-    await expect.poll(() => panel(page).isVisible()).toBe(true);
+    await eventually(() => panel(page).isVisible()).toBe(true);
     expect(await page.evaluate(() => (window as unknown as { ChatWidget: { isOpen: boolean } }).ChatWidget.isOpen)).toBe(true);
     await page.evaluate(() => (window as unknown as { ChatWidget: { push(c: unknown[]): void } }).ChatWidget.push(["toggle"]));
-    await expect.poll(() => panel(page).isVisible()).toBe(false);
+    await eventually(() => panel(page).isVisible()).toBe(false);
     await context.close();
   });
 
@@ -281,9 +289,9 @@ describe("the chat widget on a customer's site (another origin)", () => {
 
     const phone = await newVisitor(browser);
     await openWidget(phone.page, path);
-    await expect.poll(() => log(phone.page).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?", "Written on my laptop"]);
+    await eventually(() => log(phone.page).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?", "Written on my laptop"]);
     await say(phone.page, "And now on my phone");
-    await expect.poll(() => log(laptop.page).locator(".m p").allTextContents()).toContain("And now on my phone");
+    await eventually(() => log(laptop.page).locator(".m p").allTextContents()).toContain("And now on my phone");
 
     const intruder = await newVisitor(browser);
     await intruder.page.goto(site.url(site.page()));

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, http } from "../e2e/http";
 import { upgradeStatus } from "../e2e/live";
 import { launchChromium } from "./chromium";
-import { HostSite, newVisitor, workerRequests } from "./widget-host";
+import { eventually, HostSite, newVisitor, workerRequests } from "./widget-host";
 
 let browser: Browser;
 let site: HostSite;
@@ -56,7 +56,7 @@ describe("embedding the widget", () => {
     expect(shifts).toBe(0);
 
     await launcher.hover();
-    await expect.poll(() => requests.filter((r) => /^GET \/build\/widget\/panel-\w+\.js$/.test(r)).length).toBe(1);
+    await eventually(() => requests.filter((r) => /^GET \/build\/widget\/panel-\w+\.js$/.test(r)).length).toBe(1);
     await launcher.click();
     await page.getByRole("dialog", { name: "Chat with us" }).waitFor();
     await settle(page);
@@ -193,7 +193,7 @@ describe("languages and accessibility (S30)", () => {
     expect(await focused()).not.toBe("outside");
     await page.getByRole("textbox", { name: "Message" }).focus();
     await page.keyboard.press("Escape");
-    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+    await eventually(() => page.getByRole("dialog").count()).toBe(0);
     expect(await focused()).toBe("launcher");
     expect(await page.getByRole("button", { name: "Open chat" }).getAttribute("aria-expanded")).toBe("false");
     await context.close();

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
+import { expect } from "vitest";
 import { baseUrl } from "../e2e/http";
 
 export interface HostPageOptions {
@@ -88,4 +89,9 @@ export async function newVisitor(browser: Browser, locale = "en-US"): Promise<{ 
 /** What the widget keeps on the device (localStorage of the host site, under the worker's origin). */
 export async function savedState(page: Page): Promise<{ deviceId?: string; conversationId?: string; hasMessages?: boolean }> {
   return page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? "{}"), `chat-widget:${baseUrl}`);
+}
+
+/** `expect.poll` with room for a busy machine: the server, Chromium and the tests share two cores in CI. */
+export function eventually<T>(fn: () => T | Promise<T>, timeout = 5000) {
+  return expect.poll(fn, { timeout, interval: 50 });
 }

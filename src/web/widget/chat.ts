@@ -85,6 +85,12 @@ export class Chat {
     this.#saved = loadSaved(storageKey);
     addEventListener("online", () => this.#wanted && !this.#ws && this.#reconnectNow());
     addEventListener("pagehide", () => this.#ws?.close(1000, "page closed"));
+    // Another tab of the site read the replies (or got a device id): follow it, so badges agree.
+    addEventListener("storage", (e) => {
+      if (e.key !== storageKey) return;
+      this.#saved = loadSaved(storageKey);
+      this.emit();
+    });
   }
 
   /** Whether this device (or identified user) has a conversation worth connecting to on page load. */
