@@ -47,6 +47,32 @@ export async function seedDemoConversations(baseUrl, persistTo, admin) {
     }
   }
   writeFileSync(file, JSON.stringify(devices, null, 2));
+  await seedSavedResponses(baseUrl, cookie);
+}
+
+const SAVED_RESPONSES = {
+  Shipping: [
+    { title: "Shipping times", body: "Hi {{contact.first_name | there}}, orders ship within 24 hours and usually arrive in 3–5 working days." },
+    { title: "Plazos de envío", body: "¡Hola, {{contact.first_name | qué tal}}! Enviamos en 24 horas; suele llegar en 3–5 días laborables. Un saludo, {{agent.first_name}}." },
+  ],
+  Account: [
+    { title: "Reset password", body: "Hi {{contact.first_name | there}}, you can reset your password from the sign-in page with “Forgot password”." },
+    { title: "Restablecer contraseña", body: "Hola, {{contact.first_name | buenas}}: puedes restablecer tu contraseña desde la página de acceso con «¿Olvidaste tu contraseña?»." },
+  ],
+};
+
+/** Demo categories and saved responses in English and Spanish (created once: looked up by name and title). */
+async function seedSavedResponses(baseUrl, cookie) {
+  const headers = { "content-type": "application/json", origin: baseUrl, cookie };
+  const get = async (path) => (await fetch(`${baseUrl}${path}`, { headers })).json();
+  const post = (path, body) => fetch(`${baseUrl}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+  const { categories } = await get("/api/saved-responses/categories");
+  for (const [name, responses] of Object.entries(SAVED_RESPONSES)) {
+    let category = categories.find((c) => c.name === name);
+    if (!category) category = (await (await post("/api/saved-responses/categories", { name })).json()).category;
+    const existing = (await get(`/api/saved-responses?category=${category.id}`)).responses.map((r) => r.title);
+    for (const r of responses) if (!existing.includes(r.title)) await post("/api/saved-responses", { categoryId: category.id, ...r });
+  }
 }
 
 /** Resolves once the server answers HTTP at all. */

@@ -24,7 +24,8 @@ export function fillTags(text: string, values: TagValues): Filled {
     }
     const value = values[name as TagName];
     if (value) return value;
-    if (fallback !== undefined && fallback !== "") return fallback;
+    // `{{contact.first_name | }}` is a deliberate empty fallback: leave nothing.
+    if (fallback !== undefined) return fallback;
     problems.push(`${whole} has no value for this conversation and no fallback`);
     return whole;
   });

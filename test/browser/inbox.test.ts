@@ -249,7 +249,7 @@ describe("signing in and the team", () => {
     await page.getByLabel("Name", { exact: true }).fill("Added Agent");
     await page.getByLabel("Email", { exact: true }).fill(email);
     await page.getByLabel("Initial password").fill("initial-password-1");
-    await page.getByRole("button", { name: "Add" }).click();
+    await page.getByRole("button", { name: "Add", exact: true }).click();
     const line = page.locator(`tr[data-agent-email="${email}"]`);
     await line.waitFor();
     await line.getByRole("combobox").selectOption("admin");
@@ -258,6 +258,14 @@ describe("signing in and the team", () => {
     await expect.poll(() => line.textContent()).toContain("Deactivated");
     const signIn = await http("/api/auth/sign-in", { method: "POST", json: { email, password: "initial-password-1" } });
     expect(signIn.status).toBe(401);
+
+    // S10: the same screen manages saved-response categories.
+    const name = `Returns ${Date.now()}`;
+    await page.getByLabel("Category", { exact: true }).fill(name);
+    await page.getByRole("button", { name: "Add a category" }).click();
+    const item = page.locator(`li[data-category="${name}"]`);
+    await item.getByRole("button", { name: "Archive" }).click();
+    await expect.poll(() => item.textContent()).toContain("Archived");
     await context.close();
   });
 

@@ -256,7 +256,7 @@ export class InboxStore {
     thread.pending = [...thread.pending.filter((p) => p.clientId !== clientId), pending];
     this.emit();
     try {
-      const res = await api.conversations[":id"].messages.$post({ param: { id: thread.id }, json: { clientId, channel: channel === "messenger" ? "messenger" : "chat", text } });
+      const res = await api.conversations[":id"].messages.$post({ param: { id: thread.id }, json: { clientId, channel, text } });
       const { message } = await ok(res);
       this.addMessages(thread, [message]);
     } catch (err) {

@@ -2,6 +2,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import type { AgentView } from "../../../agents/store";
 import { api, type ApiFailure, ok } from "../api";
 import { t } from "../i18n";
+import { AdminCategories } from "./AdminCategories";
 
 /** Admins add agents, change roles, deactivate and reactivate (S9). */
 export function AdminAgents({ me }: { me: AgentView }) {
@@ -94,6 +95,7 @@ export function AdminAgents({ me }: { me: AgentView }) {
         <input id="new-password" name="password" type="password" minLength={10} autocomplete="new-password" required />
         <button type="submit">{t.add}</button>
       </form>
+      <AdminCategories />
     </main>
   );
 }

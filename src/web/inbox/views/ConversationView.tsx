@@ -3,7 +3,9 @@ import type { Channel, Message } from "../../../protocol";
 import { messengerWindow, preselectedChannel, replyChannels } from "../channels";
 import { channelLabel, clockTime, displayName } from "../format";
 import { t } from "../i18n";
+import { fillTags, hasTags, splitName, type TagValues } from "../../../saved-responses/tags";
 import { type Pending, store, type Thread } from "../store";
+import { SavedResponsesPicker } from "./SavedResponses";
 
 function author(m: Message, thread: Thread): string {
   if (m.author.kind === "agent") return m.author.id === store.me?.id ? t.you : m.author.name ?? t.unknown;
@@ -111,32 +113,62 @@ function PendingItem({ p }: { p: Pending }) {
   );
 }
 
+/** S12: the values personalization tags take in this conversation. */
+function tagValues(thread: Thread): TagValues {
+  const c = thread.summary!;
+  const contact = splitName(c.contact?.name ?? c.personName);
+  const agent = splitName(store.me?.name);
+  return { "contact.first_name": contact.first, "contact.last_name": contact.last, "contact.email": c.contact?.email ?? null, "agent.name": store.me?.name ?? null, "agent.first_name": agent.first };
+}
+
 function Composer({ thread }: { thread: Thread }) {
   const summary = thread.summary!;
   const options = replyChannels(summary);
   const [channel, setChannel] = useState<Channel>(preselectedChannel(summary, thread.visitorOnline));
+  const [text, setText] = useState("");
+  const [picking, setPicking] = useState(false);
+  const area = useRef<HTMLTextAreaElement>(null);
   const typingSince = useRef<number | null>(null);
   // Pre-select again when another conversation opens or the visitor comes and goes (S7).
   useEffect(() => setChannel(preselectedChannel(summary, thread.visitorOnline)), [thread.id, thread.visitorOnline]);
 
+  const filled = hasTags(text) ? fillTags(text, tagValues(thread)) : null;
   const stopTyping = () => {
     if (typingSince.current !== null) store.typing(false);
     typingSince.current = null;
   };
-  const submit = (area: HTMLTextAreaElement) => {
-    const text = area.value.trim();
-    if (!text) return;
-    area.value = "";
+  const submit = () => {
+    if (!text.trim() || (filled && !filled.ok)) return;
+    const out = filled?.ok ? filled.text : text;
+    setText("");
     stopTyping();
-    void store.send(text, channel);
+    void store.send(out.trim(), channel);
+  };
+  /** S11: a saved response goes in at the cursor, replacing a "/" that opened the picker. */
+  const insert = (body: string) => {
+    const el = area.current!;
+    const start = el.selectionStart ?? text.length;
+    const end = el.selectionEnd ?? start;
+    const before = text.slice(0, start).replace(/(^|\n)\/$/, "$1");
+    const next = before + body + text.slice(end);
+    setText(next);
+    setPicking(false);
+    setTimeout(() => {
+      el.focus();
+      el.setSelectionRange(before.length + body.length, before.length + body.length);
+    }, 0);
   };
   const reasons = options.filter((o) => o.disabledReason);
 
   return (
-    <form class="composer" aria-label={t.composer} onSubmit={(e: Event) => {
-      e.preventDefault();
-      submit((e.target as HTMLFormElement).querySelector("textarea")!);
-    }}>
+    <form
+      class="composer"
+      aria-label={t.composer}
+      onSubmit={(e: Event) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
       <div class="composer-bar">
         <label for="reply-channel">{t.replyVia}</label>
         <select id="reply-channel" value={channel} aria-describedby="channel-reasons" onChange={(e: Event) => setChannel((e.target as HTMLSelectElement).value as Channel)}>
@@ -146,7 +178,7 @@ function Composer({ thread }: { thread: Thread }) {
             </option>
           ))}
         </select>
-        <span class="saved-responses-slot" />
+        <SavedResponsesPicker open={picking} onOpen={() => setPicking(true)} onClose={() => { setPicking(false); area.current?.focus(); }} onPick={insert} />
       </div>
       {channel === "messenger" ? <p class="window">{messengerWindow(summary)}</p> : null}
       <ul id="channel-reasons" class="channel-reasons">
@@ -158,23 +190,46 @@ function Composer({ thread }: { thread: Thread }) {
       </ul>
       <textarea
         id="composer-text"
+        ref={area}
         rows={3}
         aria-label={t.composer}
         placeholder={t.replyPlaceholder}
+        value={text}
         onKeyDown={(e: KeyboardEvent) => {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
-            submit(e.target as HTMLTextAreaElement);
+            submit();
           }
         }}
         onInput={(e: Event) => {
-          if ((e.target as HTMLTextAreaElement).value === "") return stopTyping();
+          const el = e.target as HTMLTextAreaElement;
+          setText(el.value);
+          // Typing "/" at the start of a line opens the saved-responses search (S11).
+          const caret = el.selectionStart ?? 0;
+          if (el.value[caret - 1] === "/" && (caret === 1 || el.value[caret - 2] === "\n")) setPicking(true);
+          if (el.value === "") return stopTyping();
           if (typingSince.current === null) store.typing(true);
           typingSince.current = Date.now();
         }}
         onBlur={stopTyping}
       />
-      <button type="submit">{t.send}</button>
+      {filled ? (
+        <div class={`preview${filled.ok ? "" : " invalid"}`} aria-live="polite">
+          <strong>{t.preview}</strong>
+          {filled.ok ? (
+            <p class="text">{filled.text}</p>
+          ) : (
+            <ul role="alert">
+              {filled.problems.map((p) => (
+                <li>{p}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ) : null}
+      <button type="submit" disabled={!!filled && !filled.ok}>
+        {t.send}
+      </button>
     </form>
   );
 }

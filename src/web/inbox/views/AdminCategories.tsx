@@ -1,0 +1,61 @@
+import { useEffect, useState } from "hono/jsx/dom";
+import { api, type ApiFailure, ok } from "../api";
+import { t } from "../i18n";
+
+interface Category {
+  id: string;
+  name: string;
+  archived: boolean;
+}
+
+/** Admins add, rename, archive and restore saved-response categories (S10, S9). */
+export function AdminCategories() {
+  const [categories, setCategories] = useState<Category[]>([]);
+  const [error, setError] = useState("");
+  // archived=true lists every category, archived ones included.
+  const load = async () => setCategories((await ok(await api["saved-responses"].categories.$get({ query: { archived: "true" } }))).categories);
+  useEffect(() => void load(), []);
+  const run = async (action: () => Promise<unknown>) => {
+    setError("");
+    try {
+      await action();
+      await load();
+    } catch (err) {
+      setError((err as ApiFailure).message);
+    }
+  };
+  const update = (id: string, json: { name?: string; archived?: boolean }) => run(async () => ok(await api["saved-responses"].categories[":id"].$patch({ param: { id }, json })));
+
+  return (
+    <section class="categories" aria-labelledby="categories-title">
+      <h2 id="categories-title">{t.categories}</h2>
+      <p class="error" role="alert">
+        {error}
+      </p>
+      <ul>
+        {categories.map((c) => (
+          <li key={c.id} data-category={c.name}>
+            <input aria-label={`${t.category}: ${c.name}`} value={c.name} onChange={(e: Event) => void update(c.id, { name: (e.target as HTMLInputElement).value })} />{" "}
+            {c.archived ? <span class="badge">{t.archived}</span> : null}{" "}
+            <button type="button" onClick={() => void update(c.id, { archived: !c.archived })}>
+              {c.archived ? t.restore : t.archive}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        onSubmit={(e: Event) => {
+          e.preventDefault();
+          const form = e.target as HTMLFormElement;
+          const name = String(new FormData(form).get("name"));
+          void run(async () => {
+            await ok(await api["saved-responses"].categories.$post({ json: { name } }));
+            form.reset();
+          });
+        }}
+      >
+        <label for="new-category">{t.category}</label> <input id="new-category" name="name" required maxLength={60} /> <button type="submit">{t.addCategory}</button>
+      </form>
+    </section>
+  );
+}

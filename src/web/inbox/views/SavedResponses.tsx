@@ -1,0 +1,86 @@
+import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { api, ok } from "../api";
+import { t } from "../i18n";
+
+interface Category {
+  id: string;
+  name: string;
+}
+interface Response {
+  id: string;
+  title: string;
+  body: string;
+  categoryId: string;
+}
+
+/**
+ * S11: the saved-responses picker beside the channel label: a category dropdown, then its responses,
+ * most used first; or a search over all of them. Choosing one hands its text to `onPick`.
+ */
+export function SavedResponsesPicker({ open, onOpen, onClose, onPick }: { open: boolean; onOpen: () => void; onClose: () => void; onPick: (body: string) => void }) {
+  const [categories, setCategories] = useState<Category[]>([]);
+  const [category, setCategory] = useState("");
+  const [query, setQuery] = useState("");
+  const [responses, setResponses] = useState<Response[]>([]);
+  const search = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    void api["saved-responses"].categories.$get({ query: {} }).then(async (res) => setCategories((await ok(res)).categories));
+    setTimeout(() => search.current?.focus(), 0);
+  }, [open]);
+
+  useEffect(() => {
+    if (!open) return;
+    const q = { ...(category ? { category } : {}), ...(query.trim() ? { q: query.trim() } : {}) };
+    void api["saved-responses"].$get({ query: q }).then(async (res) => setResponses((await ok(res)).responses));
+  }, [open, category, query]);
+
+  const pick = (r: Response) => {
+    void api["saved-responses"][":id"].use.$post({ param: { id: r.id } });
+    onPick(r.body);
+  };
+
+  return (
+    <span class="saved-responses">
+      <button type="button" aria-expanded={open} aria-controls={open ? "saved-responses-panel" : undefined} onClick={() => (open ? onClose() : onOpen())}>
+        {t.savedResponses}
+      </button>
+      {open ? (
+        <div
+          id="saved-responses-panel"
+          class="picker"
+          role="dialog"
+          aria-label={t.savedResponses}
+          onKeyDown={(e: KeyboardEvent) => {
+            if (e.key === "Escape") {
+              e.preventDefault();
+              onClose();
+            }
+          }}
+        >
+          <select aria-label={t.category} value={category} onChange={(e: Event) => setCategory((e.target as HTMLSelectElement).value)}>
+            <option value="">{t.allCategories}</option>
+            {categories.map((c) => (
+              <option value={c.id} selected={c.id === category}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+          <input ref={search} type="search" aria-label={t.searchResponses} placeholder={t.searchResponses} value={query} onInput={(e: Event) => setQuery((e.target as HTMLInputElement).value)} />
+          <ul class="picker-list">
+            {responses.length === 0 ? <li class="empty">{t.noResponses}</li> : null}
+            {responses.map((r) => (
+              <li key={r.id}>
+                <button type="button" class="pick" onClick={() => pick(r)}>
+                  <strong>{r.title}</strong>
+                  <span>{r.body}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </span>
+  );
+}
