@@ -14,11 +14,12 @@ const ROOT = join(import.meta.dirname, "../../../shared/corpus");
 export default async function setup(project: TestProject) {
   const corpus: Record<string, string> = {};
   // Missing ../shared is a failure, not a skip: readdirSync throws.
-  for (const folder of ["messenger"]) {
+  for (const folder of ["messenger", "email", "reply-bodies"]) {
     for (const file of readdirSync(join(ROOT, folder))) {
       corpus[`${folder}/${file}`] = readFileSync(join(ROOT, folder, file)).toString("base64");
     }
   }
+  corpus["MANIFEST.tsv"] = readFileSync(join(ROOT, "MANIFEST.tsv")).toString("base64");
   project.provide("corpus", corpus);
   const graph = await startGraphStub();
   project.provide("graphStubUrl", graph.url);

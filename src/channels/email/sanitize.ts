@@ -1,0 +1,125 @@
+/**
+ * S22: inbound HTML made safe to show, with the workerd built-in HTMLRewriter. An allow-list of
+ * elements and attributes: dangerous elements go with their content, unknown ones are unwrapped
+ * (their text stays). Remote images are blocked (kept as `data-remote-src`), `cid:` images become
+ * `data-cid`. The inbox also shows the result in a sandboxed iframe under a `default-src 'none'`
+ * CSP; this is defence in depth.
+ */
+import { decodeEntities } from "./entities";
+
+/** Removed together with their content. */
+const DROP = new Set(
+  "script iframe frame frameset object embed applet base link meta title noscript template svg math audio video source track canvas input button select textarea option optgroup datalist param portal dialog xml".split(
+    " ",
+  ),
+);
+const KEEP = new Set(
+  "a abbr address area article aside b bdi bdo big blockquote body br caption center cite code col colgroup dd del details dfn div dl dt em figcaption figure font footer h1 h2 h3 h4 h5 h6 head header hr html i img ins kbd label li main map mark nav ol p pre q s samp section small span strike strong style sub summary sup table tbody td tfoot th thead time tr tt u ul var wbr".split(
+    " ",
+  ),
+);
+const ATTRIBUTES = new Set(
+  "align alt bgcolor border cellpadding cellspacing class color cols colspan coords dir face headers height hspace lang nowrap rowspan rules scope shape size span start style summary title type valign value vspace width".split(
+    " ",
+  ),
+);
+const URL_ATTRIBUTES = new Set(["href", "src", "background", "action", "formaction", "poster", "cite", "longdesc", "usemap", "xlink:href", "data"]);
+
+/** A URL attribute's value as the browser would read it: entities decoded, control characters and spaces removed. */
+function normalisedUrl(raw: string): string {
+  return decodeEntities(raw).replace(/[\u0000-\u0020\u007f-\u009f]+/g, "").toLowerCase();
+}
+
+const SAFE_LINK = /^(https?:|mailto:|tel:|#)/;
+const SAFE_DATA_IMAGE = /^data:image\/(png|gif|jpe?g|webp|bmp);/;
+
+/** CSS without script-capable constructs or remote loads. */
+export function cleanCss(css: string): string {
+  return css
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/@import[^;]*;?/gi, "")
+    .replace(/expression\s*\(/gi, "blocked(")
+    .replace(/(behavior|-moz-binding)\s*:/gi, "x-blocked:")
+    .replace(/javascript:|vbscript:/gi, "blocked:")
+    .replace(/url\s*\(\s*(['"]?)(?!data:image\/)[^)]*\)/gi, "none")
+    .replace(/<\/?(style|script)/gi, "");
+}
+
+/**
+ * Sanitises inbound HTML mail.
+ *
+ * @example
+ * await sanitizeHtml('<img src="https://t.example/p.gif" onerror="x()"><a href="javascript:x()">a</a>')
+ * // { html: '<img data-remote-src="https://t.example/p.gif"><a>a</a>', hasRemoteImages: true }
+ */
+export async function sanitizeHtml(html: string): Promise<{ html: string; hasRemoteImages: boolean }> {
+  let hasRemoteImages = false;
+  let styleText = "";
+  const rewriter = new HTMLRewriter()
+    .on("*", {
+      element(el) {
+        const tag = el.tagName.toLowerCase();
+        if (DROP.has(tag)) {
+          el.remove();
+          return;
+        }
+        if (!KEEP.has(tag)) {
+          el.removeAndKeepContent();
+          return;
+        }
+        const names = [...el.attributes].map((pair) => (pair[0] ?? "").toLowerCase()).filter(Boolean);
+        for (const name of names) {
+          const value = el.getAttribute(name) ?? "";
+          if (name === "style") {
+            const cleaned = cleanCss(decodeEntities(value));
+            if (cleaned !== decodeEntities(value)) el.setAttribute("style", cleaned.replace(/&/g, "&amp;"));
+            continue;
+          }
+          if (URL_ATTRIBUTES.has(name)) {
+            el.removeAttribute(name);
+            const url = normalisedUrl(value);
+            if (name === "href" && (tag === "a" || tag === "area") && SAFE_LINK.test(url)) el.setAttribute("href", value);
+            else if (name === "src" && tag === "img") {
+              if (/^https?:/.test(url) || url.startsWith("//")) {
+                el.setAttribute("data-remote-src", value);
+                hasRemoteImages = true;
+              } else if (url.startsWith("cid:")) el.setAttribute("data-cid", decodeEntities(value).trim().slice(4).replace(/^<|>$/g, "").replace(/&/g, "&amp;"));
+              else if (SAFE_DATA_IMAGE.test(url)) el.setAttribute("src", value);
+            } else if (name === "background" && /^https?:/.test(url)) {
+              el.setAttribute("data-remote-background", value);
+              hasRemoteImages = true;
+            }
+            continue;
+          }
+          if (!ATTRIBUTES.has(name)) el.removeAttribute(name);
+        }
+        if (tag === "a" && el.hasAttribute("href")) {
+          el.setAttribute("rel", "noopener noreferrer");
+          el.setAttribute("target", "_blank");
+        }
+      },
+    })
+    .on("style", {
+      // A style element's CSS arrives in chunks: collect it, then emit it cleaned.
+      text(chunk) {
+        styleText += chunk.text;
+        if (chunk.lastInTextNode) {
+          chunk.replace(cleanCss(styleText), { html: true });
+          styleText = "";
+        } else chunk.remove();
+      },
+    })
+    .onDocument({
+      comments(c) {
+        c.remove();
+      },
+      doctype() {},
+    });
+  try {
+    const out = await rewriter.transform(new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } })).text();
+    return { html: out, hasRemoteImages };
+  } catch {
+    // HTMLRewriter gave up (pathological input): show nothing rather than something unsanitised.
+    return { html: "", hasRemoteImages: false };
+  }
+}
