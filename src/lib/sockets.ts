@@ -1,5 +1,4 @@
 import type { Context } from "hono";
-import type { Env } from "../env";
 import { ApiError } from "./errors";
 
 /**
@@ -17,13 +16,6 @@ export function requireUpgrade(c: Context, allowed: (origin: string) => boolean)
 export function isOwnOrigin(c: Context): (origin: string) => boolean {
   const own = new URL(c.req.url).origin;
   return (origin) => origin === own;
-}
-
-/** Origins allowed to embed the widget (`WIDGET_ORIGINS`: comma-separated, or "*"); our own always is. */
-export function widgetOriginAllowed(env: Env, origin: string, ownOrigin: string): boolean {
-  if (origin === ownOrigin) return true;
-  const list = env.WIDGET_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean);
-  return list.includes("*") || list.includes(origin);
 }
 
 /**
