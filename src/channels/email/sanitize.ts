@@ -67,7 +67,8 @@ export async function sanitizeHtml(html: string): Promise<{ html: string; hasRem
           el.removeAndKeepContent();
           return;
         }
-        const names = [...el.attributes].map((pair) => (pair[0] ?? "").toLowerCase()).filter(Boolean);
+        // Cast: where DOM types are also loaded (the inbox web build), `Element.attributes` means a NamedNodeMap.
+        const names = [...(el.attributes as unknown as Iterable<string[]>)].map((pair) => (pair[0] ?? "").toLowerCase()).filter(Boolean);
         for (const name of names) {
           const value = el.getAttribute(name) ?? "";
           if (name === "style") {
