@@ -241,6 +241,13 @@ describe("decoding what real mail carries (S18, S22)", () => {
     expect(koi8.text).toBe("ТЕСТ");
     expect((await parse("zammad_mail105.eml")).text).toMatch(/^äöüß ad asd/);
     expect((await parse("zammad_mail046.eml")).from?.name).toBe("武兰成");
+    // Built: HTML with no charset in Latin-1; raw ISO-2022-JP escapes in a Subject.
+    const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+    const html = await parseInbound(bytes("From: a@example.com\r\nContent-Type: text/html\r\n\r\n<p>Caf\xe9 cr\xe8me br\xfbl\xe9e</p>"));
+    expect(html.text).toBe("Café crème brûlée");
+    expect(html.html).toContain("Café crème brûlée");
+    const rawJis = await parseInbound(bytes("From: a@example.com\r\nSubject: \x1b$B%F%9%H\x1b(B\r\n\r\nx"));
+    expect(rawJis.subject).toBe("テスト");
   });
 
   it("S18: raw UTF-8 headers, mbox lines, a leading blank line, broken headers and pathological sizes parse", async () => {

@@ -71,7 +71,8 @@ describe("sanitising inbound HTML (S22)", () => {
   it("S22: CSS cannot run script or load remote content, in style attributes or style elements", async () => {
     const { html } = await sanitizeHtml(
       `<style>@import url("https://evil.example/a.css"); p { background: url('https://evil.example/bg.png'); width: expression(alert(1)) } p > a { color: red }</style>` +
-        `<div style="background-image:url(http://evil.example/x.png);behavior:url(x.htc);color:blue">x</div><!-- <script>alert(1)</script> -->`,
+        `<div style="background-image:url(http://evil.example/x.png);behavior:url(x.htc);color:blue">x</div><!-- <script>alert(1)</script> -->` +
+        `<p style="background:u\\72l(https://evil.example/esc.png);width:expr\\65ssion(alert(2))">escaped</p>`,
     );
     assertInert(html);
     expect(html).not.toContain("evil.example");

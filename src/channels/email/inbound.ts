@@ -119,12 +119,14 @@ async function readText(p: PreparedMail, email: Email | null, attachments: Inbou
   if (p.flowed) text = unflow(text, p.flowed.delsp);
   let html = email?.html ?? null;
   const single = !(topMediaType(p) ?? "text/plain").startsWith("multipart/");
-  const undecodable = single && !topCharset(p) && text.includes("\ufffd");
+  const undecodable = single && !topCharset(p) && (text.includes("\ufffd") || (html ?? "").includes("\ufffd"));
   const nothing = !text.trim() && !html?.trim() && attachments.every((a) => a.content.byteLength === 0);
   if (nothing || undecodable) {
     const fallback = fallbackBody(p);
-    if (fallback?.isHtml && !html) html = fallback.text;
-    else if (fallback) text = fallback.text;
+    if (fallback?.isHtml) {
+      html = fallback.text;
+      text = "";
+    } else if (fallback) text = fallback.text;
   }
   if (!text.trim() && html) text = await htmlToText(html);
   return { text: cleanText(text), html };

@@ -125,6 +125,8 @@ export function prepareRaw(raw: Uint8Array): PreparedMail {
     charsetHints.unshift(charset);
   } else {
     headerText = decoderFor("utf-8")!.decode(headerBytes);
+    // Raw ISO-2022-JP (7-bit escape sequences, no encoded-word) in headers, as some Japanese mailers write.
+    if (/\x1b[$(][@BJ]/.test(headerText)) headerText = (decoderFor("iso-2022-jp") ?? decoderFor("utf-8")!).decode(headerBytes);
   }
   let repaired = relabelEncodedWords(headerText, charsetHints);
   const fields = parseHeaderBlock(repaired, 2000);
@@ -134,7 +136,7 @@ export function prepareRaw(raw: Uint8Array): PreparedMail {
   if (boundary && !mediaType(type)?.startsWith("multipart/") && s.includes(`\n--${boundary}`, bodyStart - 1)) {
     repaired = repaired.replace(/^(content-type:[ \t]*)[\w.+-]+\/[\w.+-]+/im, "$1multipart/mixed");
   }
-  if (repaired !== headerText || hasHighBytes(headerBytes)) {
+  if (repaired !== decoderFor("utf-8")!.decode(headerBytes)) {
     const newHeader = encoder.encode(repaired);
     bytes = concat(newHeader, bytes.subarray(headerEnd));
     const shift = newHeader.length - headerEnd;

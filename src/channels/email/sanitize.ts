@@ -33,9 +33,15 @@ function normalisedUrl(raw: string): string {
 const SAFE_LINK = /^(https?:|mailto:|tel:|#)/;
 const SAFE_DATA_IMAGE = /^data:image\/(png|gif|jpe?g|webp|bmp);/;
 
-/** CSS without script-capable constructs or remote loads. */
+/** CSS without script-capable constructs or remote loads. Escapes are decoded first: `u\72l(` is `url(`. */
 export function cleanCss(css: string): string {
   return css
+    .replace(/\\([0-9a-fA-F]{1,6})[ \t\n\f\r]?/g, (_m, hex: string) => {
+      const code = parseInt(hex, 16);
+      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : "";
+    })
+    .replace(/\\(.)/g, "$1")
+    .replace(/\u0000/g, "")
     .replace(/\/\*[\s\S]*?\*\//g, "")
     .replace(/@import[^;]*;?/gi, "")
     .replace(/expression\s*\(/gi, "blocked(")
