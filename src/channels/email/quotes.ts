@@ -8,10 +8,11 @@
  * - "-----Original Message-----" and its translations, or an Outlook header block (From:/Sent:/To:/
  *   Subject: in many languages, `*From:*` too) with the separator line drawn above it;
  * - a signature delimiter (`-- `, `--`, `__…`, `——…`) or a mobile signature ("Sent from my iPhone"…);
- * then a trailing run of `>` lines is folded too. A text that starts with a quote answered below it
- * (bottom posting) has that leading quote folded. A forward marker ("---------- Forwarded message")
- * stops everything: forwarded content is never folded. If folding would leave no reply, nothing is
- * folded: the reply's first line is never lost.
+ * then a trailing run of `>` lines is folded too, and drawn lines after the last words. A text that
+ * starts with a quote answered below it (bottom posting) has that leading quote folded. A forward
+ * marker ("---------- Forwarded message") before any history, or after a signature, turns folding
+ * off: forwarded content is never folded (one deep inside quoted history folds with it). If folding
+ * would leave no reply, nothing is folded: the reply's first line is never lost.
  */
 import {
   FORWARD_MARKER,
