@@ -16,3 +16,14 @@ export function corpusNames(folder: string): string[] {
 export function corpusJson(name: string): unknown {
   return JSON.parse(new TextDecoder().decode(corpusBytes(name)).replace(/^\uFEFF/, ""));
 }
+
+/** The `expect` column of MANIFEST.tsv for a folder's files: file name → expectation ("-" for none). */
+export function corpusExpectations(folder: string): Map<string, string> {
+  const rows = new TextDecoder().decode(corpusBytes("MANIFEST.tsv")).split("\n").slice(1);
+  const out = new Map<string, string>();
+  for (const row of rows) {
+    const [file, expectation] = row.split("\t");
+    if (file?.startsWith(`${folder}/`)) out.set(file, expectation ?? "-");
+  }
+  return out;
+}

@@ -1,0 +1,125 @@
+import { eq } from "drizzle-orm";
+import { findContactByEmail, findOrCreateContact } from "../../contacts/store";
+import { roomStub } from "../../conversation/routes";
+import { newMessageId } from "../../conversation/storage";
+import { database } from "../../db/client";
+import { emailMessages, mailSetAside } from "../../db/schema";
+import type { Env } from "../../env";
+import { now } from "../../lib/clock";
+import { sha256Hex } from "../../lib/crypto";
+import type { EmailDetails } from "../../protocol";
+import { parseInbound, type ParsedMail } from "./inbound";
+import { mailKey } from "./mail-keys";
+import { routeMail } from "./routing";
+
+/** Email Routing's own limit; anything larger is refused with a reason the sender's server reports. */
+export const MAX_MAIL_BYTES = 25 * 1024 * 1024;
+
+/**
+ * The worker's `email()` handler (S18–S23). The raw bytes go to R2 first, so nothing is lost whatever
+ * happens next; mail that cannot be placed is set aside, with its reason, for agents to see.
+ */
+export async function receiveEmail(message: ForwardableEmailMessage, env: Env): Promise<void> {
+  if (message.rawSize > MAX_MAIL_BYTES) {
+    message.setReject(`Message too large: ${message.rawSize} bytes (at most ${MAX_MAIL_BYTES})`);
+    return;
+  }
+  const raw = new Uint8Array(await new Response(message.raw).arrayBuffer());
+  const rawKey = `raw/${new Date(now()).toISOString().slice(0, 10)}/${crypto.randomUUID()}.eml`;
+  await env.MAIL.put(rawKey, raw, { httpMetadata: { contentType: "message/rfc822" } });
+
+  const db = database(env.DB);
+  let mail: ParsedMail;
+  try {
+    mail = await parseInbound(raw);
+  } catch (err) {
+    await setAside(env, rawKey, `could not be parsed: ${err instanceof Error ? err.message : String(err)}`, message.from, null);
+    return;
+  }
+  // S19: the same mail twice is stored once — by Message-ID, or by its bytes when it has none.
+  const key = mail.messageId ?? `hash:${await sha256Hex(raw)}`;
+  if (await db.query.emailMessages.findFirst({ where: eq(emailMessages.messageId, key) })) return;
+
+  if (mail.kind === "bounce") return bounce(env, mail, rawKey);
+  if (mail.kind === "report") return setAside(env, rawKey, "a report (read receipt, abuse or delivery report)", mail.from?.address ?? message.from, mail.subject);
+
+  const sender = mail.from?.address ?? message.from;
+  // Auto-replies never create contacts or reopen anything (S23): they only join a thread they answer.
+  const known = mail.kind === "message" ? await findContactByEmail(db, sender) : undefined;
+  const route = await routeMail(db, env.EMAIL_REPLY_SECRET, mail, message.to, mail.kind === "message" ? (known?.id ?? null) : null);
+  if (route.rule === "none" && mail.kind === "auto-reply") return setAside(env, rawKey, "an auto-reply to no conversation we know", sender, mail.subject);
+
+  let conversationId: string;
+  let contact = known;
+  if (route.rule === "none") {
+    contact = await findOrCreateContact(db, { email: sender, name: mail.from?.name ?? null });
+    conversationId = `c_${crypto.randomUUID().replace(/-/g, "")}`;
+  } else {
+    conversationId = route.conversationId;
+  }
+
+  const id = newMessageId();
+  const email: EmailDetails = {
+    subject: mail.subject,
+    from: sender,
+    to: mail.to.map((a) => a.address),
+    messageId: mail.messageId,
+    quoted: mail.quoted,
+    html: mail.html !== null,
+    remoteImages: mail.hasRemoteImages,
+    attachments: mail.attachments.map((a, index) => ({ index, filename: a.filename, mimeType: a.mimeType, size: a.content.byteLength })),
+    senderVerified: mail.auth.trusted,
+    autoReply: mail.kind === "auto-reply",
+  };
+  await Promise.all([
+    mail.html === null ? null : env.MAIL.put(mailKey(conversationId, id, "body.html"), mail.html, { httpMetadata: { contentType: "text/html; charset=utf-8" } }),
+    ...mail.attachments.map((a, index) =>
+      env.MAIL.put(mailKey(conversationId, id, `attachments/${index}`), a.content, {
+        httpMetadata: { contentType: a.mimeType },
+        customMetadata: { filename: a.filename },
+      }),
+    ),
+  ]);
+  const text = mail.reply || mail.text || (mail.attachments.length ? mail.attachments.map((a) => `[attachment] ${a.filename}`).join("\n") : "(no text)");
+  await roomStub(env, conversationId).ingestEmail(
+    {
+      id,
+      externalId: key,
+      clientId: null,
+      channel: "email",
+      direction: "inbound",
+      author: { kind: "contact", id: contact?.id ?? null, name: mail.from?.name ?? sender },
+      text,
+      email,
+      reopens: mail.kind === "message",
+      at: now(),
+    },
+    {
+      id: conversationId,
+      channel: "email",
+      subject: mail.subject,
+      contact: contact ? { id: contact.id, name: contact.name, email: contact.email, verified: mail.auth.trusted } : null,
+    },
+  );
+  await db.insert(emailMessages).values({ messageId: key, conversationId, direction: "inbound", conversationMessageId: id, createdAt: now() }).onConflictDoNothing();
+}
+
+/** S23: a permanent bounce marks the reply it bounces as failed; a delay notice changes nothing. */
+async function bounce(env: Env, mail: ParsedMail, rawKey: string): Promise<void> {
+  const b = mail.bounce;
+  const original = b?.originalMessageId
+    ? await database(env.DB).query.emailMessages.findFirst({ where: eq(emailMessages.messageId, b.originalMessageId) })
+    : undefined;
+  if (!b || !original?.conversationMessageId || original.direction !== "outbound") {
+    return setAside(env, rawKey, "a bounce for no reply we know", mail.from?.address ?? null, mail.subject);
+  }
+  if (!b.permanent) return; // a delay notice: the reply may still arrive
+  const reason = `The email bounced${b.recipient ? ` for ${b.recipient}` : ""}${b.reason ? `: ${b.reason}` : ""}`;
+  await roomStub(env, original.conversationId).bounced(original.conversationMessageId, reason);
+}
+
+async function setAside(env: Env, rawKey: string, reason: string, sender: string | null, subject: string | null): Promise<void> {
+  await database(env.DB)
+    .insert(mailSetAside)
+    .values({ id: crypto.randomUUID(), rawKey, reason, sender, subject, receivedAt: now() });
+}

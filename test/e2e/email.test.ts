@@ -1,0 +1,75 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import PostalMime from "postal-mime";
+import { describe, expect, it } from "vitest";
+import type { Message } from "../../src/protocol";
+import { baseUrl, http } from "./http";
+import { feedSocket, newAgent } from "./live";
+
+/** Every .eml file wrangler dev wrote for the send_email binding (it logs the path: .wrangler/tmp/email/…). */
+function sentMailFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith(".eml")) out.push(path);
+    }
+  };
+  walk(".wrangler/tmp");
+  return out;
+}
+
+describe("email against wrangler dev", () => {
+  it("S18 S20: mail posted to the local email endpoint shows live in the inbox; the email reply is written with threading and the chat", async () => {
+    const agent = await newAgent();
+    const feed = await feedSocket(agent.cookie);
+    const from = `e2e.${Date.now()}@example.org`;
+    const theirId = `e2e-${Date.now()}@mail.example.org`;
+    const raw = [
+      `From: Eva Example <${from}>`,
+      "To: support@example.com",
+      "Subject: Return a parcel",
+      `Message-ID: <${theirId}>`,
+      `Date: ${new Date().toUTCString()}`,
+      "MIME-Version: 1.0",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "How do I return a parcel?",
+      "",
+    ].join("\r\n");
+    const res = await fetch(`${baseUrl}/cdn-cgi/handler/email?from=${encodeURIComponent(from)}&to=support@example.com`, { method: "POST", body: raw });
+    expect(res.status).toBeLessThan(300);
+    const update = await feed.next("conversation", (f) => f.conversation.preview === "How do I return a parcel?", 10_000);
+    const id = update.conversation.id;
+    expect(update.conversation).toMatchObject({ channel: "email", subject: "Return a parcel", contact: { email: from, name: "Eva Example" } });
+
+    const reply = await http(`/api/conversations/${id}/messages`, {
+      method: "POST",
+      cookie: agent.cookie,
+      json: { clientId: `e2e-mail-${Date.now()}`, channel: "email", text: "Use the label in the box." },
+    });
+    expect(reply.status).toBe(201);
+    const { message } = (await reply.json()) as { message: Message };
+    expect(message.status).toBe("sent");
+
+    // wrangler dev's simulator writes the mail with a Message-ID of its own, so find it by the thread it answers.
+    const find = () => sentMailFiles().find((f) => readFileSync(f, "latin1").includes(`In-Reply-To: <${theirId}>`));
+    await expect.poll(find, { timeout: 5000, message: "wrangler dev writes the sent mail under .wrangler/tmp" }).toBeDefined();
+    const file = find();
+    const sent = await PostalMime.parse(readFileSync(file!));
+    expect(sent.inReplyTo).toBe(`<${theirId}>`);
+    expect(sent.references).toBe(`<${theirId}>`);
+    expect(sent.subject).toBe("Re: Return a parcel");
+    expect(sent.to?.[0]?.address).toBe(from);
+    expect(sent.replyTo?.[0]?.address).toMatch(/^reply\+[0-9a-f]{32}-[0-9a-f]{16}@/);
+    expect(sent.text).toContain("Use the label in the box.");
+    feed.close();
+  });
+});
