@@ -17,13 +17,16 @@ export function corpusJson(name: string): unknown {
   return JSON.parse(new TextDecoder().decode(corpusBytes(name)).replace(/^\uFEFF/, ""));
 }
 
-/** The `expect` column of MANIFEST.tsv for a folder's files: file name → expectation ("-" for none). */
+/** The `expect` column of MANIFEST.tsv for a folder's files: file → expectation ("-" for none). */
 export function corpusExpectations(folder: string): Map<string, string> {
-  const rows = new TextDecoder().decode(corpusBytes("MANIFEST.tsv")).split("\n").slice(1);
+  const rows = new TextDecoder().decode(corpusBytes("MANIFEST.tsv")).split("\n");
+  const header = rows[0]!.split("\t");
+  const file = header.indexOf("file");
+  const expected = header.indexOf("expect");
   const out = new Map<string, string>();
-  for (const row of rows) {
-    const [file, expectation] = row.split("\t");
-    if (file?.startsWith(`${folder}/`)) out.set(file, expectation ?? "-");
+  for (const row of rows.slice(1)) {
+    const cells = row.split("\t");
+    if (cells[file]?.startsWith(`${folder}/`)) out.set(cells[file]!, cells[expected] ?? "-");
   }
   return out;
 }

@@ -1,21 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseAuthResults } from "../../src/channels/email/auth-results";
 import { type MailKind, parseInbound } from "../../src/channels/email/inbound";
-import { corpusBytes, corpusNames } from "./corpus";
-
-/** The manifest's `expect` column for the email corpus: file → message | auto-reply | bounce | report. */
-function expectations(): Map<string, string> {
-  const rows = new TextDecoder().decode(corpusBytes("MANIFEST.tsv")).split("\n");
-  const header = rows[0]!.split("\t");
-  const file = header.indexOf("file");
-  const expected = header.indexOf("expect");
-  const out = new Map<string, string>();
-  for (const row of rows.slice(1)) {
-    const cells = row.split("\t");
-    if (cells[file]?.startsWith("email/")) out.set(cells[file]!, cells[expected]!);
-  }
-  return out;
-}
+import { corpusBytes, corpusExpectations, corpusNames } from "./corpus";
 
 /** A small raw message: headers (CRLF), a blank line, the body. */
 function mail(headers: string[], body = "Hello."): Uint8Array {
@@ -25,7 +11,7 @@ const base = ["From: Ana Ruiz <ana@example.com>", "To: support@example.com", "Su
 
 describe("parsing the email corpus (S18, S19, S22, S23)", () => {
   it("S18 S23: every corpus mail parses without throwing into the kind MANIFEST.tsv expects; messages have readable text or an attachment", async () => {
-    const expected = expectations();
+    const expected = corpusExpectations("email");
     const files = corpusNames("email");
     expect(files.length).toBe(55);
     expect([...expected.keys()].sort()).toEqual(files);
@@ -57,7 +43,7 @@ describe("parsing the email corpus (S18, S19, S22, S23)", () => {
       "flanker_bounce_office365.eml": { original: "20171013111011.20866.254C2F3A4D7AA526@ninomail.com", recipient: "noname@example.com" },
       "mimekit_delivery-status-no-blank-line.eml": { original: "31FC7EB4.41C6@netscape.com", recipient: "newsletter-request@imusic.com" },
     };
-    const manifestBounces = [...expectations()].filter(([, e]) => e === "bounce").map(([f]) => f.slice("email/".length));
+    const manifestBounces = [...corpusExpectations("email")].filter(([, e]) => e === "bounce").map(([f]) => f.slice("email/".length));
     expect(Object.keys(bounces).sort()).toEqual(manifestBounces.sort());
     for (const [file, want] of Object.entries(bounces)) {
       const m = await parseInbound(corpusBytes(`email/${file}`));
