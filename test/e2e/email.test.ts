@@ -4,7 +4,7 @@ import PostalMime from "postal-mime";
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../src/protocol";
 import { baseUrl, http } from "./http";
-import { feedSocket, newAgent } from "./live";
+import { feedSocket, newAgent, SHOP, startVisitor, visitorSays } from "./live";
 
 /** Every .eml file wrangler dev wrote for the send_email binding (it logs the path: .wrangler/tmp/email/…). */
 function sentMailFiles(): string[] {
@@ -71,5 +71,41 @@ describe("email against wrangler dev", () => {
     expect(sent.replyTo?.[0]?.address).toMatch(/^reply\+[0-9a-f]{32}-[0-9a-f]{16}@/);
     expect(sent.text).toContain("Use the label in the box.");
     feed.close();
+  });
+
+  it("S20 S21: each email carries the chat since the conversation's last email, in both parts, and nothing before it", async () => {
+    const agent = await newAgent();
+    const v = await startVisitor();
+    const address = `chat.${Date.now()}@example.org`;
+    await http("/api/widget/contact", { method: "POST", json: { email: address }, headers: { origin: SHOP, authorization: `Bearer ${v.token}` } });
+    const say = (text: string) => visitorSays(v, text);
+    const reply = async (channel: "chat" | "email", text: string) => {
+      const res = await http(`/api/conversations/${v.conversationId}/messages`, { method: "POST", cookie: agent.cookie, json: { clientId: `e2e-${Date.now()}-${Math.random().toString(36).slice(2)}`, channel, text } });
+      expect(res.status).toBe(201);
+    };
+    await say("First chat question");
+    await reply("chat", "First chat answer");
+    await reply("email", "First email");
+    await say("Second chat question");
+    await reply("email", "Second email");
+
+    const sentTo = async (marker: string) => {
+      const find = () => sentMailFiles().find((f) => readFileSync(f, "utf8").includes(marker));
+      await expect.poll(find, { timeout: 5000 }).toBeDefined();
+      return PostalMime.parse(readFileSync(find()!));
+    };
+    const first = await sentTo("First email");
+    const second = await sentTo("Second email");
+    for (const part of [first.text!, first.html!]) {
+      expect(part).toContain("First chat question");
+      expect(part).toContain("First chat answer");
+      expect(part).not.toContain("Second chat question");
+    }
+    for (const part of [second.text!, second.html!]) {
+      expect(part).toContain("Second chat question");
+      expect(part).not.toContain("First chat question");
+      expect(part).not.toContain("First chat answer");
+    }
+    expect(second.to?.[0]?.address).toBe(address);
   });
 });

@@ -255,5 +255,11 @@ describe("auto-replies, bounces and reports (S23)", () => {
     const before = await contactCount();
     await deliver(mail({ from: unique("vacation"), subject: "Automatic reply", extra: "Auto-Submitted: auto-replied\nX-Autoreply: yes" }, "Away"));
     expect(await contactCount()).toBe(before);
+    // Set aside, not dropped: listed for agents with the reason, the raw mail downloadable.
+    const list = (await (await call("/api/mail/set-aside", { cookie: agent.cookie })).json()) as { mail: { id: string; reason: string; subject: string }[] };
+    const aside = list.mail.find((m) => m.subject === "Automatic reply")!;
+    expect(aside.reason).toMatch(/auto-reply/);
+    const raw = await call(`/api/mail/set-aside/${aside.id}/raw`, { cookie: agent.cookie });
+    expect(await raw.text()).toContain("X-Autoreply: yes");
   });
 });

@@ -1,4 +1,4 @@
-import { desc } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { agentRouter } from "../../auth/agent-router";
 import { requireAgent } from "../../auth/middleware";
@@ -20,6 +20,17 @@ export const mailRoutes = agentRouter()
   .get("/set-aside", async (c) => {
     const rows = await database(c.env.DB).select().from(mailSetAside).orderBy(desc(mailSetAside.receivedAt)).limit(200);
     return c.json({ mail: rows.map(({ rawKey: _, ...r }) => r) });
+  })
+  .get("/set-aside/:id/raw", validate("param", z.object({ id: z.uuid("Not a set-aside id") })), async (c) => {
+    const row = await database(c.env.DB).query.mailSetAside.findFirst({ where: eq(mailSetAside.id, c.req.valid("param").id) });
+    const raw = row ? await c.env.MAIL.get(row.rawKey) : null;
+    if (!raw) throw new ApiError(404, "not_found", "No such set-aside mail");
+    return c.body(raw.body, 200, {
+      "content-type": "message/rfc822",
+      "content-disposition": `attachment; filename="set-aside-${row!.id}.eml"`,
+      "x-content-type-options": "nosniff",
+      "cache-control": "private, no-store",
+    });
   })
   .get("/:conversationId/:messageId/html", validate("param", messageParams), validate("query", z.object({ images: z.enum(["0", "1"]).default("0") })), async (c) => {
     const { conversationId, messageId } = c.req.valid("param");

@@ -30,6 +30,7 @@ export function SetAside() {
               <th scope="col">{t.sender}</th>
               <th scope="col">{t.subject}</th>
               <th scope="col">{t.reason}</th>
+              <th scope="col">{t.rawMail}</th>
             </tr>
           </thead>
           <tbody>
@@ -39,6 +40,11 @@ export function SetAside() {
                 <td>{m.sender ?? "—"}</td>
                 <td>{m.subject ?? "—"}</td>
                 <td>{m.reason}</td>
+                <td>
+                  <a href={`/api/mail/set-aside/${m.id}/raw`} download>
+                    {t.downloadRaw}
+                  </a>
+                </td>
               </tr>
             ))}
           </tbody>
