@@ -73,7 +73,7 @@ describe("email against wrangler dev", () => {
     feed.close();
   });
 
-  it("S20 S21: each email carries the chat since the conversation's last email, in both parts, and nothing before it", async () => {
+  it("S21: each email carries the chat since the conversation's last email, in both parts, and nothing before it", async () => {
     const agent = await newAgent();
     const v = await startVisitor();
     const address = `chat.${Date.now()}@example.org`;

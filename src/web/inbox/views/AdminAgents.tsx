@@ -1,25 +1,12 @@
-import { useEffect, useState } from "hono/jsx/dom";
 import type { AgentView } from "../../../agents/store";
-import { api, type ApiFailure, ok } from "../api";
+import { api, ok } from "../api";
 import { t } from "../i18n";
 import { AdminCategories } from "./AdminCategories";
+import { useList } from "./use-list";
 
 /** Admins add agents, change roles, deactivate and reactivate (S9). */
 export function AdminAgents({ me }: { me: AgentView }) {
-  const [agents, setAgents] = useState<AgentView[]>([]);
-  const [error, setError] = useState("");
-  const load = async () => setAgents((await ok(await api.agents.$get())).agents);
-  useEffect(() => void load(), []);
-
-  const run = async (action: () => Promise<unknown>) => {
-    setError("");
-    try {
-      await action();
-      await load();
-    } catch (err) {
-      setError((err as ApiFailure).message);
-    }
-  };
+  const { items: agents, error, run } = useList(async () => (await ok(await api.agents.$get())).agents);
   const update = (id: string, json: { role?: "admin" | "agent"; active?: boolean }) =>
     run(async () => ok(await api.agents[":id"].$patch({ param: { id }, json })));
 

@@ -1,6 +1,6 @@
-import { useEffect, useState } from "hono/jsx/dom";
-import { api, type ApiFailure, ok } from "../api";
+import { api, ok } from "../api";
 import { t } from "../i18n";
+import { useList } from "./use-list";
 
 interface Category {
   id: string;
@@ -10,20 +10,8 @@ interface Category {
 
 /** Admins add, rename, archive and restore saved-response categories (S10, S9). */
 export function AdminCategories() {
-  const [categories, setCategories] = useState<Category[]>([]);
-  const [error, setError] = useState("");
   // archived=true lists every category, archived ones included.
-  const load = async () => setCategories((await ok(await api["saved-responses"].categories.$get({ query: { archived: "true" } }))).categories);
-  useEffect(() => void load(), []);
-  const run = async (action: () => Promise<unknown>) => {
-    setError("");
-    try {
-      await action();
-      await load();
-    } catch (err) {
-      setError((err as ApiFailure).message);
-    }
-  };
+  const { items: categories, error, run } = useList<Category>(async () => (await ok(await api["saved-responses"].categories.$get({ query: { archived: "true" } }))).categories);
   const update = (id: string, json: { name?: string; archived?: boolean }) => run(async () => ok(await api["saved-responses"].categories[":id"].$patch({ param: { id }, json })));
 
   return (
