@@ -49,11 +49,11 @@ describe("saved responses in the composer", () => {
     await pick(page, "Greeting with tags");
     expect(await composer.inputValue()).toBe("Start. Hi {{contact.first_name | there}}, we will write to {{contact.email}}. <b>Thanks</b> — {{agent.first_name}}");
     // No email address is known yet: that tag has no value and no fallback, so sending is refused.
-    await expect.poll(() => page.locator(".preview [role=alert]").textContent()).toMatch(/\{\{contact\.email\}\} has no value/);
+    await expect.poll(() => page.locator(".reply-preview [role=alert]").textContent()).toMatch(/\{\{contact\.email\}\} has no value/);
     expect(await page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
 
     await composer.fill("Start. Hi {{contact.first_name | there}}. <b>Thanks</b> — {{agent.first_name}}");
-    await expect.poll(() => page.locator(".preview .text").textContent()).toBe("Start. Hi there. <b>Thanks</b> — E2E");
+    await expect.poll(() => page.locator(".reply-preview .text").textContent()).toBe("Start. Hi there. <b>Thanks</b> — E2E");
     await page.keyboard.press("Enter");
     const received = await visitor.next("message", (f) => f.message.direction === "outbound");
     expect(received.message.text).toBe("Start. Hi there. <b>Thanks</b> — E2E");
@@ -80,7 +80,7 @@ describe("saved responses in the composer", () => {
     await page.getByRole("dialog", { name: "Saved responses" }).getByRole("button", { name: /Greeting with tags/ }).click();
     expect(await composer.inputValue()).not.toContain("/Hi");
     const expected = `Hi there, we will write to ${email}. <b>Thanks</b> — E2E`;
-    await expect.poll(() => page.locator(".preview .text").textContent()).toBe(expected);
+    await expect.poll(() => page.locator(".reply-preview .text").textContent()).toBe(expected);
     await page.getByRole("button", { name: "Send" }).click();
     await expect.poll(() => page.locator(".thread .message.outbound .text").last().textContent()).toBe(expected);
     const res = await http(`/api/conversations/${v.conversationId}?limit=5`, { cookie: agent.cookie });
@@ -96,7 +96,7 @@ describe("saved responses in the composer", () => {
     const { page, context } = await agentPage(browser, agent.email, agent.password);
     await page.goto(`${baseUrl}/conversations/${v.conversationId}`);
     await pick(page, "Unknown tag");
-    await expect.poll(() => page.locator(".preview [role=alert]").textContent()).toBe("Unknown tag {{contact.nickname}}");
+    await expect.poll(() => page.locator(".reply-preview [role=alert]").textContent()).toBe("Unknown tag {{contact.nickname}}");
     expect(await page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
     await page.keyboard.press("Enter");
     await page.waitForTimeout(200);

@@ -214,7 +214,7 @@ function Composer({ thread }: { thread: Thread }) {
         onBlur={stopTyping}
       />
       {filled ? (
-        <div class={`preview${filled.ok ? "" : " invalid"}`} aria-live="polite">
+        <div class={`reply-preview${filled.ok ? "" : " invalid"}`} aria-live="polite">
           <strong>{t.preview}</strong>
           {filled.ok ? (
             <p class="text">{filled.text}</p>
