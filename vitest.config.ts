@@ -40,7 +40,7 @@ export default defineConfig(async () => {
         {
           test: {
             name: "e2e",
-            include: ["test/e2e/**/*.test.ts", "test/browser/**/*.test.ts"],
+            include: ["test/e2e/**/*.test.ts", "test/browser/**/*.test.ts", "bench/**/*.test.ts"],
             environment: "node",
             globalSetup: ["test/e2e/global-setup.ts"],
             // One server for every file: run them one at a time so each sees the inbox state it sets up.

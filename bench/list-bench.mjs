@@ -1,0 +1,77 @@
+// The inbox list over a big D1: seeds conversations with batched multi-row INSERTs (index rows only;
+// they need no Durable Object), reads D1's own `meta.rows_read` for the list route's SQL, and times
+// the real HTTP route.
+import { writeFileSync } from "node:fs";
+import { d1Target, wrangler } from "../scripts/wrangler.mjs";
+import { LatencyRecorder } from "./latency-recorder.mjs";
+
+/**
+ * The SQL `listConversations` (src/inbox/conversation-index.ts) runs, as drizzle generates it, with its
+ * parameters written in (a test checks this against drizzle's `.toSQL()`).
+ */
+export function listSql({ status, limit = 50 } = {}) {
+  const columns = [
+    "id", "channel", "contact_id", "contact_verified", "visitor_key", "messenger_psid", "status", "read", "subject", "person_name",
+    "last_message_preview", "last_message_at", "last_inbound_at", "version", "last_seq", "created_at",
+  ].map((c) => `"conversations"."${c}"`);
+  const where = status ? ` where "conversations"."status" = ${status === "open" ? "'open'" : "'complete'"}` : "";
+  return `select ${columns.join(", ")}, "contacts"."id", "contacts"."name", "contacts"."email" from "conversations" left join "contacts" on "contacts"."id" = "conversations"."contact_id"${where} order by "conversations"."last_message_at" desc, "conversations"."id" desc limit ${Number(limit)}`;
+}
+
+/** The unread count the same route runs beside the page (`countUnread`). */
+export const UNREAD_COUNT_SQL = `select count(*) from "conversations" where "conversations"."read" = 0`;
+
+/** Multi-row INSERTs for `count` conversations: a mix of channels and states, newest last. */
+export function seedSql(count, { batch = 400, unreadShare = 0.05, openShare = 0.3, start = Date.UTC(2026, 0, 1) } = {}) {
+  const channels = ["chat", "email", "messenger"];
+  const statements = [];
+  for (let from = 0; from < count; from += batch) {
+    const rows = [];
+    for (let i = from; i < Math.min(count, from + batch); i++) {
+      const at = start + i * 60_000;
+      const status = i % Math.round(1 / openShare) === 0 ? "open" : "complete";
+      const read = i % Math.round(1 / unreadShare) === 0 ? 0 : 1;
+      rows.push(`('bench-${String(i).padStart(7, "0")}','${channels[i % 3]}',NULL,NULL,NULL,'${status}',${read},'Seeded ${i}','Seeded preview ${i}',${at},${at},1,1,${at},0,'Person ${i}')`);
+    }
+    statements.push(
+      `INSERT INTO conversations (id, channel, contact_id, visitor_key, messenger_psid, status, read, subject, last_message_preview, last_message_at, last_inbound_at, version, last_seq, created_at, contact_verified, person_name) VALUES\n${rows.join(",\n")};`,
+    );
+  }
+  return statements.join("\n");
+}
+
+export async function seedConversations({ persistTo, count, file }) {
+  writeFileSync(file, seedSql(count));
+  await wrangler(["d1", "execute", "DB", ...d1Target({ persistTo }), "--file", file, "--yes"]);
+}
+
+/**
+ * The local D1 as a binding (wrangler's getPlatformProxy on the same persist folder as the server):
+ * its results carry D1's own `meta.rows_read` / `rows_written`, which `wrangler d1 execute --local --json`
+ * leaves out.
+ */
+export async function openLocalD1(persistTo) {
+  process.env.WRANGLER_LOG ??= "error";
+  const { getPlatformProxy } = await import("wrangler");
+  const proxy = await getPlatformProxy({ persist: { path: `${persistTo}/v3` } });
+  return { db: proxy.env.DB, dispose: () => proxy.dispose() };
+}
+
+/** Runs one statement and returns D1's `meta` with the rows. */
+export async function d1Meta(db, sql) {
+  const result = await db.prepare(sql).all();
+  return { ...result.meta, results: result.results };
+}
+
+/** Times `GET path` `requests` times, one after another, after `warmup` untimed ones. */
+export async function timeRoute(url, cookie, { requests, warmup = 10 }) {
+  const recorder = new LatencyRecorder();
+  for (let i = 0; i < warmup + requests; i++) {
+    const t = performance.now();
+    const res = await fetch(url, { headers: { cookie } });
+    if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+    if (i >= warmup) recorder.record(performance.now() - t);
+  }
+  return recorder.summary();
+}
