@@ -45,6 +45,8 @@ export default defineConfig(async () => {
             globalSetup: ["test/e2e/global-setup.ts"],
             // One server for every file: run them one at a time so each sees the inbox state it sets up.
             fileParallelism: false,
+            // Live updates cross a real server and browser: give polled expectations room on a busy 2-core CI machine.
+            expect: { poll: { timeout: 5_000 } },
             testTimeout: 30_000,
             hookTimeout: 60_000,
           },
