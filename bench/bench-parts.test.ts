@@ -55,6 +55,9 @@ describe("baseline server", () => {
     expect(result).toMatchObject({ expected: schedule.length * 3, received: schedule.length * 3, lost: 0, duplicated: 0, count: schedule.length * 3 });
     expect(result.p50).toBeGreaterThanOrEqual(0);
     expect(result.p99).toBeLessThan(1000);
+    // The runtime floor probe (ping → pong) ran beside the load.
+    expect(Number.isFinite(result.floorP50)).toBe(true);
+    expect(result.floorP99).toBeLessThan(1000);
   });
 });
 

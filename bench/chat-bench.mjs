@@ -84,7 +84,7 @@ export async function chatRounds({ url, baselineUrl, conversations, cookies, rou
       const rooms = target === "worker" ? workerRooms(url, conversations, cookies, seqWorker) : baselineRooms(baselineUrl, conversations.length, seqBaseline);
       const res = await oneRound(rooms, target === "worker" ? seqWorker : seqBaseline, { intervalMs, durationMs, warmupMs });
       (target === "worker" ? worker : baseline).push(res);
-      log(`  round ${r + 1} ${target.padEnd(8)} sent ${res.sent} (${res.offeredPerS.toFixed(0)}/s) p50 ${res.p50.toFixed(1)} ms p99 ${res.p99.toFixed(1)} ms lost ${res.lost} dup ${res.duplicated} (sockets opened in ${(res.openMs / 1000).toFixed(1)} s)`);
+      log(`  round ${r + 1} ${target.padEnd(8)} sent ${res.sent} (${res.offeredPerS.toFixed(0)}/s) p50 ${res.p50.toFixed(1)} ms p99 ${res.p99.toFixed(1)} ms, ping floor p50 ${res.floorP50.toFixed(1)} p99 ${res.floorP99.toFixed(1)} ms, lost ${res.lost} dup ${res.duplicated} (sockets opened in ${(res.openMs / 1000).toFixed(1)} s)`);
     }
   }
   const med = (list, key) => median(list.map((x) => x[key]));
@@ -100,6 +100,9 @@ export async function chatRounds({ url, baselineUrl, conversations, cookies, rou
       baselineP50: med(baseline, "p50"),
       baselineP99: med(baseline, "p99"),
       ratioP99: median(worker.map((w, i) => w.p99 / baseline[i].p99)),
+      floorP50: med(worker, "floorP50"),
+      floorP99: med(worker, "floorP99"),
+      baselineFloorP99: med(baseline, "floorP99"),
       sent: sum(worker, "sent"),
       lost: sum(worker, "lost"),
       duplicated: sum(worker, "duplicated"),

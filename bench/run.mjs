@@ -64,6 +64,12 @@ try {
     "chat.baseline_p50_ms": c.baselineP50,
     "chat.baseline_p99_ms": c.baselineP99,
     "chat.ratio_p99": c.ratioP99,
+    // The runtime's own round trip under the same load (ping → pong, answered before any code of ours):
+    // how much of the p99 is wrangler dev/workerd rather than our message path.
+    "chat.floor_p50_ms": c.floorP50,
+    "chat.floor_p99_ms": c.floorP99,
+    "chat.baseline_floor_p99_ms": c.baselineFloorP99,
+    "chat.p99_over_floor": c.p99 / c.floorP99,
     "chat.sent": c.sent,
     "chat.lost": c.lost,
     "chat.duplicated": c.duplicated,
