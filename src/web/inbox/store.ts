@@ -41,7 +41,9 @@ export class InboxStore {
   conversations = new Map<string, ConversationSummary>();
   online = new Set<string>();
   typingIn = new Map<string, number>();
-  unreadCount = 0;
+  /** Unread conversations the server counted that are not in `conversations` (beyond the loaded page). */
+  private hiddenUnread = 0;
+  private recountTimer: ReturnType<typeof setTimeout> | undefined;
   nextCursor: string | null = null;
   filters: Filters = { status: "open", channel: "", unread: false, search: "" };
   thread: Thread | null = null;
@@ -57,6 +59,13 @@ export class InboxStore {
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** S2: unread conversations, derived from what is known plus what the server counted beyond it. */
+  get unreadCount(): number {
+    let n = this.hiddenUnread;
+    for (const c of this.conversations.values()) if (!c.read) n++;
+    return n;
   }
 
   emit(): void {
@@ -96,6 +105,7 @@ export class InboxStore {
 
   stop(): void {
     clearInterval(this.clock);
+    clearTimeout(this.recountTimer);
     this.feed?.stop();
     this.room?.stop();
     this.feed = this.room = null;
@@ -122,13 +132,20 @@ export class InboxStore {
     const page = await ok(res);
     const known = this.conversations;
     if (!more) this.conversations = new Map();
-    // A live update may have overtaken this response: never replace a newer version with an older one.
+    // A live update may have overtaken this response: never replace a newer version with an older one,
+    // and keep conversations newer than the page's oldest row that the query ran too early to see.
     for (const c of page.conversations) {
       const live = known.get(c.id);
+      // A further page brings in rows the server had counted beyond the first: they are known now.
+      if (more && !live && !c.read) this.hiddenUnread = Math.max(0, this.hiddenUnread - 1);
       this.conversations.set(c.id, live && live.version > c.version ? live : c);
     }
+    if (!more) {
+      const oldest = page.conversations.at(-1)?.lastMessageAt ?? 0;
+      for (const c of known.values()) if (!this.conversations.has(c.id) && c.lastMessageAt > oldest) this.conversations.set(c.id, c);
+      this.hiddenUnread = Math.max(0, page.unreadCount - page.conversations.filter((c) => !c.read).length);
+    }
     this.nextCursor = page.nextCursor;
-    this.unreadCount = page.unreadCount;
     this.emit();
   }
 
@@ -140,13 +157,13 @@ export class InboxStore {
     this.emit();
   }
 
-  /** Applies a newer version of a conversation; keeps the unread count exact. */
+  /** Applies a newer version of a conversation (the unread count follows from the map). */
   private applySummary(c: ConversationSummary, live: boolean): void {
     const known = this.conversations.get(c.id);
     if (known && known.version >= c.version) return;
-    if (known) this.unreadCount += (c.read ? 0 : 1) - (known.read ? 0 : 1);
-    else if (c.version === 1 && !c.read) this.unreadCount += 1;
-    else void this.recount();
+    // An older conversation from beyond the loaded page may already be in `hiddenUnread`: recount soon,
+    // once the D1 index (written just after this live update) has caught up.
+    if (!known && c.version > 1) this.scheduleRecount();
     this.conversations.set(c.id, c);
     if (this.thread?.id === c.id) this.thread.summary = c;
     if (live && !c.read && c.lastInboundAt === c.lastMessageAt && (!known || known.lastSeq < c.lastSeq)) {
@@ -154,10 +171,15 @@ export class InboxStore {
     }
   }
 
-  private async recount(): Promise<void> {
-    const page = await ok(await api.conversations.$get({ query: { limit: "1" } }));
-    this.unreadCount = page.unreadCount;
-    this.emit();
+  private scheduleRecount(): void {
+    clearTimeout(this.recountTimer);
+    this.recountTimer = setTimeout(async () => {
+      const page = await ok(await api.conversations.$get({ query: { limit: "1" } }));
+      let knownUnread = 0;
+      for (const c of this.conversations.values()) if (!c.read) knownUnread++;
+      this.hiddenUnread = Math.max(0, page.unreadCount - knownUnread);
+      this.emit();
+    }, 800);
   }
 
   private setOnline(id: string, online: boolean): void {
