@@ -1,18 +1,7 @@
 // Starts the product the way `npm start` does (build, migrations, demo admin, wrangler dev) on a free
 // port with a throw-away state folder, and stops it with its whole process group.
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
+import { freePort, stopGroup } from "../test/support/processes.ts";
 
 /** Resolves with `{ url, stop }` once wrangler dev says "Ready on". */
 export async function startWorker({ persistTo, env = {}, timeoutMs = 180_000 }) {
@@ -43,23 +32,6 @@ export async function startWorker({ persistTo, env = {}, timeoutMs = 180_000 }) 
   return { url: `http://127.0.0.1:${port}`, stop, output: () => output };
 }
 
-/** Ends a detached child and everything it started (SIGTERM, then SIGKILL after 5 s). */
-export async function stopGroup(child) {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {}
-  }, 5000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** Starts bench/baseline-server.mjs in its own process; resolves with `{ url, stop }`. */
 export async function startBaselineProcess() {

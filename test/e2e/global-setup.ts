@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import "../support/corpus-context";
 import { startGraphStub } from "../support/graph-stub";
+import { freePort, stopGroup } from "../support/processes";
 
 export interface DemoAgent {
   role: string;
@@ -68,27 +68,17 @@ export default async function setup(project: TestProject) {
     project.provide("messengerAppSecret", messengerAppSecret);
     project.provide("adminCookie", await signInOnce(`http://127.0.0.1:${port}`, demoAgents.find((a) => a.role === "admin")!));
   } catch (err) {
-    await stop(child);
+    await stopGroup(child);
     graph.server.close();
     throw err;
   }
   return async () => {
-    await stop(child);
+    await stopGroup(child);
     graph.server.close();
     rmSync(persistTo, { recursive: true, force: true });
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 function waitForReady(child: ChildProcess, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -121,22 +111,6 @@ function parseDemoAgents(output: string): DemoAgent[] {
   return agents;
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {}
-  }, 5_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 async function signInOnce(baseUrl: string, admin: DemoAgent): Promise<string> {
   const res = await fetch(`${baseUrl}/api/auth/sign-in`, {
