@@ -8,8 +8,14 @@ export function emailKey(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** The contact with this address (any case), as a query that can also go into a `db.batch`. */
+export function contactByEmailQuery(db: Database, email: string) {
+  return db.select().from(contacts).where(eq(sql`lower(${contacts.email})`, emailKey(email))).limit(1);
+}
+
 export async function findContactByEmail(db: Database, email: string): Promise<Contact | undefined> {
-  return db.query.contacts.findFirst({ where: eq(sql`lower(${contacts.email})`, emailKey(email)) });
+  const [contact] = await contactByEmailQuery(db, email);
+  return contact;
 }
 
 /**
@@ -21,11 +27,14 @@ export async function findOrCreateContact(db: Database, input: { email: string; 
   const at = now();
   const email = input.email.trim();
   const name = input.name?.trim() || null;
-  await db
-    .insert(contacts)
-    .values({ id: `ct_${crypto.randomUUID().replace(/-/g, "")}`, email, name, createdAt: at, updatedAt: at })
-    .onConflictDoNothing();
-  const contact = await findContactByEmail(db, email);
+  // One round trip: the insert (a no-op when the address is known) and the read of whichever row won.
+  const [, [contact]] = await db.batch([
+    db
+      .insert(contacts)
+      .values({ id: `ct_${crypto.randomUUID().replace(/-/g, "")}`, email, name, createdAt: at, updatedAt: at })
+      .onConflictDoNothing(),
+    contactByEmailQuery(db, email),
+  ]);
   if (!contact) throw new Error(`contact ${email} vanished after insert`);
   if (name && !contact.name) {
     await db.update(contacts).set({ name, updatedAt: at }).where(eq(contacts.id, contact.id));

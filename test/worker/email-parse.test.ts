@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseAuthResults } from "../../src/channels/email/auth-results";
 import { type MailKind, parseInbound } from "../../src/channels/email/inbound";
+import { capAddressHeaders, MAX_ADDRESS_HEADER } from "../../src/channels/email/raw";
 import { corpusBytes, corpusExpectations, corpusNames } from "./corpus";
 
 /** A small raw message: headers (CRLF), a blank line, the body. */
@@ -324,6 +325,23 @@ describe("decoding what real mail carries (S18, S22)", () => {
     expect(gmail.reply).toContain("The zip does not open.");
     // Replies (even with attached messages) and reports are not forwards.
     for (const file of ["zammad_mail014.eml", "talon_reply_yahoo.eml", "postalmime_arf.eml", "zammad_mail003.eml"]) expect((await parse(file)).forwarded, file).toBeNull();
+  });
+
+  it("S18: an address-header bomb is cut to whole addresses before postal-mime reads it", async () => {
+    const many = Array.from({ length: 4000 }, (_, i) => `"Person ${i}" <person${i}@lists.example>`);
+    const raw = new TextEncoder().encode(`From: a@example.org\r\nTo: support@example.com, ${many.join(",\r\n ")}\r\nSubject: many\r\n\r\nHello`);
+    const m = await parseInbound(raw);
+    expect(m.to[0]).toEqual({ address: "support@example.com", name: null });
+    // Every address kept is whole, in order, and the cut stays under MAX_ADDRESS_HEADER.
+    expect(m.to.length).toBeGreaterThan(500);
+    expect(m.to.length).toBeLessThan(many.length);
+    m.to.slice(1).forEach((a, i) => expect(a).toEqual({ address: `person${i}@lists.example`, name: `Person ${i}` }));
+    expect(capAddressHeaders(`To: ${"x".repeat(MAX_ADDRESS_HEADER * 2)}`)).toHaveLength(MAX_ADDRESS_HEADER);
+    const short = "From: a@example.org\r\nTo: b@example.org, c@example.org\r\n";
+    expect(capAddressHeaders(short)).toBe(short);
+    const bomb = await parse("mimekit_stack-overflow.eml");
+    expect(bomb.text).toBe("Message Body");
+    expect(bomb.from?.address).toBe("test@test.com");
   });
 
   it("S18: any input gives a result instead of an exception", async () => {

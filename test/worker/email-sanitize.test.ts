@@ -81,6 +81,17 @@ describe("sanitising inbound HTML (S22)", () => {
     expect(html).not.toContain("<!--");
   });
 
+  it("S22: CSS with nothing to clean is kept byte for byte; any escape, entity or url() still goes through the cleaner", async () => {
+    const plain = `font-family: 'Segoe UI', Arial; color: #333; margin: 0 auto; width: 600px`;
+    expect((await sanitizeHtml(`<p style="${plain}">a</p><style>p > a { color: red; font: 12px/1.4 Georgia }</style>`)).html).toBe(
+      `<p style="${plain}">a</p><style>p > a { color: red; font: 12px/1.4 Georgia }</style>`,
+    );
+    for (const risky of ["background:u&#114;l(https://evil.example/e.png)", "background:U\\52L(https://evil.example/e.png)", "x:1/**/;background:url(//evil.example/e.png)"]) {
+      const { html } = await sanitizeHtml(`<p style="${risky}">a</p>`);
+      expect(html, risky).not.toContain("evil.example");
+    }
+  });
+
   it("S22: every corpus mail's HTML comes out inert", async () => {
     let withHtml = 0;
     for (const name of corpusNames("email")) {

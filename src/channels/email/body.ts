@@ -5,7 +5,7 @@
  * transfer encoding is undone where the content really is encoded, and the charset is guessed.
  */
 import { decodeGuessing, decoderFor } from "./charset";
-import { byteString, headerValue, param, parseHeaderBlock } from "./headers";
+import { headerValue, param, parseHeaderBlock } from "./headers";
 import type { PreparedMail } from "./raw";
 
 function qpDecode(s: string): Uint8Array {
@@ -38,7 +38,7 @@ const BOUNDARY_LINE = /^--[^\s]{3,}[ \t]*$/;
  * @example fallbackBody(prepared) // { text: "äöüß ad asd\n\n-Martin", isHtml: false }
  */
 export function fallbackBody(p: PreparedMail): { text: string; isHtml: boolean } | null {
-  const body = byteString(p.bytes.subarray(p.bodyStart, p.bodyStart + 5_000_000));
+  const body = p.text.slice(p.bodyStart, p.bodyStart + 5_000_000);
   const topType = headerValue(p.headers, "content-type");
   let cte = (headerValue(p.headers, "content-transfer-encoding") ?? "").trim().toLowerCase();
   let charset = param(topType, "charset");

@@ -55,7 +55,7 @@ export function isUtf8(bytes: Uint8Array): boolean {
 }
 
 export function hasHighBytes(bytes: Uint8Array): boolean {
-  for (const b of bytes) if (b > 0x7f) return true;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) return true;
   return false;
 }
 

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { findContactByEmail, findOrCreateContact } from "../../contacts/store";
+import { findOrCreateContact } from "../../contacts/store";
 import { roomStub } from "../../conversation/routes";
 import { newMessageId } from "../../conversation/storage";
 import { database } from "../../db/client";
@@ -10,7 +10,7 @@ import { sha256Hex } from "../../lib/crypto";
 import type { EmailDetails } from "../../protocol";
 import { parseInbound, type ParsedMail } from "./inbound";
 import { mailKey } from "./mail-keys";
-import { routeMail } from "./routing";
+import { lookupMail, routeMail } from "./routing";
 
 /** Email Routing's own limit; anything larger is refused with a reason the sender's server reports. */
 export const MAX_MAIL_BYTES = 25 * 1024 * 1024;
@@ -38,15 +38,16 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
   }
   // S19: the same mail twice is stored once — by Message-ID, or by its bytes when it has none.
   const key = mail.messageId ?? `hash:${await sha256Hex(raw)}`;
-  if (await db.query.emailMessages.findFirst({ where: eq(emailMessages.messageId, key) })) return;
+  const sender = mail.from?.address ?? message.from;
+  const lookup = await lookupMail(db, key, mail, sender);
+  if (lookup.duplicate) return;
 
   if (mail.kind === "bounce") return bounce(env, mail, rawKey);
-  if (mail.kind === "report") return setAside(env, rawKey, "a report (read receipt, abuse or delivery report)", mail.from?.address ?? message.from, mail.subject);
+  if (mail.kind === "report") return setAside(env, rawKey, "a report (read receipt, abuse or delivery report)", sender, mail.subject);
 
-  const sender = mail.from?.address ?? message.from;
   // Auto-replies never create contacts or reopen anything (S23): they only join a thread they answer.
-  const known = mail.kind === "message" ? await findContactByEmail(db, sender) : undefined;
-  const route = await routeMail(db, env.EMAIL_REPLY_SECRET, mail, message.to, mail.kind === "message" ? (known?.id ?? null) : null);
+  const known = mail.kind === "message" ? lookup.contact : undefined;
+  const route = await routeMail(env.EMAIL_REPLY_SECRET, mail, message.to, lookup, known !== undefined);
   if (route.rule === "none" && mail.kind === "auto-reply") return setAside(env, rawKey, "an auto-reply to no conversation we know", sender, mail.subject);
 
   let conversationId: string;

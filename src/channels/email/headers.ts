@@ -6,14 +6,19 @@ export interface HeaderField {
   value: string;
 }
 
+const utf16 = new TextDecoder("utf-16le");
+
 /**
  * Bytes as a string of the same length, one char per byte (code unit = byte value), for searching raw
  * mail. Not TextDecoder("latin1"): that label means windows-1252, which maps 0x80–0x9F elsewhere.
+ * Widening to 16-bit code units and decoding those is ~13× faster than `String.fromCharCode(...chunk)`
+ * (profiled: it was a twentieth of an inbound mail's CPU). Typed arrays are little-endian on every
+ * platform Workers run on.
  */
 export function byteString(bytes: Uint8Array): string {
-  const chunks: string[] = [];
-  for (let i = 0; i < bytes.length; i += 8192) chunks.push(String.fromCharCode(...bytes.subarray(i, i + 8192)));
-  return chunks.join("");
+  const units = new Uint16Array(bytes.length);
+  units.set(bytes);
+  return utf16.decode(units);
 }
 
 /**

@@ -171,7 +171,7 @@ export async function parseInbound(raw: Uint8Array): Promise<ParsedMail> {
   try {
     prepared = prepareRaw(raw);
   } catch {
-    prepared = { bytes: raw, headers: [], bodyStart: raw.length, flowed: null, charsetHints: [] };
+    prepared = { bytes: raw, headers: [], bodyStart: raw.length, flowed: null, charsetHints: [], text: "" };
   }
   try {
     return await parsePrepared(prepared);
