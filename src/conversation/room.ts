@@ -1,7 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { feedStub } from "../inbox/feed";
-import { writeIndex } from "../inbox/conversation-index";
 import { now } from "../lib/clock";
 import { type Author, PING, PONG, type ContactRef, type ConversationStatus, type ConversationSummary, type Message, type ServerFrame } from "../protocol";
 import type { MessengerEvent } from "../channels/messenger/events";
@@ -342,14 +341,12 @@ export class ConversationRoom extends DurableObject<Env> {
     if (message.channel === "chat") sendAll(this.ctx.getWebSockets("visitor"), frame);
   }
 
-  /** After any change: tell agents in the room and the inbox feed, and bring the D1 index up to date. */
+  /** After any change: tell agents in the room, and the inbox feed, which brings the D1 index up to date. */
   private changed(): void {
     const s = this.state();
     if (s.lastSeq === 0) return; // not listed until it has a message
-    const frame: ServerFrame = { type: "conversation", conversation: summarize(s) };
-    sendAll(this.ctx.getWebSockets("agent"), frame);
-    this.publish(frame);
-    this.ctx.waitUntil(this.syncIndex());
+    sendAll(this.ctx.getWebSockets("agent"), { type: "conversation", conversation: summarize(s) });
+    this.ctx.waitUntil(this.syncIndex(s));
   }
 
   private publish(frame: ServerFrame): void {
@@ -357,14 +354,14 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /**
-   * Writes the current summary to D1. The version stored here only advances once D1 accepted it; a
-   * failure schedules a retry with backoff, so the index is never silently left behind.
+   * Hands the summary to the inbox feed, which publishes it and writes it to the D1 index. The version
+   * stored here only advances once D1 accepted it; a failure schedules a retry with backoff, so the
+   * index is never silently left behind.
    */
-  private async syncIndex(): Promise<void> {
-    const s = this.state();
+  private async syncIndex(s = this.state()): Promise<void> {
     if (s.indexedVersion >= s.version || s.lastSeq === 0) return;
     try {
-      await writeIndex(this.env.DB, summarize(s), { visitorKey: s.visitorKey, messengerPsid: s.messengerPsid });
+      await feedStub(this.env).conversationChanged(summarize(s), { visitorKey: s.visitorKey, messengerPsid: s.messengerPsid });
       this.sql.exec(
         "UPDATE conversation SET indexed_version = max(indexed_version, ?), index_attempts = 0, index_retry_at = NULL",
         s.version,

@@ -26,6 +26,7 @@ export function send(ws: WebSocket, frame: ServerFrame): void {
 }
 
 export function sendAll(sockets: WebSocket[], frame: ServerFrame, except?: WebSocket): void {
+  if (sockets.length === 0) return;
   const text = JSON.stringify(frame);
   for (const ws of sockets) {
     if (ws === except || ws.readyState !== WebSocket.OPEN) continue;

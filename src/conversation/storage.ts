@@ -83,9 +83,8 @@ export interface ConversationState extends Omit<ConversationSummary, "lastMessag
 type Row = Record<string, SqlStorageValue>;
 
 export function readState(sql: SqlStorage): ConversationState | null {
-  const r = sql.exec<Row>("SELECT * FROM conversation LIMIT 1").toArray()[0];
+  const r = sql.exec<Row>("SELECT *, (SELECT coalesce(max(seq), 0) FROM messages) AS last_seq FROM conversation LIMIT 1").toArray()[0];
   if (!r) return null;
-  const lastSeq = sql.exec<{ s: number }>("SELECT coalesce(max(seq), 0) AS s FROM messages").one().s;
   return {
     id: r.id as string,
     channel: r.channel as Channel,
@@ -106,7 +105,7 @@ export function readState(sql: SqlStorage): ConversationState | null {
     indexRetryAt: r.index_retry_at as number | null,
     visitorOnline: r.visitor_online === 1,
     visitorOfflineAt: r.visitor_offline_at as number | null,
-    lastSeq,
+    lastSeq: r.last_seq as number,
   };
 }
 
@@ -169,24 +168,26 @@ export interface NewMessage {
 
 export function insertMessage(sql: SqlStorage, conversationId: string, m: NewMessage, at: number): Message {
   const id = m.id ?? newMessageId();
-  const seq = sql.exec<{ s: number }>("SELECT coalesce(max(seq), 0) + 1 AS s FROM messages").one().s;
-  sql.exec(
-    `INSERT INTO messages (seq, id, client_id, channel, direction, author_kind, author_id, author_name, text, created_at, external_id, status, email)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    seq,
-    id,
-    m.clientId,
-    m.channel,
-    m.direction,
-    m.author.kind,
-    m.author.id,
-    m.author.name,
-    m.text,
-    at,
-    m.externalId ?? null,
-    m.status ?? "sent",
-    m.email ? JSON.stringify(m.email) : null,
-  );
+  // `seq` is the rowid: SQLite gives a new row max(seq) + 1, and messages are never deleted, so the
+  // numbers have no gaps.
+  const { seq } = sql
+    .exec<{ seq: number }>(
+      `INSERT INTO messages (id, client_id, channel, direction, author_kind, author_id, author_name, text, created_at, external_id, status, email)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+      id,
+      m.clientId,
+      m.channel,
+      m.direction,
+      m.author.kind,
+      m.author.id,
+      m.author.name,
+      m.text,
+      at,
+      m.externalId ?? null,
+      m.status ?? "sent",
+      m.email ? JSON.stringify(m.email) : null,
+    )
+    .one();
   return { id, conversationId, seq, clientId: m.clientId, channel: m.channel, direction: m.direction, author: m.author, text: m.text, createdAt: at, status: m.status ?? "sent", error: null, email: m.email ?? null };
 }
 

@@ -10,11 +10,12 @@ export interface IndexKeys {
 }
 
 /**
- * Writes a conversation's summary to the D1 index. Applied only if its version is newer than the
- * stored one, so retries and out-of-order writes are harmless: the row is never written twice over.
+ * The statement that writes a conversation's summary to the D1 index. Applied only if its version is
+ * newer than the stored one, so retries and out-of-order writes are harmless: the row is never
+ * written twice over.
  */
-export async function writeIndex(d1: D1Database, s: ConversationSummary, keys: IndexKeys): Promise<void> {
-  await d1
+function indexStatement(d1: D1Database, s: ConversationSummary, keys: IndexKeys): D1PreparedStatement {
+  return d1
     .prepare(
       `INSERT INTO conversations (id, channel, contact_id, visitor_key, messenger_psid, status, read, subject,
          last_message_preview, last_message_at, last_inbound_at, version, last_seq, created_at, contact_verified, person_name)
@@ -43,8 +44,26 @@ export async function writeIndex(d1: D1Database, s: ConversationSummary, keys: I
       s.createdAt,
       s.contact?.verified ? 1 : 0,
       s.personName,
-    )
-    .run();
+    );
+}
+
+export interface IndexEntry {
+  summary: ConversationSummary;
+  keys: IndexKeys;
+}
+
+/**
+ * Writes summaries to the D1 index in one atomic batch; of several versions of one conversation only
+ * the newest is written.
+ */
+export async function writeIndex(d1: D1Database, entries: IndexEntry[]): Promise<void> {
+  const newest = new Map<string, IndexEntry>();
+  for (const e of entries) {
+    const seen = newest.get(e.summary.id);
+    if (!seen || e.summary.version > seen.summary.version) newest.set(e.summary.id, e);
+  }
+  const statements = [...newest.values()].map((e) => indexStatement(d1, e.summary, e.keys));
+  if (statements.length > 0) await d1.batch(statements);
 }
 
 export interface ListFilters {

@@ -1,7 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { PING, PONG, type ServerFrame } from "../protocol";
+import { PING, PONG, type ConversationSummary, type ServerFrame } from "../protocol";
 import { receive, send, sendAll } from "../conversation/sockets";
+import { GroupCommit } from "../lib/group-commit";
+import { type IndexEntry, type IndexKeys, writeIndex } from "./conversation-index";
+
+// D1 takes up to 100 statements per batch; each conversation's write is one.
+const INDEX_BATCH = 50;
 
 /** The workspace's one feed object. There is one workspace per deployment. */
 export function feedStub(env: Env) {
@@ -11,10 +16,12 @@ export function feedStub(env: Env) {
 /**
  * The live inbox feed: every signed-in agent's feed socket, and every change any conversation
  * publishes (new message, read, complete, reopen, presence, typing). It remembers which visitors are
- * online so a new socket starts with a presence snapshot.
+ * online so a new socket starts with a presence snapshot. Every conversation's summary reaches the D1
+ * index through here, so writes from many conversations are committed together.
  */
 export class InboxFeed extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly index = new GroupCommit<IndexEntry>((entries) => writeIndex(this.env.DB, entries), INDEX_BATCH);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -25,6 +32,15 @@ export class InboxFeed extends DurableObject<Env> {
 
   publish(frame: ServerFrame): void {
     sendAll(this.ctx.getWebSockets(), frame);
+  }
+
+  /**
+   * A conversation changed: every agent's feed hears it now, and the D1 index gets the summary in the
+   * next group commit. Resolves once D1 has it; rejects if that batch failed (the room retries).
+   */
+  async conversationChanged(summary: ConversationSummary, keys: IndexKeys): Promise<void> {
+    this.publish({ type: "conversation", conversation: summary });
+    await this.index.add({ summary, keys });
   }
 
   setPresence(conversationId: string, online: boolean): void {
