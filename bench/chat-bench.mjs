@@ -1,6 +1,7 @@
 // The chat load against both targets in the same run, rounds alternating, and the hot-room ramp.
 import { closeSockets, jitteredSchedule, openRooms, runTimetable, steadySchedule } from "./chat-load.mjs";
 import { median } from "./latency-recorder.mjs";
+import { cpuBetween, cpuSnapshot } from "./process-cpu.mjs";
 
 export const BENCH_ORIGIN = "https://bench.example";
 
@@ -57,12 +58,17 @@ export function baselineRooms(wsUrl, count, lastSeq) {
   }));
 }
 
-async function oneRound(rooms, lastSeq, { intervalMs, durationMs, warmupMs }) {
+async function oneRound(rooms, lastSeq, { intervalMs, durationMs, warmupMs, serverPid }) {
   const t = performance.now();
   const sockets = await openRooms(rooms);
   const openMs = performance.now() - t;
   const schedule = jitteredSchedule({ participants: sockets.length, intervalMs, durationMs });
+  const cpuBefore = cpuSnapshot(serverPid);
+  const loadStart = performance.now();
   const result = await runTimetable(sockets, schedule, { warmupMs });
+  // The server's CPU over the load (the drain included): per message sent, and its busiest process.
+  const cpu = cpuBetween(cpuBefore, cpuSnapshot(serverPid), (performance.now() - loadStart) / 1000);
+  Object.assign(result, { cpuMsPerMsg: cpu ? (cpu.totalS * 1000) / result.sent : null, busiest: cpu?.busiest ?? null, busiestShare: cpu?.busiestShare ?? null });
   for (const s of sockets) lastSeq[s.room] = Math.max(lastSeq[s.room] ?? 0, s.lastSeq);
   closeSockets(sockets);
   await new Promise((r) => setTimeout(r, 1000));
@@ -73,7 +79,7 @@ async function oneRound(rooms, lastSeq, { intervalMs, durationMs, warmupMs }) {
  * `rounds` rounds; in each, the baseline and the worker take turns (the order alternates, so neither
  * always runs on a warmer machine). Returns the per-round results and the medians.
  */
-export async function chatRounds({ url, baselineUrl, conversations, cookies, rounds, intervalMs, durationMs, warmupMs, log }) {
+export async function chatRounds({ url, baselineUrl, conversations, cookies, rounds, intervalMs, durationMs, warmupMs, log, workerPid, baselinePid }) {
   const seqWorker = [];
   const seqBaseline = [];
   const worker = [];
@@ -82,12 +88,13 @@ export async function chatRounds({ url, baselineUrl, conversations, cookies, rou
     const order = r % 2 === 0 ? ["baseline", "worker"] : ["worker", "baseline"];
     for (const target of order) {
       const rooms = target === "worker" ? workerRooms(url, conversations, cookies, seqWorker) : baselineRooms(baselineUrl, conversations.length, seqBaseline);
-      const res = await oneRound(rooms, target === "worker" ? seqWorker : seqBaseline, { intervalMs, durationMs, warmupMs });
+      const serverPid = target === "worker" ? workerPid : baselinePid;
+      const res = await oneRound(rooms, target === "worker" ? seqWorker : seqBaseline, { intervalMs, durationMs, warmupMs, serverPid });
       (target === "worker" ? worker : baseline).push(res);
-      log(`  round ${r + 1} ${target.padEnd(8)} sent ${res.sent} (${res.offeredPerS.toFixed(0)}/s) p50 ${res.p50.toFixed(1)} ms p99 ${res.p99.toFixed(1)} ms, ping floor p50 ${res.floorP50.toFixed(1)} p99 ${res.floorP99.toFixed(1)} ms, lost ${res.lost} dup ${res.duplicated} (sockets opened in ${(res.openMs / 1000).toFixed(1)} s)`);
+      log(`  round ${r + 1} ${target.padEnd(8)} sent ${res.sent} (${res.offeredPerS.toFixed(0)}/s) p50 ${res.p50.toFixed(1)} ms p99 ${res.p99.toFixed(1)} ms, ping floor p50 ${res.floorP50.toFixed(1)} p99 ${res.floorP99.toFixed(1)} ms, lost ${res.lost} dup ${res.duplicated}, server CPU ${res.cpuMsPerMsg?.toFixed(2)} ms/msg, busiest process ${res.busiest} at ${((res.busiestShare ?? 0) * 100).toFixed(0)} % of a core (sockets opened in ${(res.openMs / 1000).toFixed(1)} s)`);
     }
   }
-  const med = (list, key) => median(list.map((x) => x[key]));
+  const med = (list, key) => (list.every((x) => x[key] !== null) ? median(list.map((x) => x[key])) : null);
   const sum = (list, key) => list.reduce((a, x) => a + x[key], 0);
   return {
     worker,
@@ -107,6 +114,10 @@ export async function chatRounds({ url, baselineUrl, conversations, cookies, rou
       lost: sum(worker, "lost"),
       duplicated: sum(worker, "duplicated"),
       baselineLost: sum(baseline, "lost"),
+      cpuMsPerMsg: med(worker, "cpuMsPerMsg"),
+      baselineCpuMsPerMsg: med(baseline, "cpuMsPerMsg"),
+      busiest: worker[0].busiest,
+      busiestShare: med(worker, "busiestShare"),
     },
   };
 }

@@ -9,15 +9,16 @@ import { gzipSync } from "node:zlib";
 import { d1Target, wrangler } from "../scripts/wrangler.mjs";
 import { chatRounds, hotRoom, newConversations, twoAgents } from "./chat-bench.mjs";
 import { monthlyCost, WEBSOCKET_MESSAGES_PER_BILLED_REQUEST } from "./cost-model.mjs";
-import { acceptedMails, corpusMails, emailMix, ingest } from "./email-bench.mjs";
+import { FLOOR_RECIPIENT } from "./bench-doors.ts";
+import { acceptedMails, corpusMails, emailMix, ingest, ingestInWorker } from "./email-bench.mjs";
 import { d1Meta, listSql, openLocalD1, seedConversations, timeRoute, UNREAD_COUNT_SQL } from "./list-bench.mjs";
 import { budgetVerdicts, markdownTable, writeResults } from "./report.mjs";
 import { startBaselineProcess, startWorker } from "./worker-server.mjs";
 
 const quick = process.argv.includes("--quick");
 const SIZES = quick
-  ? { conversations: 50, rounds: 2, durationMs: 10_000, warmupMs: 2000, seeded: 10_000, listRequests: 50, emails: 150, hotRates: [25, 100, 200], hotStepMs: 2000 }
-  : { conversations: 500, rounds: 3, durationMs: 30_000, warmupMs: 5000, seeded: 100_000, listRequests: 300, emails: 600, hotRates: [25, 50, 100, 200, 300, 400, 600, 800], hotStepMs: 4000 };
+  ? { conversations: 50, rounds: 2, durationMs: 10_000, warmupMs: 2000, seeded: 10_000, listRequests: 50, emails: 300, endpointEmails: 100, hotRates: [25, 100, 200], hotStepMs: 2000 }
+  : { conversations: 500, rounds: 3, durationMs: 30_000, warmupMs: 5000, seeded: 100_000, listRequests: 300, emails: 1200, endpointEmails: 300, hotRates: [25, 50, 100, 200, 300, 400, 600, 800], hotStepMs: 4000 };
 const log = (line) => console.log(line);
 const figures = {};
 const notes = [];
@@ -38,7 +39,8 @@ try {
   await seedConversations({ persistTo, count: SIZES.seeded, file: join(persistTo, "seed.sql") });
   log(`seeded ${SIZES.seeded} conversations in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-  worker = await startWorker({ persistTo, env: { WIDGET_ORIGINS: "https://bench.example", PRESENCE_STALE_MS: "600000", PRESENCE_SWEEP_MS: "600000" } });
+  // The product's worker, entered through bench/email-ingest-entry.ts (the worker plus the bench's email doors).
+  worker = await startWorker({ persistTo, env: { WORKER_ENTRY: "bench/email-ingest-entry.ts", WIDGET_ORIGINS: "https://bench.example", PRESENCE_STALE_MS: "600000", PRESENCE_SWEEP_MS: "600000" } });
   baseline = await startBaselineProcess();
   log(`worker ${worker.url}, baseline ${baseline.url}`);
 
@@ -53,7 +55,7 @@ try {
   t = performance.now();
   const conversations = await newConversations(worker.url, SIZES.conversations);
   log(`created ${conversations.length} conversations in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  const chat = await chatRounds({ url: worker.url, baselineUrl: baseline.url, conversations, cookies, rounds: SIZES.rounds, intervalMs: 10_000, durationMs: SIZES.durationMs, warmupMs: SIZES.warmupMs, log });
+  const chat = await chatRounds({ url: worker.url, baselineUrl: baseline.url, conversations, cookies, rounds: SIZES.rounds, intervalMs: 10_000, durationMs: SIZES.durationMs, warmupMs: SIZES.warmupMs, log, workerPid: worker.pid, baselinePid: baseline.pid });
   const c = chat.figures;
   Object.assign(figures, {
     "chat.conversations": conversations.length,
@@ -70,6 +72,12 @@ try {
     "chat.floor_p99_ms": c.floorP99,
     "chat.baseline_floor_p99_ms": c.baselineFloorP99,
     "chat.p99_over_floor": c.p99 / c.floorP99,
+    // The profile: server CPU per message sent (every process of each server), and how busy the
+    // worker's busiest process (workerd, which runs every isolate on one thread) was during the load.
+    "chat.cpu_ms_per_msg": c.cpuMsPerMsg,
+    "chat.baseline_cpu_ms_per_msg": c.baselineCpuMsPerMsg,
+    "chat.cpu_ratio": c.cpuMsPerMsg && c.baselineCpuMsPerMsg ? c.cpuMsPerMsg / c.baselineCpuMsPerMsg : null,
+    "chat.busiest_process_share": c.busiestShare,
     "chat.sent": c.sent,
     "chat.lost": c.lost,
     "chat.duplicated": c.duplicated,
@@ -99,19 +107,28 @@ try {
   });
   notes.push(`list: the route also runs countUnread beside the page; with ${Math.round(0.05 * SIZES.seeded)} unread seeded rows that reads ${unread.rows_read} rows (list.rows_read_unread_count)`);
 
-  // 5. Email ingest.
-  const mails = await acceptedMails(worker.url, corpusMails("../shared/corpus/email"));
-  const before = await d1Meta(d1.db, "select (select count(*) from email_messages) as ids, (select count(*) from mail_set_aside) as aside, (select coalesce(sum(last_seq), 0) from conversations where channel = 'email') as msgs");
-  const posts = emailMix(mails, SIZES.emails);
-  const email = await ingest(worker.url, posts, { concurrency: 8 });
+  // 5. Email ingest: our handler inside workerd (the budget's figure), then through wrangler dev's local
+  //    endpoint, and that endpoint's own floor (mail read, not handled).
+  const allMails = corpusMails("../shared/corpus/email").map((m) => m.raw);
+  const accepted = await acceptedMails(worker.url, corpusMails("../shared/corpus/email"));
+  const emailCounts = "select (select count(*) from email_messages) as ids, (select count(*) from mail_set_aside) as aside, (select coalesce(sum(last_seq), 0) from conversations where channel = 'email') as msgs";
+  const before = await d1Meta(d1.db, emailCounts);
+  const inWorkerPosts = emailMix(allMails, SIZES.emails, `w${Date.now().toString(36)}`);
+  const endpointPosts = emailMix(accepted, SIZES.endpointEmails, `e${Date.now().toString(36)}`);
+  const inWorker = await ingestInWorker(worker.url, inWorkerPosts, { concurrency: 8 });
+  const endpoint = await ingest(worker.url, endpointPosts, { concurrency: 8 });
+  const floor = await ingest(worker.url, emailMix(accepted, SIZES.endpointEmails, `f${Date.now().toString(36)}`), { concurrency: 8, to: FLOOR_RECIPIENT });
   await new Promise((r) => setTimeout(r, 3000)); // the D1 index follows each conversation object
-  const after = await d1Meta(d1.db, "select (select count(*) from email_messages) as ids, (select count(*) from mail_set_aside) as aside, (select coalesce(sum(last_seq), 0) from conversations where channel = 'email') as msgs");
-  const unique = posts.filter((p) => !p.repeat).length;
+  const after = await d1Meta(d1.db, emailCounts);
+  const unique = [...inWorkerPosts, ...endpointPosts].filter((p) => !p.repeat).length;
   const d = (k) => after.results[0][k] - before.results[0][k];
-  figures["email.msgs_per_s"] = email.msgsPerS;
+  figures["email.msgs_per_s"] = inWorker.msgsPerS;
+  figures["email.endpoint_msgs_per_s"] = endpoint.msgsPerS;
+  figures["email.endpoint_floor_msgs_per_s"] = floor.msgsPerS;
   figures["email.duplicates_stored"] = Math.max(0, d("msgs") + d("aside") - unique);
-  notes.push(`email: ${mails.length} corpus mails accepted by the local endpoint; ${posts.length} posts (${posts.length - unique} repeats), ${email.refused} refused; stored ${d("msgs")} messages, ${d("aside")} set aside, ${d("ids")} Message-IDs recorded`);
-
+  notes.push(
+    `email: ${inWorkerPosts.length} posts of all ${allMails.length} corpus mails handed to email() in workerd (${inWorker.failed} failed); ${endpointPosts.length} posts of the ${accepted.length} the local endpoint accepts (${endpoint.refused} refused); 10 % repeats; stored ${d("msgs")} messages, ${d("aside")} set aside, ${d("ids")} Message-IDs recorded`,
+  );
   // 6. Cost. Measured: D1 rows written by the index upsert one message causes (meta.rows_written).
   const upsert = await d1Meta(
     d1.db,

@@ -29,7 +29,7 @@ export async function startWorker({ persistTo, env = {}, timeoutMs = 180_000 }) 
     });
   });
   const stop = () => stopGroup(child);
-  return { url: `http://127.0.0.1:${port}`, stop, output: () => output };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop, output: () => output };
 }
 
 
@@ -45,5 +45,5 @@ export async function startBaselineProcess() {
     });
     child.once("exit", (code) => reject(new Error(`baseline server exited with ${code}`)));
   });
-  return { url: `ws://127.0.0.1:${port}`, stop: () => stopGroup(child) };
+  return { url: `ws://127.0.0.1:${port}`, pid: child.pid, stop: () => stopGroup(child) };
 }

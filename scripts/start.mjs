@@ -65,7 +65,7 @@ console.log("");
 
 const server = spawn(
   process.execPath,
-  [wranglerBin, "dev", "--port", port, "--ip", ip, "--persist-to", persistTo, "--show-interactive-dev-session=false", ...varArgs],
+  [wranglerBin, "dev", ...(process.env.WORKER_ENTRY ? [process.env.WORKER_ENTRY] : []), "--port", port, "--ip", ip, "--persist-to", persistTo, "--show-interactive-dev-session=false", ...varArgs],
   { env: wranglerEnv, stdio: "inherit" },
 );
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
