@@ -5,7 +5,8 @@
 //   5. wrangler dev on $PORT (default 8787), persisting to $PERSIST_TO (default .wrangler/state)
 //   6. demo conversations, through the running server's API
 // Settings from wrangler.toml's [vars] can be overridden from the environment (tests shorten the
-// presence timings this way), e.g. PRESENCE_GRACE_MS=1000 npm start.
+// presence timings this way), e.g. PRESENCE_GRACE_MS=1000 npm start. WORKER_ENTRY replaces
+// wrangler.toml's `main` (the bench runs the worker through bench/email-ingest-entry.ts).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
