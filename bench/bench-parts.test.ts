@@ -9,6 +9,8 @@ import { contacts, conversations } from "../src/db/schema";
 import { startBaselineServer } from "./baseline-server.mjs";
 import { closeSockets, jitteredSchedule, openRooms, parseBenchText, runTimetable, steadySchedule, benchText } from "./chat-load.mjs";
 import { monthlyCost } from "./cost-model.mjs";
+import { summariseProfile } from "./cpu-profile.mjs";
+import { cpuBetween, cpuSnapshot } from "./process-cpu.mjs";
 import { emailMix, withMessageId } from "./email-bench.mjs";
 import { LatencyRecorder, median } from "./latency-recorder.mjs";
 import { listSql, seedSql } from "./list-bench.mjs";
@@ -145,5 +147,41 @@ describe("email mix and cost model", () => {
     });
     expect(big.lines.doRequests.usd).toBeCloseTo(((8e6 * 1.05 + 4e6 - 1e6) / 1e6) * 0.15);
     expect(big.usd).toBeGreaterThan(1);
+  });
+});
+
+describe("profile and CPU figures", () => {
+  it("attributes profile samples to our modules, runtime calls to the module that made them, and idle apart", () => {
+    const bundle = ["// src/conversation/room.ts", "function record() {", "}", "// node_modules/drizzle-orm/d1/session.js", "function run() {", "}"].join("\n");
+    const frame = (functionName: string, url: string, lineNumber: number) => ({ functionName, url, lineNumber, columnNumber: 0, scriptId: "1" });
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame("(root)", "", -1), children: [2, 3, 5] },
+        { id: 2, callFrame: frame("record", "index.js", 1), children: [4] },
+        { id: 3, callFrame: frame("run", "index.js", 4), children: [] },
+        { id: 4, callFrame: frame("exec", "", -1), children: [] },
+        { id: 5, callFrame: frame("(idle)", "", -1), children: [] },
+      ],
+      samples: [2, 4, 4, 4, 3, 5, 5],
+      timeDeltas: [1000, 1000, 1000, 1000, 1000, 1000, 1000],
+    };
+    const summary = summariseProfile(profile, bundle);
+    expect(summary.sampledMs).toBe(7);
+    expect(summary.idleMs).toBe(2);
+    expect(summary.top.map((t) => [t.where, t.ms])).toEqual([
+      ["native exec ← src/conversation/room", 3],
+      ["src/conversation/room", 1],
+      ["drizzle-orm", 1],
+    ]);
+    expect(summary.top[0]!.shareOfBusy).toBeCloseTo(0.6);
+  });
+
+  it("reads this process's CPU time from /proc and shares it over the wall time", () => {
+    const before = cpuSnapshot(process.pid);
+    const start = performance.now();
+    while (performance.now() - start < 200);
+    const used = cpuBetween(before, cpuSnapshot(process.pid), (performance.now() - start) / 1000);
+    expect(used!.totalS).toBeGreaterThan(0.1);
+    expect(used!.busiestShare).toBeGreaterThan(0.5);
   });
 });

@@ -2,12 +2,13 @@
 // `npm run bench` (full, minutes) / `npm run bench -- --quick` (small sizes, under 2 minutes).
 // Starts wrangler dev itself (state in a temporary folder) and the raw `ws` baseline, runs everything
 // in one process, prints a Markdown table and writes bench/results/latest.json. See README "Performance".
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, tmpdir, release } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { d1Target, wrangler } from "../scripts/wrangler.mjs";
 import { chatRounds, hotRoom, newConversations, twoAgents } from "./chat-bench.mjs";
+import { latestBundle, profileNote, startProfile, summariseProfile } from "./cpu-profile.mjs";
 import { monthlyCost, WEBSOCKET_MESSAGES_PER_BILLED_REQUEST } from "./cost-model.mjs";
 import { FLOOR_RECIPIENT } from "./bench-doors.ts";
 import { acceptedMails, corpusMails, emailMix, ingest, ingestInWorker } from "./email-bench.mjs";
@@ -16,6 +17,7 @@ import { budgetVerdicts, markdownTable, writeResults } from "./report.mjs";
 import { startBaselineProcess, startWorker } from "./worker-server.mjs";
 
 const quick = process.argv.includes("--quick");
+const profiling = process.argv.includes("--profile");
 const SIZES = quick
   ? { conversations: 50, rounds: 2, durationMs: 10_000, warmupMs: 2000, seeded: 10_000, listRequests: 50, emails: 300, endpointEmails: 100, hotRates: [25, 100, 200], hotStepMs: 2000 }
   : { conversations: 500, rounds: 3, durationMs: 30_000, warmupMs: 5000, seeded: 100_000, listRequests: 300, emails: 1200, endpointEmails: 300, hotRates: [25, 50, 100, 200, 300, 400, 600, 800], hotStepMs: 4000 };
@@ -26,6 +28,21 @@ const persistTo = mkdtempSync(join(tmpdir(), "inbox-bench-"));
 let worker;
 let baseline;
 const cleanups = [];
+
+/** With --profile: runs `fn` under the CPU profiler, keeps the profile and notes its summary. */
+async function profiled(label, fn) {
+  const profiler = profiling ? await startProfile() : null;
+  if (profiling && !profiler) notes.push(`profile ${label}: no inspector answered on 127.0.0.1:9229`);
+  if (!profiler) return fn();
+  try {
+    return await fn();
+  } finally {
+    const profile = await profiler.stop();
+    mkdirSync("bench/results", { recursive: true });
+    writeFileSync(`bench/results/${label}.cpuprofile`, JSON.stringify(profile));
+    notes.push(profileNote(label, summariseProfile(profile, latestBundle("email-ingest-entry.js"))));
+  }
+}
 
 function machine() {
   return { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), os: `${process.platform} ${release()}`, node: process.version };
@@ -55,7 +72,7 @@ try {
   t = performance.now();
   const conversations = await newConversations(worker.url, SIZES.conversations);
   log(`created ${conversations.length} conversations in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  const chat = await chatRounds({ url: worker.url, baselineUrl: baseline.url, conversations, cookies, rounds: SIZES.rounds, intervalMs: 10_000, durationMs: SIZES.durationMs, warmupMs: SIZES.warmupMs, log, workerPid: worker.pid, baselinePid: baseline.pid });
+  const chat = await profiled("chat", () => chatRounds({ url: worker.url, baselineUrl: baseline.url, conversations, cookies, rounds: SIZES.rounds, intervalMs: 10_000, durationMs: SIZES.durationMs, warmupMs: SIZES.warmupMs, log, workerPid: worker.pid, baselinePid: baseline.pid }));
   const c = chat.figures;
   Object.assign(figures, {
     "chat.conversations": conversations.length,
@@ -115,7 +132,7 @@ try {
   const before = await d1Meta(d1.db, emailCounts);
   const inWorkerPosts = emailMix(allMails, SIZES.emails, `w${Date.now().toString(36)}`);
   const endpointPosts = emailMix(accepted, SIZES.endpointEmails, `e${Date.now().toString(36)}`);
-  const inWorker = await ingestInWorker(worker.url, inWorkerPosts, { concurrency: 8 });
+  const inWorker = await profiled("email", () => ingestInWorker(worker.url, inWorkerPosts, { concurrency: 8 }));
   const endpoint = await ingest(worker.url, endpointPosts, { concurrency: 8 });
   const floor = await ingest(worker.url, emailMix(accepted, SIZES.endpointEmails, `f${Date.now().toString(36)}`), { concurrency: 8, to: FLOOR_RECIPIENT });
   await new Promise((r) => setTimeout(r, 3000)); // the D1 index follows each conversation object
@@ -141,7 +158,7 @@ try {
   );
   const perMessage = {
     // measured: the bench sends one socket frame to the conversation's object per message (billed 1/20);
-    // counted in the code path: one feed.publish RPC per change (room.ts `changed()` → `publish`).
+    // counted in the code path: one RPC to the feed per change (room.ts `syncIndex()` → feed `conversationChanged`).
     doRequests: 1 / WEBSOCKET_MESSAGES_PER_BILLED_REQUEST + 1,
     d1RowsWritten: upsert.rows_written,
     // counted in the code path (storage.ts): INSERT messages, UPDATE conversation, UPDATE indexed_version.
@@ -159,7 +176,7 @@ try {
   });
   notes.push(`cost lines (usage / included): ${Object.entries(cost.lines).map(([k, v]) => `${k} ${Math.round(v.used).toLocaleString("en-US")} / ${v.included.toLocaleString("en-US")}`).join("; ")}`);
 
-  const doc = writeResults("bench/results/latest.json", { figures, machine: machine(), mode: quick ? "quick" : "full", notes });
+  const doc = writeResults("bench/results/latest.json", { figures, machine: machine(), mode: `${quick ? "quick" : "full"}${profiling ? ", profiled" : ""}`, notes });
   log(`\n${markdownTable(figures)}\n`);
   log(`Machine: ${doc.machine.cpu}, ${doc.machine.cores} cores, ${doc.machine.memoryGb} GB, ${doc.machine.os}, Node ${doc.machine.node}`);
   for (const n of notes) log(`- ${n}`);
