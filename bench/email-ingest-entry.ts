@@ -6,30 +6,11 @@
 //  - Mail to FLOOR_RECIPIENT through that local endpoint is only read, never handled: the endpoint's floor.
 import worker from "../src/index";
 import type { Env } from "../src/env";
+import { forwardable } from "../test/support/forwardable";
 import { BENCH_EMAIL_PATH, FLOOR_RECIPIENT } from "./bench-doors";
 
 export { ConversationRoom } from "../src/conversation/room";
 export { InboxFeed } from "../src/inbox/feed";
-
-/** The ForwardableEmailMessage Email Routing hands the worker, around raw bytes. */
-function forwardable(raw: Uint8Array, from: string, to: string): ForwardableEmailMessage {
-  const head = new TextDecoder("latin1").decode(raw.subarray(0, Math.min(raw.byteLength, 64 * 1024))).split(/\r?\n\r?\n/)[0] ?? "";
-  const headers = new Headers();
-  for (const m of head.replace(/\r?\n[ \t]+/g, " ").matchAll(/^([!-9;-~]+):[ \t]*(.*)$/gm)) {
-    // Raw 8-bit values are left out (workerd warns about them); the handler reads the raw bytes anyway.
-    if (/^[\t -~]*$/.test(m[2]!)) headers.append(m[1]!, m[2]!);
-  }
-  return {
-    from,
-    to,
-    headers,
-    raw: new Response(raw).body!,
-    rawSize: raw.byteLength,
-    setReject: () => {},
-    forward: async () => ({ messageId: "" }),
-    reply: async () => ({ messageId: "" }),
-  } as unknown as ForwardableEmailMessage;
-}
 
 export default {
   async fetch(request, env, ctx) {
@@ -46,7 +27,7 @@ export default {
       while (next < raws.length) {
         const i = next++;
         try {
-          await worker.email(forwardable(raws[i]!, froms[i] ?? "someone@bench.example", "support@example.com"), env);
+          await worker.email(forwardable(raws[i]!, froms[i] ?? "someone@bench.example", "support@example.com").message, env);
         } catch {
           failed++;
         }

@@ -8,9 +8,14 @@ export function emailKey(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** The contact with this address (any case), as a query that can also go into a `db.batch`. */
+/** The condition "this contact has that address" (any case; served by the index on lower(email)). */
+export function contactEmailIs(email: string) {
+  return eq(sql`lower(${contacts.email})`, emailKey(email));
+}
+
+/** The contact with this address, as a query that can also go into a `db.batch`. */
 export function contactByEmailQuery(db: Database, email: string) {
-  return db.select().from(contacts).where(eq(sql`lower(${contacts.email})`, emailKey(email))).limit(1);
+  return db.select().from(contacts).where(contactEmailIs(email)).limit(1);
 }
 
 export async function findContactByEmail(db: Database, email: string): Promise<Contact | undefined> {

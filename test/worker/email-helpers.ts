@@ -2,26 +2,9 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import type { Env } from "../../src/env";
 import worker from "../../src/index";
+import { forwardable } from "../support/forwardable";
 
 const encoder = new TextEncoder();
-
-/** The object an Email Worker receives, around raw bytes (as Email Routing hands them over). */
-export function forwardable(raw: Uint8Array, from: string, to: string) {
-  const outcome = { rejected: null as string | null };
-  const message = {
-    raw: new Blob([raw as Uint8Array<ArrayBuffer>]).stream(),
-    rawSize: raw.byteLength,
-    headers: new Headers(),
-    from,
-    to,
-    setReject: (reason: string) => {
-      outcome.rejected = reason;
-    },
-    forward: async () => ({ messageId: "" }),
-    reply: async () => ({ messageId: "" }),
-  } as unknown as ForwardableEmailMessage;
-  return { message, outcome };
-}
 
 /** Delivers raw mail to the worker's real email() handler. */
 export async function deliver(raw: string | Uint8Array, from = "someone@example.org", to = "support@example.com") {

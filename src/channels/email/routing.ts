@@ -1,5 +1,5 @@
-import { and, desc, eq, inArray, not, sql } from "drizzle-orm";
-import { contactByEmailQuery, emailKey } from "../../contacts/store";
+import { and, desc, eq, inArray, not } from "drizzle-orm";
+import { contactByEmailQuery, contactEmailIs } from "../../contacts/store";
 import type { Database } from "../../db/client";
 import { type Contact, contacts, conversations, emailMessages } from "../../db/schema";
 import type { ParsedMail } from "./inbound";
@@ -48,7 +48,7 @@ export async function lookupMail(db: Database, key: string, mail: ParsedMail, se
       .select({ id: conversations.id })
       .from(conversations)
       .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-      .where(and(eq(sql`lower(${contacts.email})`, emailKey(sender)), not(and(eq(conversations.channel, "chat"), eq(conversations.contactVerified, false))!)))
+      .where(and(contactEmailIs(sender), not(and(eq(conversations.channel, "chat"), eq(conversations.contactVerified, false))!)))
       .orderBy(desc(conversations.lastMessageAt))
       .limit(1),
   ]);
