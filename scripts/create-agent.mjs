@@ -7,15 +7,17 @@
 // It prints a generated password unless --password is given. Without --remote it writes to the local
 // database that `npm start` uses (--persist-to, default .wrangler/state).
 import { parseArgs } from "node:util";
-import { hashPassword } from "../src/auth/password.ts";
+import { hashPassword, passwordSchema } from "../src/auth/password.ts";
+import { normalizeEmail } from "../src/lib/email-address.ts";
 import { d1Target, wrangler } from "./wrangler.mjs";
 
 /** Builds the SQL that inserts the agent (or updates it, with `update`). Exported for `start.mjs`. */
 export async function agentSql({ email, name, role, password, update = false }) {
-  const normalized = email.trim().toLowerCase();
+  const normalized = normalizeEmail(email);
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(normalized)) throw new Error(`Not an email address: ${email}`);
   if (!["admin", "agent"].includes(role)) throw new Error(`Role must be admin or agent, not ${role}`);
-  if (password.length < 10) throw new Error("Passwords need at least 10 characters");
+  const checked = passwordSchema.safeParse(password);
+  if (!checked.success) throw new Error(`Password: ${checked.error.issues[0].message}`);
   const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
   const at = Date.now();
   const hash = await hashPassword(password);

@@ -1,5 +1,5 @@
 import type { Env } from "./env";
-import type { AgentView } from "./agents/store";
+import type { AgentView } from "./auth/agent-view";
 
 /** Hono's environment for every route: bindings, and what the auth middleware learned. */
 export interface AppEnv {

@@ -1,4 +1,4 @@
-import type { ConversationRoom } from "./conversation/room";
+import type { ConversationRoom } from "./index";
 import type { InboxFeed } from "./inbox/feed";
 
 /** Bindings declared in wrangler.toml, plus secrets from `wrangler secret put` (or `.dev.vars` locally). */

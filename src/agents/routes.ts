@@ -2,7 +2,7 @@ import { agentRouter } from "../auth/agent-router";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { requireAdmin, requireAgent } from "../auth/middleware";
-import { passwordSchema } from "../auth/routes";
+import { passwordSchema } from "../auth/password";
 import { agentRoles } from "../db/schema";
 import { database } from "../db/client";
 import { validate } from "../lib/validate";

@@ -1,31 +1,11 @@
 import { and, asc, eq, sql } from "drizzle-orm";
+import { type AgentView, agentView } from "../auth/agent-view";
+import { hashPassword } from "../auth/password";
 import type { Database } from "../db/client";
 import { type Agent, type AgentRole, agents, sessions } from "../db/schema";
 import { now } from "../lib/clock";
+import { normalizeEmail } from "../lib/email-address";
 import { ApiError } from "../lib/errors";
-import { hashPassword } from "../auth/password";
-
-/** What the API shows of an agent: never the password hash. */
-export interface AgentView {
-  id: string;
-  email: string;
-  name: string;
-  role: AgentRole;
-  active: boolean;
-  createdAt: number;
-}
-
-export function agentView(a: Agent): AgentView {
-  return { id: a.id, email: a.email, name: a.name, role: a.role, active: a.active, createdAt: a.createdAt };
-}
-
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-export async function findAgentByEmail(db: Database, email: string): Promise<Agent | undefined> {
-  return db.query.agents.findFirst({ where: eq(sql`lower(${agents.email})`, normalizeEmail(email)) });
-}
 
 export async function listAgents(db: Database): Promise<AgentView[]> {
   const rows = await db.select().from(agents).orderBy(asc(agents.name), asc(agents.email));

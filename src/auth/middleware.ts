@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
-import { agentView } from "../agents/store";
+import { agentView } from "./agent-view";
 import { database } from "../db/client";
 import { ApiError } from "../lib/errors";
 import { presentedSessionKey, resolveSession } from "./sessions";

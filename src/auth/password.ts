@@ -7,14 +7,20 @@
  * sign-in rate limits and hashes that record their own parameters, so a later, stronger scheme can
  * rehash on the next sign-in (`needsRehash`).
  *
- * This module has no imports on purpose: `scripts/create-agent.mjs` runs it under Node to create
- * the first admin, so the worker and the script cannot drift apart.
+ * This module imports nothing of ours on purpose: `scripts/create-agent.mjs` runs it under Node (which
+ * strips the types but resolves no extensionless relative imports) to create the first admin, so the
+ * worker and the script cannot drift apart.
  *
  * @example
  * const stored = await hashPassword("correct horse battery staple");
  * // "pbkdf2-sha256$100000$<salt>$<hash>"
  * await verifyPassword("correct horse battery staple", stored); // true
  */
+
+import { z } from "zod";
+
+/** Every new password: the API's rule (the script that creates the first admin applies the same). */
+export const passwordSchema = z.string().min(10, "Use at least 10 characters").max(200, "Use at most 200 characters");
 
 export const PBKDF2_ITERATIONS = 100_000;
 const SALT_BYTES = 16;

@@ -2,20 +2,16 @@ import { eq } from "drizzle-orm";
 import { agentRouter } from "./agent-router";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
-import { agentView, findAgentByEmail, normalizeEmail } from "../agents/store";
 import { database } from "../db/client";
 import { agents, sessions } from "../db/schema";
 import { now } from "../lib/clock";
 import { ApiError } from "../lib/errors";
 import { validate } from "../lib/validate";
+import { normalizeEmail } from "../lib/email-address";
+import { agentView, findAgentByEmail } from "./agent-view";
 import { requireAgent } from "./middleware";
-import { hashPassword, needsRehash, UNUSABLE_HASH, verifyPassword } from "./password";
+import { hashPassword, needsRehash, passwordSchema, UNUSABLE_HASH, verifyPassword } from "./password";
 import { clearSessionCookie, endSession, presentedSessionKey, startSession } from "./sessions";
-
-export const passwordSchema = z
-  .string()
-  .min(10, "Use at least 10 characters")
-  .max(200, "Use at most 200 characters");
 
 const signInSchema = z.strictObject({
   email: z.email().max(254),

@@ -2,15 +2,11 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type Contact, contacts } from "../db/schema";
 import { now } from "../lib/clock";
-
-/** How addresses are compared: contacts are unique regardless of case (the schema's index on lower(email)). */
-export function emailKey(email: string): string {
-  return email.trim().toLowerCase();
-}
+import { normalizeEmail } from "../lib/email-address";
 
 /** The condition "this contact has that address" (any case; served by the index on lower(email)). */
 export function contactEmailIs(email: string) {
-  return eq(sql`lower(${contacts.email})`, emailKey(email));
+  return eq(sql`lower(${contacts.email})`, normalizeEmail(email));
 }
 
 /** The contact with this address, as a query that can also go into a `db.batch`. */

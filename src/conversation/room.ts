@@ -2,53 +2,41 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { feedStub } from "../inbox/feed";
 import { now } from "../lib/clock";
-import { type Author, PING, PONG, type ContactRef, type ConversationStatus, type ConversationSummary, type Message, type ServerFrame } from "../protocol";
-import type { MessengerEvent } from "../channels/messenger/events";
-import { ingestEmailMessage, markBounced, sendEmailReply } from "./email";
-import { ingestMessengerEvents, sendMessengerReply } from "./messenger";
-import type { Reply, RoomAccess } from "./room-access";
-import { presenceTimings, type PresenceTimings } from "./presence";
-import { attachment, CLOSE_STALE, lastSeen, receive, send, sendAll, type SocketIdentity } from "./sockets";
-import {
-  type ConversationInit,
-  type ConversationState,
-  insertConversation,
-  insertMessage,
-  listMessages,
-  type MessagePage,
-  messageByClientId,
-  migrate,
-  type NewMessage,
-  readState,
-  summarize,
-  updateConversation,
-} from "./storage";
-
-const PREVIEW_CHARS = 140;
-const INDEX_RETRY_MAX_MS = 5 * 60_000;
-
-export interface Posted {
-  message: Message;
-  /** True when this client id was seen before: `message` is the original, nothing new was stored. */
-  duplicate: boolean;
-}
+import { closeBack, receive, send, sendAll } from "../lib/socket-frames";
+import { type ContactRef, type ConversationStatus, type ConversationSummary, type Message, PING, PONG, type ServerFrame, typingReachesVisitor } from "../protocol";
+import { Alarms } from "./alarms";
+import { type AgentPost, type ChannelEvent, type PostResult, postAsAgent, type Received, receiveFromChannel, type RoomHandle } from "./doors";
+import { IndexOutbox } from "./outbox";
+import type { OutboundChannels } from "./outbound";
+import { presenceTimings, VisitorPresence } from "./presence";
+import { attachment, type SocketIdentity } from "./room-sockets";
+import { type ConversationInit, type ConversationState, insertConversation, listMessages, type MessagePage, migrate, readState, summarize, updateConversation } from "./storage";
+import { deliver, recordItem } from "./timeline";
 
 /**
- * One conversation: its messages (with gap-free sequence numbers), its live sockets (visitor and
- * agents, hibernating), the visitor's presence, and the outbox that keeps the D1 index in step.
- * Spoken to by RPC; only WebSocket upgrades arrive through `fetch`, already authenticated by the worker.
+ * One conversation: its timeline (gap-free sequence numbers), its live sockets (visitor and agents,
+ * hibernating), the visitor's presence, and the outbox that keeps the D1 index in step. Spoken to by
+ * RPC; only WebSocket upgrades arrive through `fetch`, already authenticated by the worker.
+ *
+ * The channels that carry replies out (email, Messenger) are given by the worker's entry point, which
+ * subclasses this with `outbound`: the conversation never imports a channel.
  */
-export class ConversationRoom extends DurableObject<Env> {
+export abstract class Room extends DurableObject<Env> {
+  protected abstract readonly outbound: OutboundChannels;
   private readonly sql: SqlStorage;
-  private readonly timings: PresenceTimings;
+  private readonly presence: VisitorPresence;
+  private readonly outbox: IndexOutbox;
+  private readonly alarms: Alarms<"presence" | "index">;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.timings = presenceTimings(env);
     migrate(this.sql);
     // Keep-alive pings are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    this.presence = new VisitorPresence(ctx, presenceTimings(env), (online) => this.presenceChanged(online));
+    this.outbox = new IndexOutbox(this.sql, env, () => this.schedule());
+    this.alarms = new Alarms(ctx.storage, { presence: this.presence, index: this.outbox });
   }
 
   // ---- RPC ----
@@ -71,63 +59,29 @@ export class ConversationRoom extends DurableObject<Env> {
     return id ? listMessages(this.sql, id, page) : null;
   }
 
-  /** Stores a message once per client id and delivers it (see `record`). */
-  post(input: NewMessage, init?: ConversationInit): Posted | null {
+  /** The agent door (see doors.ts): replies on every channel, notes, events. Null: no conversation. */
+  async post(input: AgentPost): Promise<PostResult | null> {
+    return this.conversationId() ? postAsAgent(this.handle(), this.outbound, input, now()) : null;
+  }
+
+  /**
+   * The channel door (see doors.ts): customers' messages from the widget, email and Messenger, echoes,
+   * receipts, bounces. `init` creates the conversation first when a channel starts one. Null: no conversation.
+   */
+  receive(events: ChannelEvent[], init?: ConversationInit): Received[] | null {
     if (init) insertConversation(this.sql, init, now());
-    const id = this.conversationId();
-    if (!id) return null;
-    if (input.clientId) {
-      const original = messageByClientId(this.sql, id, input.clientId);
-      if (original) return { message: original, duplicate: true };
-    }
-    return { message: this.record(id, input), duplicate: false };
-  }
-
-  /** An agent's web chat reply; refused when the conversation has no web chat visitor. Null: no conversation. */
-  replyChat(input: { clientId: string; text: string; author: Author }): Reply | null {
-    const s = readState(this.sql);
-    if (!s) return null;
-    if (!s.visitorKey) return { ok: false, reason: "This conversation has no web chat visitor." };
-    const posted = this.post({ ...input, channel: "chat", direction: "outbound" })!;
-    return { ok: true, ...posted };
-  }
-
-  /** S25–S27: a batch of one person's Messenger events, each applied once. */
-  ingestMessenger(events: MessengerEvent[], init: ConversationInit): { needsName: boolean } {
-    insertConversation(this.sql, init, now());
-    ingestMessengerEvents(this.access(), events);
-    return { needsName: this.state().personName === null };
-  }
-
-  /** S26: an agent's Messenger reply, sent through the Send API within Meta's window. Null: no conversation. */
-  async replyMessenger(input: { clientId: string; text: string; author: Author }): Promise<Reply | null> {
-    if (!this.conversationId()) return null;
-    return sendMessengerReply(this.access(), this.env, input);
-  }
-
-  /** An inbound email (S18–S23), stored once per Message-ID. Null: a repeat, nothing stored. */
-  ingestEmail(input: NewMessage & { externalId: string }, init: ConversationInit): Message | null {
-    insertConversation(this.sql, init, now());
-    return ingestEmailMessage(this.access(), input);
-  }
-
-  /** S20: an agent's email reply. Null: no conversation. */
-  async replyEmail(input: { clientId: string; text: string; author: Author }): Promise<Reply | null> {
-    if (!this.conversationId()) return null;
-    return sendEmailReply(this.access(), this.env, input);
-  }
-
-  /** S23: a permanent bounce marks our reply failed. */
-  bounced(messageId: string, reason: string): Message | null {
-    return this.conversationId() ? markBounced(this.access(), messageId, reason) : null;
+    return this.conversationId() ? receiveFromChannel(this.handle(), events) : null;
   }
 
   /** The Messenger person's name, from their profile (or their id when it cannot be fetched). */
   setPersonName(name: string): void {
-    if (this.state().personName !== name) {
-      updateConversation(this.sql, { person_name: name });
-      this.changed();
-    }
+    this.change({ person_name: name }, (s) => s.personName !== name);
+  }
+
+  /** Whether the conversation still needs a display name (a Messenger person not yet looked up). */
+  needsName(): boolean {
+    const s = readState(this.sql);
+    return s !== null && s.channel === "messenger" && s.personName === null;
   }
 
   /** S4: an agent opened it, so it is Read for everyone. */
@@ -149,11 +103,7 @@ export class ConversationRoom extends DurableObject<Env> {
     if (!s) return null;
     if (s.contact?.verified && !contact.verified) return { linked: false, conversation: summarize(s) };
     const same = s.contact?.id === contact.id && s.contact.verified === contact.verified && s.contact.name === contact.name;
-    if (!same) {
-      updateConversation(this.sql, { contact: JSON.stringify(contact) });
-      this.changed();
-    }
-    return { linked: true, conversation: summarize(this.state()) };
+    return { linked: true, conversation: this.change({ contact: JSON.stringify(contact) }, () => !same)! };
   }
 
   // ---- sockets ----
@@ -172,7 +122,10 @@ export class ConversationRoom extends DurableObject<Env> {
     server.serializeAttachment({ ...identity, connectedAt: at, lastFrameAt: at });
 
     const visitor = identity.role === "visitor";
-    if (visitor) this.visitorArrived();
+    if (visitor) {
+      this.presence.arrived(s);
+      await this.schedule();
+    }
     const state = this.state();
     send(server, {
       type: "welcome",
@@ -181,105 +134,49 @@ export class ConversationRoom extends DurableObject<Env> {
       visitorOnline: state.visitorOnline,
       conversation: visitor ? null : summarize(state),
     });
-    for (const message of listMessages(this.sql, state.id, { after, limit: 10_000, chatOnly: visitor })) {
-      send(server, { type: "message", message });
-    }
+    for (const message of listMessages(this.sql, state.id, { after, limit: 10_000, visitorOnly: visitor })) send(server, { type: "message", message });
     return new Response(null, { status: 101, webSocket: client });
   }
 
+  /** Sockets carry only typing; messages are posted over HTTP through the doors. */
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     const who = attachment(ws);
     ws.serializeAttachment({ ...who, lastFrameAt: now() });
     const frame = receive(ws, raw);
     if (!frame) return;
     const id = this.conversationId()!;
-    if (frame.type === "typing") {
-      const typing: ServerFrame = { type: "typing", conversationId: id, who: who.role, agentName: who.agentName, typing: frame.typing };
-      sendAll(this.ctx.getWebSockets(), typing, ws);
-      if (who.role === "visitor") this.publish(typing);
-      return;
-    }
-    const posted = this.post({
-      clientId: frame.clientId,
-      channel: "chat",
-      direction: who.role === "visitor" ? "inbound" : "outbound",
-      author: who.role === "visitor" ? { kind: "visitor", id: null, name: null } : { kind: "agent", id: who.agentId, name: who.agentName },
-      text: frame.text,
-    });
-    // A retried send: only the sender needs the original again; everyone else already has it.
-    if (posted?.duplicate) send(ws, { type: "message", message: posted.message });
+    const visitor = who.role === "visitor";
+    const typing: ServerFrame = { type: "typing", conversationId: id, who: who.role, agentName: who.agentName, typing: frame.typing };
+    if (!visitor && frame.composing) typing.composing = frame.composing;
+    sendAll(this.ctx.getWebSockets("agent"), typing, ws);
+    if (visitor) this.publish(typing);
+    else if (typingReachesVisitor(frame.composing) || !frame.typing) sendAll(this.ctx.getWebSockets("visitor"), typing);
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
-    } catch {}
-    if (attachment(ws).role === "visitor") this.visitorLeft(ws);
+    closeBack(ws, code, reason);
+    await this.socketGone(ws);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    if (attachment(ws).role === "visitor") this.visitorLeft(ws);
+    await this.socketGone(ws);
   }
 
-  /** One alarm serves three timers: the presence grace period, the ghost sweep, and index retries. */
   override async alarm(): Promise<void> {
-    const s = readState(this.sql);
-    if (!s) return;
-    const at = now();
-    if (s.visitorOnline) this.sweepGhosts(at);
-    const after = this.state();
-    if (after.visitorOnline && after.visitorOfflineAt !== null && after.visitorOfflineAt <= at && this.liveVisitors().length === 0) {
-      this.setPresence(false);
-    }
-    if (after.indexedVersion < after.version && (after.indexRetryAt ?? 0) <= at) await this.syncIndex();
-    await this.scheduleAlarm();
+    await this.alarms.run(() => readState(this.sql), now());
   }
 
-  // ---- presence (S3) ----
+  // ---- inside ----
 
-  private liveVisitors(except?: WebSocket): WebSocket[] {
-    return this.ctx.getWebSockets("visitor").filter((ws) => ws !== except && ws.readyState === WebSocket.OPEN);
+  private async socketGone(ws: WebSocket): Promise<void> {
+    if (attachment(ws).role !== "visitor") return;
+    this.presence.left(ws);
+    await this.schedule();
   }
 
-  private visitorArrived(): void {
-    const s = this.state();
-    if (s.visitorOfflineAt !== null) updateConversation(this.sql, { visitor_offline_at: null }, false);
-    if (!s.visitorOnline) this.setPresence(true);
-    void this.scheduleAlarm();
+  private schedule(): Promise<void> {
+    return this.alarms.schedule(readState(this.sql), now());
   }
-
-  /** The last page closed: stay online through the grace period, so moving between pages does not flicker. */
-  private visitorLeft(ws: WebSocket): void {
-    if (this.liveVisitors(ws).length > 0 || !this.state().visitorOnline) return;
-    updateConversation(this.sql, { visitor_offline_at: now() + this.timings.graceMs }, false);
-    void this.scheduleAlarm();
-  }
-
-  /** Closes visitor sockets that stopped pinging (a killed tab, a lost network): no close frame ever comes. */
-  private sweepGhosts(at: number): void {
-    for (const ws of this.liveVisitors()) {
-      if (at - lastSeen(this.ctx, ws) > this.timings.staleMs) {
-        try {
-          ws.close(CLOSE_STALE, "No keep-alive received");
-        } catch {}
-      }
-    }
-    // A vanished tab gets no grace period: it is not coming back from another page.
-    if (this.liveVisitors().length === 0 && this.state().visitorOfflineAt === null) this.setPresence(false);
-  }
-
-  private setPresence(online: boolean): void {
-    updateConversation(this.sql, { visitor_online: online ? 1 : 0, visitor_offline_at: null }, false);
-    const id = this.conversationId()!;
-    sendAll(this.ctx.getWebSockets("agent"), { type: "presence", conversationId: id, visitorOnline: online });
-    this.ctx.waitUntil(
-      feedStub(this.env)
-        .setPresence(id, online)
-        .catch((err) => console.error("feed presence failed", id, err)),
-    );
-  }
-
-  // ---- changes, the index outbox and the feed ----
 
   private state(): ConversationState {
     const s = readState(this.sql);
@@ -294,6 +191,24 @@ export class ConversationRoom extends DurableObject<Env> {
     return this.id;
   }
 
+  private handle(): RoomHandle {
+    const id = this.conversationId()!;
+    return {
+      sql: this.sql,
+      id,
+      env: this.env,
+      state: () => this.state(),
+      record: (input) => {
+        const message = recordItem(this.ctx.storage, id, input, input.at ?? now());
+        deliver(this.ctx, message);
+        this.changed();
+        return message;
+      },
+      statusChanged: (m) => sendAll(this.ctx.getWebSockets("agent"), { type: "status", conversationId: id, seq: m.seq, status: m.status, error: m.error }),
+    };
+  }
+
+  /** Applies a change to the conversation row when `applies`; returns the summary either way. Null: no conversation. */
   private change(changes: Record<string, SqlStorageValue>, applies: (s: ConversationState) => boolean): ConversationSummary | null {
     const before = readState(this.sql);
     if (!before) return null;
@@ -304,91 +219,25 @@ export class ConversationRoom extends DurableObject<Env> {
     return summarize(this.state());
   }
 
-  /**
-   * Stores a new message and delivers it. An inbound message reopens the conversation and marks it
-   * unread (S5); an agent's reply changes neither.
-   */
-  private record(id: string, input: NewMessage): Message {
-    const at = input.at ?? now();
-    const message = this.ctx.storage.transactionSync(() => {
-      const m = insertMessage(this.sql, id, input, at);
-      const changes: Record<string, SqlStorageValue> = { preview: input.text.slice(0, PREVIEW_CHARS), last_message_at: at };
-      if (input.direction === "inbound" && input.reopens !== false) Object.assign(changes, { status: "open", read: 0, last_inbound_at: at });
-      updateConversation(this.sql, changes);
-      return m;
-    });
-    this.deliver(message);
-    this.changed();
-    return message;
-  }
-
-  private access(): RoomAccess {
-    const id = this.conversationId()!;
-    return {
-      sql: this.sql,
-      id,
-      state: () => this.state(),
-      record: (input) => this.record(id, input),
-      statusChanged: (m) =>
-        sendAll(this.ctx.getWebSockets("agent"), { type: "status", conversationId: id, seq: m.seq, status: m.status, error: m.error }),
-    };
-  }
-
-  /** Delivers a new message: agents get every channel, the visitor only chat. */
-  private deliver(message: Message): void {
-    const frame: ServerFrame = { type: "message", message };
-    sendAll(this.ctx.getWebSockets("agent"), frame);
-    if (message.channel === "chat") sendAll(this.ctx.getWebSockets("visitor"), frame);
-  }
-
   /** After any change: tell agents in the room, and the inbox feed, which brings the D1 index up to date. */
   private changed(): void {
     const s = this.state();
     if (s.lastSeq === 0) return; // not listed until it has a message
     sendAll(this.ctx.getWebSockets("agent"), { type: "conversation", conversation: summarize(s) });
-    this.ctx.waitUntil(this.syncIndex(s));
+    this.ctx.waitUntil(this.outbox.sync(s));
+  }
+
+  private presenceChanged(online: boolean): void {
+    const id = this.conversationId()!;
+    sendAll(this.ctx.getWebSockets("agent"), { type: "presence", conversationId: id, visitorOnline: online });
+    this.ctx.waitUntil(
+      feedStub(this.env)
+        .setPresence(id, online)
+        .catch((err) => console.error("feed presence failed", id, err)),
+    );
   }
 
   private publish(frame: ServerFrame): void {
     this.ctx.waitUntil(feedStub(this.env).publish(frame).catch((err) => console.error("feed publish failed", err)));
-  }
-
-  /**
-   * Hands the summary to the inbox feed, which publishes it and writes it to the D1 index. The version
-   * stored here only advances once D1 accepted it; a failure schedules a retry with backoff, so the
-   * index is never silently left behind.
-   */
-  private async syncIndex(s = this.state()): Promise<void> {
-    if (s.indexedVersion >= s.version || s.lastSeq === 0) return;
-    try {
-      await feedStub(this.env).conversationChanged(summarize(s), { visitorKey: s.visitorKey, messengerPsid: s.messengerPsid });
-      this.sql.exec(
-        "UPDATE conversation SET indexed_version = max(indexed_version, ?), index_attempts = 0, index_retry_at = NULL",
-        s.version,
-      );
-    } catch (err) {
-      const attempts = this.state().indexAttempts + 1;
-      const delay = Math.min(INDEX_RETRY_MAX_MS, 1000 * 2 ** (attempts - 1));
-      this.sql.exec("UPDATE conversation SET index_attempts = ?, index_retry_at = ?", attempts, now() + delay);
-      console.error("index write failed; retrying", s.id, attempts, err);
-      await this.scheduleAlarm();
-    }
-  }
-
-  /** Sets the alarm to the earliest pending timer, or clears it when nothing is pending. */
-  private async scheduleAlarm(): Promise<void> {
-    const s = readState(this.sql);
-    if (!s) return;
-    const due: number[] = [];
-    if (s.visitorOfflineAt !== null) due.push(s.visitorOfflineAt);
-    if (s.visitorOnline) due.push(now() + this.timings.sweepMs);
-    if (s.indexedVersion < s.version && s.lastSeq > 0) due.push(s.indexRetryAt ?? now());
-    const current = await this.ctx.storage.getAlarm();
-    if (due.length === 0) {
-      if (current !== null) await this.ctx.storage.deleteAlarm();
-      return;
-    }
-    const next = Math.min(...due);
-    if (current === null || next < current) await this.ctx.storage.setAlarm(next);
   }
 }

@@ -2,30 +2,24 @@ import { z } from "zod";
 import { agentRouter } from "../auth/agent-router";
 import { requireAgent } from "../auth/middleware";
 import { database } from "../db/client";
-import type { Env } from "../env";
 import { countUnread, listConversations } from "../inbox/conversation-index";
 import { ApiError } from "../lib/errors";
 import { forwardUpgrade, isOwnOrigin, requireUpgrade } from "../lib/sockets";
 import { validate } from "../lib/validate";
-import { clientIdSchema, messageTextSchema } from "../protocol";
-import { hasTags } from "../saved-responses/tags";
-import type { SocketIdentity } from "./sockets";
+import { CHANNELS, clientIdSchema, messageTextSchema } from "../protocol";
+import { CONVERSATION_ID } from "./ids";
+import { conversationIdSchema, conversationStub, type PostResult, type SocketIdentity } from "./stub";
 
-export const conversationIdSchema = z.string().regex(/^c_[0-9a-f]{32}$/, "Not a conversation id");
 const idParam = z.object({ id: conversationIdSchema });
-
-export function roomStub(env: Env, id: string) {
-  return env.CONVERSATIONS.getByName(id);
-}
 
 const listQuery = z.strictObject({
   status: z.enum(["open", "complete", "all"]).default("all"),
-  channel: z.enum(["chat", "email", "messenger"]).optional(),
+  channel: z.enum(CHANNELS).optional(),
   unread: z.enum(["true", "false"]).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
   cursor: z
     .string()
-    .regex(/^\d+:c_[0-9a-f]{32}$/, "Not a cursor from a previous page")
+    .refine((v) => /^\d+:/.test(v) && CONVERSATION_ID.test(v.slice(v.indexOf(":") + 1)), "Not a cursor from a previous page")
     .optional(),
 });
 
@@ -37,8 +31,10 @@ const pageQuery = z
   })
   .refine((q) => q.after === undefined || q.before === undefined, "Use either after or before, not both");
 
-// The same rules as a socket's send frame (protocol module). Email and Messenger join with their channels.
-const replyBody = z.strictObject({ clientId: clientIdSchema, channel: z.enum(["chat", "email", "messenger"]), text: messageTextSchema });
+// A reply on a channel, or an internal note (S33). Every rule beyond the shape is the conversation's own (doors.ts).
+const postBody = z.strictObject({ clientId: clientIdSchema, channel: z.enum([...CHANNELS, "note"]), text: messageTextSchema });
+
+const REFUSALS: Record<Extract<PostResult, { ok: false }>["code"], 409 | 422> = { unfilled_tags: 422, channel_refused: 422, client_id_taken: 409 };
 
 /** The conversation object's answer, or a 404 when it says the conversation does not exist. */
 function found<T>(result: T | null): T {
@@ -69,36 +65,32 @@ export const conversationRoutes = agentRouter()
     return c.json({ conversations: page, nextCursor, unreadCount });
   })
   .get("/:id", validate("param", idParam), validate("query", pageQuery), async (c) => {
-    const stub = roomStub(c.env, c.req.valid("param").id);
+    const stub = conversationStub(c.env, c.req.valid("param").id);
     const q = c.req.valid("query");
     const [snap, messages] = await Promise.all([stub.snapshot(), stub.history({ after: q.after, before: q.before, limit: q.limit })]);
     return c.json({ ...found(snap), messages: found(messages) });
   })
-  .post("/:id/messages", validate("param", idParam), validate("json", replyBody), async (c) => {
-    const stub = roomStub(c.env, c.req.valid("param").id);
-    const body = c.req.valid("json");
+  .post("/:id/messages", validate("param", idParam), validate("json", postBody), async (c) => {
+    const { clientId, channel, text } = c.req.valid("json");
     const agent = c.get("agent");
-    // S12: tags are filled in the composer; one left in the text would reach the customer raw.
-    if (hasTags(body.text)) throw new ApiError(422, "unfilled_tags", "The reply still contains a personalization tag ({{…}}): fill it or remove it");
-    const input = { clientId: body.clientId, text: body.text, author: { kind: "agent" as const, id: agent.id, name: agent.name } };
-    const reply = found(
-      body.channel === "messenger" ? await stub.replyMessenger(input) : body.channel === "email" ? await stub.replyEmail(input) : await stub.replyChat(input),
-    );
-    if (!reply.ok) throw new ApiError(422, "channel_refused", reply.reason);
-    return c.json({ message: reply.message, duplicate: reply.duplicate }, reply.duplicate ? 200 : 201);
+    const author = { kind: "agent" as const, id: agent.id, name: agent.name };
+    const stub = conversationStub(c.env, c.req.valid("param").id);
+    const result = found(await stub.post(channel === "note" ? { kind: "note", clientId, text, author } : { kind: "reply", channel, clientId, text, author }));
+    if (!result.ok) throw new ApiError(REFUSALS[result.code], result.code, result.reason);
+    return c.json({ message: result.message, duplicate: result.duplicate }, result.duplicate ? 200 : 201);
   })
   .post("/:id/open", validate("param", idParam), async (c) => {
-    return c.json({ conversation: found(await roomStub(c.env, c.req.valid("param").id).markRead()) });
+    return c.json({ conversation: found(await conversationStub(c.env, c.req.valid("param").id).markRead()) });
   })
   .post("/:id/complete", validate("param", idParam), async (c) => {
-    return c.json({ conversation: found(await roomStub(c.env, c.req.valid("param").id).setStatus("complete")) });
+    return c.json({ conversation: found(await conversationStub(c.env, c.req.valid("param").id).setStatus("complete")) });
   })
   .post("/:id/reopen", validate("param", idParam), async (c) => {
-    return c.json({ conversation: found(await roomStub(c.env, c.req.valid("param").id).setStatus("open")) });
+    return c.json({ conversation: found(await conversationStub(c.env, c.req.valid("param").id).setStatus("open")) });
   })
   .get("/:id/socket", validate("param", idParam), validate("query", z.strictObject({ after: z.coerce.number().int().min(0).default(0) })), async (c) => {
     requireUpgrade(c, isOwnOrigin(c));
-    const stub = roomStub(c.env, c.req.valid("param").id);
+    const stub = conversationStub(c.env, c.req.valid("param").id);
     found(await stub.snapshot());
     const agent = c.get("agent");
     const identity: SocketIdentity = { role: "agent", agentId: agent.id, agentName: agent.name };

@@ -1,8 +1,5 @@
-import type { Author, Channel, ContactRef, ConversationStatus, ConversationSummary, EmailDetails, Message } from "../protocol";
-
-export function newMessageId(): string {
-  return `m_${crypto.randomUUID().replace(/-/g, "")}`;
-}
+import { type Author, type Channel, type ContactRef, type ConversationStatus, type ConversationSummary, type EmailDetails, type Message, TIMELINE, TIMELINE_KINDS, type TimelineEvent, type TimelineKind } from "../protocol";
+import { newMessageId } from "./ids";
 
 /**
  * The conversation object's own SQLite schema. Each entry runs once, in order, when an object wakes
@@ -54,6 +51,13 @@ export const MIGRATIONS: string[][] = [
   ],
   // v3, email: subject, sender, quoted history, HTML and attachments of an email message, as JSON.
   ["ALTER TABLE messages ADD COLUMN email TEXT"],
+  // v4, the timeline's kinds (customer, reply, note, event) and what a note or an event carries, as JSON.
+  // Notes and events have no channel: they are stored with channel and direction 'internal'.
+  [
+    "ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'customer'",
+    "UPDATE messages SET kind = 'reply' WHERE direction = 'outbound'",
+    "ALTER TABLE messages ADD COLUMN detail TEXT",
+  ],
 ];
 
 export function migrate(sql: SqlStorage): void {
@@ -147,48 +151,63 @@ export function updateConversation(sql: SqlStorage, changes: Record<string, SqlS
   sql.exec(`UPDATE conversation SET ${sets.join(", ")}`, ...keys.map((k) => changes[k]!));
 }
 
-export interface NewMessage {
+interface NewItem {
   clientId: string | null;
-  channel: Channel;
-  direction: "inbound" | "outbound";
   author: Author;
   text: string;
-  /** The message's id on its channel (a Messenger mid): stored once per id. */
+  /** When it happened on its channel, if not now. */
+  at?: number;
+}
+
+/** A customer's message or an agent's reply, on a channel. */
+export interface NewChannelMessage extends NewItem {
+  kind: "customer" | "reply";
+  channel: Channel;
+  /** The message's id on its channel (a Messenger mid, an email's key): stored once per id. */
   externalId?: string | null;
   /** "sending" until an external channel confirms it; "sent" by default. */
   status?: Message["status"];
-  /** When it happened on its channel, if not now. */
-  at?: number;
   /** An id chosen by the caller (email stores attachments under it before the message exists). */
   id?: string;
   email?: EmailDetails | null;
-  /** Inbound messages reopen the conversation and mark it unread (S5), except auto-replies (S23). */
+  /** Customer messages reopen the conversation and mark it unread (S5), except auto-replies (S23). */
   reopens?: boolean;
 }
 
+export type NewMessage =
+  | NewChannelMessage
+  | (NewItem & { kind: "note"; mentions: string[] })
+  | (NewItem & { kind: "event"; event: TimelineEvent });
+
+const INTERNAL = "internal";
+
 export function insertMessage(sql: SqlStorage, conversationId: string, m: NewMessage, at: number): Message {
-  const id = m.id ?? newMessageId();
+  const onChannel = m.kind === "customer" || m.kind === "reply";
+  const id = (onChannel && m.id) || newMessageId();
+  const detail = m.kind === "note" ? { mentions: m.mentions } : m.kind === "event" ? m.event : null;
   // `seq` is the rowid: SQLite gives a new row max(seq) + 1, and messages are never deleted, so the
   // numbers have no gaps.
-  const { seq } = sql
-    .exec<{ seq: number }>(
-      `INSERT INTO messages (id, client_id, channel, direction, author_kind, author_id, author_name, text, created_at, external_id, status, email)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+  const row = sql
+    .exec<Row>(
+      `INSERT INTO messages (id, client_id, kind, channel, direction, author_kind, author_id, author_name, text, created_at, external_id, status, email, detail)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       id,
       m.clientId,
-      m.channel,
-      m.direction,
+      m.kind,
+      onChannel ? m.channel : INTERNAL,
+      onChannel ? (m.kind === "customer" ? "inbound" : "outbound") : INTERNAL,
       m.author.kind,
       m.author.id,
       m.author.name,
       m.text,
       at,
-      m.externalId ?? null,
-      m.status ?? "sent",
-      m.email ? JSON.stringify(m.email) : null,
+      (onChannel && m.externalId) || null,
+      (onChannel && m.status) || "sent",
+      onChannel && m.email ? JSON.stringify(m.email) : null,
+      detail ? JSON.stringify(detail) : null,
     )
     .one();
-  return { id, conversationId, seq, clientId: m.clientId, channel: m.channel, direction: m.direction, author: m.author, text: m.text, createdAt: at, status: m.status ?? "sent", error: null, email: m.email ?? null };
+  return toMessage(conversationId, row);
 }
 
 export function messageByClientId(sql: SqlStorage, conversationId: string, clientId: string): Message | null {
@@ -200,13 +219,18 @@ export interface MessagePage {
   after?: number;
   before?: number;
   limit: number;
-  /** Visitors see only the chat messages of their conversation (S15). */
-  chatOnly?: boolean;
+  /** Only what the visitor's widget shows (S15, S33: no email, no Messenger, no note, no event). */
+  visitorOnly?: boolean;
 }
+
+/** `reachesVisitor` of the protocol as SQL: the kinds a customer sees, on the chat channel. */
+const VISITOR_FILTER = `AND channel = 'chat' AND kind IN (${TIMELINE_KINDS.filter((k) => TIMELINE[k].customerSees)
+  .map((k) => `'${k}'`)
+  .join(", ")})`;
 
 /** Messages in ascending `seq`: after `after`, or the latest `limit` before `before` (or overall). */
 export function listMessages(sql: SqlStorage, conversationId: string, page: MessagePage): Message[] {
-  const filter = page.chatOnly ? "AND channel = 'chat'" : "";
+  const filter = page.visitorOnly ? VISITOR_FILTER : "";
   const rows =
     page.after !== undefined
       ? sql.exec<Row>(`SELECT * FROM messages WHERE seq > ? ${filter} ORDER BY seq ASC LIMIT ?`, page.after, page.limit)
@@ -219,13 +243,11 @@ export function listMessages(sql: SqlStorage, conversationId: string, page: Mess
 }
 
 function toMessage(conversationId: string, r: Row): Message {
-  return {
+  const base = {
     id: r.id as string,
     conversationId,
     seq: r.seq as number,
     clientId: r.client_id as string | null,
-    channel: r.channel as Channel,
-    direction: r.direction as Message["direction"],
     author: { kind: r.author_kind as Author["kind"], id: r.author_id as string | null, name: r.author_name as string | null },
     text: r.text as string,
     createdAt: r.created_at as number,
@@ -233,6 +255,10 @@ function toMessage(conversationId: string, r: Row): Message {
     error: (r.error as string | null) ?? null,
     email: r.email ? (JSON.parse(r.email as string) as EmailDetails) : null,
   };
+  const kind = r.kind as TimelineKind;
+  if (kind === "note") return { ...base, kind, channel: null, direction: INTERNAL, mentions: (JSON.parse(r.detail as string) as { mentions: string[] }).mentions };
+  if (kind === "event") return { ...base, kind, channel: null, direction: INTERNAL, event: JSON.parse(r.detail as string) as TimelineEvent };
+  return { ...base, kind, channel: r.channel as Channel, direction: r.direction as "inbound" | "outbound" };
 }
 
 export function summarize(s: ConversationState): ConversationSummary {
@@ -289,16 +315,17 @@ export function setMessageStatus(
 }
 
 /**
- * Receipts (S27): our Messenger messages sent up to `watermark` become delivered (or read). Status
+ * Receipts (S27): our replies on `channel` sent up to `watermark` become delivered (or read). Status
  * only moves forward: sending/sent → delivered → read. Returns the messages that changed.
  */
-export function applyReceipt(sql: SqlStorage, conversationId: string, watermark: number, status: "delivered" | "read"): Message[] {
+export function applyReceipt(sql: SqlStorage, conversationId: string, channel: Channel, watermark: number, status: "delivered" | "read"): Message[] {
   const from = status === "read" ? ["sent", "delivered"] : ["sent"];
   const rows = sql
     .exec<Row>(
-      `UPDATE messages SET status = ? WHERE channel = 'messenger' AND direction = 'outbound' AND created_at <= ?
+      `UPDATE messages SET status = ? WHERE channel = ? AND kind = 'reply' AND created_at <= ?
        AND status IN (${from.map(() => "?").join(", ")}) RETURNING *`,
       status,
+      channel,
       watermark,
       ...from,
     )

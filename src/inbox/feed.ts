@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { PING, PONG, type ConversationSummary, type ServerFrame } from "../protocol";
-import { receive, send, sendAll } from "../conversation/sockets";
+import { closeBack, receive, send, sendAll } from "../lib/socket-frames";
 import { GroupCommit } from "../lib/group-commit";
 import { type IndexEntry, type IndexKeys, writeIndex } from "./conversation-index";
 
@@ -67,8 +67,6 @@ export class InboxFeed extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
-    } catch {}
+    closeBack(ws, code, reason);
   }
 }

@@ -5,9 +5,13 @@ export function randomToken(bytes = 32): string {
   return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
-export async function sha256Hex(input: string | Uint8Array): Promise<string> {
+export async function sha256(input: string | Uint8Array): Promise<Uint8Array> {
   const bytes = typeof input === "string" ? encoder.encode(input) : input;
-  return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>)));
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
+}
+
+export async function sha256Hex(input: string | Uint8Array): Promise<string> {
+  return hex(await sha256(input));
 }
 
 export function base64url(bytes: Uint8Array): string {

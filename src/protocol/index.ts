@@ -9,6 +9,9 @@
  * The literal text frame "ping" is answered "pong" without waking the server (keep-alive).
  */
 import * as z from "zod/mini";
+import type { Composing } from "./timeline";
+
+export * from "./timeline";
 
 export const MAX_FRAME_BYTES = 16 * 1024;
 export const MAX_TEXT_CHARS = 5000;
@@ -17,9 +20,12 @@ export const PONG = "pong";
 /** How often clients send PING; the server treats a socket silent for ~3 intervals as gone. */
 export const PING_INTERVAL_MS = 5_000;
 
-export const channelSchema = z.enum(["chat", "email", "messenger"]);
+/** The channels a conversation's messages travel on: the one list, used by D1's schema and every route. */
+export const CHANNELS = ["chat", "email", "messenger"] as const;
+export const channelSchema = z.enum(CHANNELS);
 export type Channel = z.infer<typeof channelSchema>;
-export const statusSchema = z.enum(["open", "complete"]);
+export const CONVERSATION_STATUSES = ["open", "complete"] as const;
+export const statusSchema = z.enum(CONVERSATION_STATUSES);
 export type ConversationStatus = z.infer<typeof statusSchema>;
 
 export const clientIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, "8 to 64 letters, digits, _ or -"));
@@ -37,24 +43,55 @@ export interface Author {
   name: string | null;
 }
 
-export interface Message {
+/** What the timeline records besides messages (agents only, S33). */
+export type TimelineEvent =
+  | { type: "assigned"; to: { id: string; name: string } | null }
+  | { type: "labelled"; added: string[]; removed: string[] }
+  | { type: "snoozed"; until: number | null }
+  | { type: "page_changed"; url: string; title: string | null };
+
+interface TimelineItem {
   id: string;
   conversationId: string;
   /** 1, 2, 3… per conversation, with no gaps: clients resume from the last one they saw. */
   seq: number;
   clientId: string | null;
-  channel: Channel;
-  direction: "inbound" | "outbound";
   author: Author;
+  /** For events, how the thread reads it ("Ada assigned this to Alex"). */
   text: string;
   createdAt: number;
-  /** "sending" while an external channel (Messenger) has not confirmed it yet. */
+  /** "sending" while an external channel (email, Messenger) has not confirmed it yet. */
   status: "sending" | "sent" | "delivered" | "read" | "failed";
   /** Why a failed message failed, in plain words for the agent. */
   error: string | null;
   /** Email messages only: what the thread shows beyond the text. */
   email: EmailDetails | null;
 }
+
+/** A customer's message or an agent's reply, on a channel. */
+export interface ChannelMessage extends TimelineItem {
+  kind: "customer" | "reply";
+  channel: Channel;
+  direction: "inbound" | "outbound";
+}
+
+/** An internal note (S33): agents only. `mentions` are agent ids (S34). */
+export interface Note extends TimelineItem {
+  kind: "note";
+  channel: null;
+  direction: "internal";
+  mentions: string[];
+}
+
+export interface EventItem extends TimelineItem {
+  kind: "event";
+  channel: null;
+  direction: "internal";
+  event: TimelineEvent;
+}
+
+/** One item of a conversation's timeline; the rules of each kind are in ./timeline. */
+export type Message = ChannelMessage | Note | EventItem;
 
 export interface EmailDetails {
   subject: string | null;
@@ -105,13 +142,16 @@ export interface ConversationSummary {
 
 // ---- frames a client sends on a conversation socket (visitor or agent) ----
 
-export const sendFrame = z.strictObject({
-  type: z.literal("send"),
-  clientId: clientIdSchema,
-  text: messageTextSchema,
+// Messages are posted over HTTP (one door, with every rule and the session checked per request);
+// sockets only carry what is live and never stored.
+
+/** `composing`: what an agent is writing (a visitor sends none); only a chat reply's typing reaches the visitor. */
+export const typingFrame = z.strictObject({
+  type: z.literal("typing"),
+  typing: z.boolean(),
+  composing: z.optional(z.enum(["chat", "email", "messenger", "note"])),
 });
-export const typingFrame = z.strictObject({ type: z.literal("typing"), typing: z.boolean() });
-export const clientFrame = z.discriminatedUnion("type", [sendFrame, typingFrame]);
+export const clientFrame = z.discriminatedUnion("type", [typingFrame]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 
 // ---- frames the server sends ----
@@ -127,7 +167,7 @@ export type ServerFrame =
   /** First frame on a conversation socket; the backlog after `after` follows, then live frames. */
   | { type: "welcome"; conversationId: string; lastSeq: number; visitorOnline: boolean; conversation: ConversationSummary | null }
   | { type: "message"; message: Message }
-  | { type: "typing"; conversationId: string; who: "visitor" | "agent"; agentName: string | null; typing: boolean }
+  | { type: "typing"; conversationId: string; who: "visitor" | "agent"; agentName: string | null; typing: boolean; composing?: Composing }
   | { type: "presence"; conversationId: string; visitorOnline: boolean }
   /** Agents only: the conversation changed (read, complete, reopened, new message). */
   | { type: "conversation"; conversation: ConversationSummary }
@@ -156,6 +196,9 @@ export function parseClientFrame(
     data = JSON.parse(raw);
   } catch {
     return { ok: false, code: "malformed_frame", message: "A frame must be one JSON object" };
+  }
+  if ((data as { type?: unknown } | null)?.type === "send") {
+    return { ok: false, code: "not_allowed", message: "Post messages over HTTP (…/messages); sockets carry typing only" };
   }
   const parsed = clientFrame.safeParse(data);
   if (!parsed.success) {

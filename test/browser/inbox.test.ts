@@ -109,7 +109,7 @@ describe("the inbox, live, in two agents' browsers", () => {
     const v = await startVisitor();
     const visitor = await visitorSocket(v);
     sockets.push(visitor);
-    visitor.send({ type: "send", clientId: clientId(), text: "Can I change my order?" });
+    await visitorSays(v, "Can I change my order?");
     const { page } = a;
     await page.goto(`${baseUrl}/conversations/${v.conversationId}`);
     await expect.poll(() => page.locator(".thread .message").count()).toBe(1);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConversationSummary, Message } from "../../src/protocol";
 import type { TestSocket } from "../support/test-socket";
 import { http } from "../e2e/http";
-import { agentSocket, clientId, newAgent } from "../e2e/live";
+import { agentSays, agentSocket, clientId, newAgent } from "../e2e/live";
 import { launchChromium } from "./chromium";
 import { eventually, HostSite, newVisitor, savedState, workerRequests } from "./widget-host";
 
@@ -70,9 +70,9 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await composer(page).pressSequentially("Do you ship");
     await room.next("typing", (f) => f.who === "visitor" && f.typing);
 
-    room.send({ type: "typing", typing: true });
+    room.send({ type: "typing", typing: true, composing: "chat" });
     await eventually(() => page.getByText(`${agent.name} is typing…`).count()).toBe(1);
-    room.send({ type: "send", clientId: clientId(), text: "Yes, we ship everywhere." });
+    await agentSays(agent.cookie, id, "Yes, we ship everywhere.");
     await eventually(() => log(page).getByText("Yes, we ship everywhere.").count()).toBe(1);
     await eventually(() => page.getByText(`${agent.name} is typing…`).count()).toBe(0);
     expect(await log(page).locator(".theirs .who").last().textContent()).toBe(agent.name);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestSocket } from "../support/test-socket";
 import { E2E_PRESENCE } from "./global-setup";
 import { baseUrl, http } from "./http";
-import { agentSocket, clientId, feedSocket, newAgent, SHOP, startVisitor, upgradeStatus, visitorSays, visitorSocket } from "./live";
+import { agentSays, agentSocket, clientId, feedSocket, newAgent, SHOP, startVisitor, upgradeStatus, visitorSays, visitorSocket } from "./live";
 import { StallingProxy } from "./tcp-proxy";
 
 let a: Awaited<ReturnType<typeof newAgent>>;
@@ -28,7 +28,7 @@ describe("web chat against wrangler dev", () => {
     const feeds = [track(await feedSocket(a.cookie)), track(await feedSocket(b.cookie))];
 
     const texts = ["Hello", "Is anyone there?", "I have a question about my order"];
-    for (const text of texts) visitor.send({ type: "send", clientId: clientId(), text });
+    for (const text of texts) await visitorSays(v, text);
     for (const s of rooms) {
       await s.waitFor(() => s.messages().length === 3, "three messages");
       expect(s.messages().map((m) => [m.seq, m.text])).toEqual(texts.map((t, i) => [i + 1, t]));
@@ -40,7 +40,7 @@ describe("web chat against wrangler dev", () => {
       expect(f.summaries().find((c) => c.id === v.conversationId)!.read).toBe(false);
     }
 
-    rooms[0]!.send({ type: "send", clientId: clientId(), text: "Happy to help!" });
+    await agentSays(a.cookie, v.conversationId, "Happy to help!");
     const reply = await visitor.next("message", (f) => f.message.text === "Happy to help!");
     expect(reply.message).toMatchObject({ seq: 4, direction: "outbound", author: { kind: "agent", id: a.id, name: a.name } });
 
@@ -60,13 +60,7 @@ describe("web chat against wrangler dev", () => {
     await visitorSays(v, "first");
     await first.next("message", (f) => f.message.seq === 1);
     first.close();
-    for (const text of ["missed 1", "missed 2"]) {
-      await http(`/api/conversations/${v.conversationId}/messages`, {
-        method: "POST",
-        cookie: a.cookie,
-        json: { clientId: clientId(), channel: "chat", text },
-      });
-    }
+    for (const text of ["missed 1", "missed 2"]) await agentSays(a.cookie, v.conversationId, text);
     const again = track(await visitorSocket(v, 1));
     await again.waitFor(() => again.messages().length === 2, "the missed messages");
     await sleep(200);
@@ -128,7 +122,7 @@ describe("web chat against wrangler dev", () => {
   it("S28: an oversized frame gets an error frame over the real socket and nothing is stored", async () => {
     const v = await startVisitor();
     const visitor = track(await visitorSocket(v));
-    visitor.send({ type: "send", clientId: clientId(), text: "x".repeat(20_000) });
+    visitor.send({ type: "typing", typing: true, pad: "x".repeat(20_000) });
     const error = await visitor.next("error");
     expect(error).toMatchObject({ code: "frame_too_large" });
     const res = await http(`/api/conversations/${v.conversationId}`, { cookie: a.cookie });

@@ -49,6 +49,12 @@ export async function visitorSays(v: Visitor, text: string, id = clientId()) {
   return { status: res.status, ...((await res.json()) as { message: Message; duplicate: boolean }) };
 }
 
+/** An agent's chat reply, through the same door the inbox uses. */
+export async function agentSays(cookie: string, conversationId: string, text: string, id = clientId()) {
+  const res = await http(`/api/conversations/${conversationId}/messages`, { method: "POST", json: { clientId: id, channel: "chat", text }, cookie });
+  return { status: res.status, ...((await res.json()) as { message: Message; duplicate: boolean }) };
+}
+
 /** Opens a real WebSocket to the server (optionally through another host:port, e.g. a proxy). */
 export async function connect(path: string, opts: { cookie?: string; origin?: string; via?: string } = {}): Promise<TestSocket> {
   const headers: Record<string, string> = { origin: opts.origin ?? baseUrl };

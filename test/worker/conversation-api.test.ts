@@ -219,13 +219,10 @@ describe("the agent API", () => {
     const agent = await signedInAgent();
     const v = await startVisitor();
     await visitorSays(v, "chat from visitor");
-    await room(v.conversationId).post({
-      clientId: null,
-      channel: "email",
-      direction: "outbound",
-      author: { kind: "agent", id: null, name: "Someone" },
-      text: "an email reply",
-    });
+    // A reply written on the email channel elsewhere, as a channel reports it.
+    await room(v.conversationId).receive([
+      { type: "echo", channel: "email", ourMessageId: null, externalId: "elsewhere-1", at: Date.now(), author: { kind: "agent", id: null, name: "Someone" }, text: "an email reply" },
+    ]);
     await agentSays(agent.cookie, v.conversationId, "chat reply");
     const res = await call("/api/widget/messages", { headers: { authorization: `Bearer ${v.token}` }, origin: "https://shop.example" });
     const { messages } = (await res.json()) as { messages: Message[] };

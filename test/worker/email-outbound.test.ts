@@ -12,6 +12,7 @@ const chat = (seq: number, direction: "inbound" | "outbound", text: string): Mes
   conversationId: "c_x",
   seq,
   clientId: null,
+  kind: direction === "inbound" ? "customer" : "reply",
   channel: "chat",
   direction,
   author: direction === "inbound" ? { kind: "visitor", id: null, name: null } : { kind: "agent", id: "a", name: "Alex" },

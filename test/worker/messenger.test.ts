@@ -7,32 +7,15 @@ import type { Message } from "../../src/protocol";
 import { connect, room } from "./chat";
 import { corpusBytes, corpusNames } from "./corpus";
 import { call, errorOf, signedInAgent } from "./helpers";
+import { messengerText, sign, webhook } from "./messenger-helpers";
 
 afterEach(() => resetClock());
 
-const SECRET = "test-messenger-app-secret";
 const encoder = new TextEncoder();
-
-async function sign(body: Uint8Array): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, body as Uint8Array<ArrayBuffer>));
-  return `sha256=${[...mac].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
-
-async function webhook(body: Uint8Array | object, signature?: string | null) {
-  const bytes = body instanceof Uint8Array ? body : encoder.encode(JSON.stringify(body));
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  const sig = signature === undefined ? await sign(bytes) : signature;
-  if (sig) headers["x-hub-signature-256"] = sig;
-  return call("/webhooks/messenger", { method: "POST", raw: bytes as Uint8Array<ArrayBuffer>, headers, origin: null });
-}
 
 let n = 0;
 const person = (prefix = "psid") => `${prefix}-${Date.now()}-${++n}`;
-const text = (psid: string, mid: string, body: string, at = now()) => ({
-  object: "page",
-  entry: [{ id: "PAGE", time: at, messaging: [{ sender: { id: psid }, recipient: { id: "PAGE" }, timestamp: at, message: { mid, text: body } }] }],
-});
+const text = messengerText;
 const receipt = (psid: string, kind: "delivery" | "read", watermark: number) => ({
   object: "page",
   entry: [{ id: "PAGE", time: watermark, messaging: [{ sender: { id: psid }, recipient: { id: "PAGE" }, [kind]: { watermark } }] }],

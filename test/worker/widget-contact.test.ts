@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ContactRef, ConversationSummary, Message } from "../../src/protocol";
+import { newConversationId } from "../../src/conversation/stub";
 import { clientId, connect, indexRow, room } from "./chat";
 import { call, errorOf, signedInAgent } from "./helpers";
 import { freshClient, session, SHOP, widget } from "./widget-helpers";
@@ -61,10 +62,10 @@ describe("email capture in the widget", () => {
     const victim = await session({}, { client: freshClient() });
     expect((await giveEmail(victim.token, email)).status).toBe(200);
     const contact = (await room(victim.conversationId).snapshot())!.conversation.contact!;
-    const mailId = `c_${crypto.randomUUID().replace(/-/g, "")}`;
+    const mailId = newConversationId();
     const verified: ContactRef = { ...contact, verified: true };
-    await room(mailId).post(
-      { clientId: null, channel: "email", direction: "inbound", author: { kind: "contact", id: contact.id, name: null }, text: "My private invoice question" },
+    await room(mailId).receive(
+      [{ type: "message", message: { clientId: null, channel: "email", author: { kind: "contact", id: contact.id, name: null }, text: "My private invoice question" } }],
       { id: mailId, channel: "email", contact: verified, subject: "Invoice" },
     );
 
@@ -72,13 +73,9 @@ describe("email capture in the widget", () => {
     await widget("/messages", { token: intruder.token, body: { clientId: clientId(), text: "hi" } });
     expect((await giveEmail(intruder.token, email)).status).toBe(200);
     // Even an email reply inside the intruder's own conversation stays out of the widget.
-    await room(intruder.conversationId).post({
-      clientId: null,
-      channel: "email",
-      direction: "outbound",
-      author: { kind: "agent", id: null, name: "Agent" },
-      text: "Emailed to the contact's address",
-    });
+    await room(intruder.conversationId).receive([
+      { type: "echo", channel: "email", ourMessageId: null, externalId: "elsewhere-1", at: Date.now(), author: { kind: "agent", id: null, name: "Agent" }, text: "Emailed to the contact's address" },
+    ]);
 
     const res = await widget("/messages", { token: intruder.token });
     const texts = ((await res.json()) as { messages: Message[] }).messages.map((m) => m.text);

@@ -4,8 +4,7 @@ import { z } from "zod";
 import type { AppEnv } from "../../app-env";
 import { jsonBodyLimit } from "../../auth/agent-router";
 import { findOrCreateContact } from "../../contacts/store";
-import type { SocketIdentity } from "../../conversation/sockets";
-import { roomStub } from "../../conversation/routes";
+import { conversationStub, type SocketIdentity } from "../../conversation/stub";
 import { database } from "../../db/client";
 import { ApiError } from "../../lib/errors";
 import { forwardUpgrade, requireUpgrade } from "../../lib/sockets";
@@ -90,7 +89,7 @@ function visitorContact(s: ConversationSummary): VisitorContact | null {
 async function linkContact(c: Context<AppEnv>, conversationId: string, input: { email: string; name?: string }, verified: boolean) {
   const contact = await findOrCreateContact(database(c.env.DB), input);
   const ref: ContactRef = { id: contact.id, name: contact.name, email: contact.email, verified };
-  const result = await roomStub(c.env, conversationId).linkContact(ref);
+  const result = await conversationStub(c.env, conversationId).linkContact(ref);
   if (!result) throw new ApiError(404, "conversation_not_found", "Start a new session");
   return result;
 }
@@ -142,7 +141,7 @@ export const widgetRoutes = new Hono<AppEnv>()
       target = await newDevice(secret);
     }
 
-    const ensured: ConversationSummary = await roomStub(c.env, target.conversationId).ensure({
+    const ensured: ConversationSummary = await conversationStub(c.env, target.conversationId).ensure({
       id: target.conversationId,
       channel: "chat",
       visitorKey: target.visitorKey,
@@ -175,26 +174,24 @@ export const widgetRoutes = new Hono<AppEnv>()
   .get("/messages", validate("query", historyQuery), async (c) => {
     const id = await visitorConversation(c, bearer(c));
     const { after } = c.req.valid("query");
-    const messages = await roomStub(c.env, id).history({ after, limit: after === undefined ? HISTORY_PAGE : 500, chatOnly: true });
+    const messages = await conversationStub(c.env, id).history({ after, limit: after === undefined ? HISTORY_PAGE : 500, visitorOnly: true });
     return c.json({ messages: messages ?? [] });
   })
   .post("/messages", validate("json", sendBody), async (c) => {
     const id = await visitorConversation(c, bearer(c));
     const { clientId, text } = c.req.valid("json");
-    const posted = await roomStub(c.env, id).post({
-      clientId,
-      channel: "chat",
-      direction: "inbound",
-      author: { kind: "visitor", id: null, name: null },
-      text,
-    });
-    if (!posted) throw new ApiError(404, "conversation_not_found", "Start a new session");
-    return c.json(posted, posted.duplicate ? 200 : 201);
+    const received = await conversationStub(c.env, id).receive([
+      { type: "message", message: { channel: "chat", clientId, author: { kind: "visitor", id: null, name: null }, text } },
+    ]);
+    if (!received) throw new ApiError(404, "conversation_not_found", "Start a new session");
+    const { message, duplicate } = received[0]!;
+    if (!message) throw new ApiError(409, "client_id_taken", "This client id belongs to another message; send with a new one");
+    return c.json({ message, duplicate }, duplicate ? 200 : 201);
   })
   /** Browsers cannot set headers on a WebSocket, so the token comes in the query string. */
   .get("/socket", validate("query", socketQuery), async (c) => {
     requireUpgrade(c, (origin) => allowed(c, origin));
     const { token, after } = c.req.valid("query");
     const id = await visitorConversation(c, token);
-    return forwardUpgrade(roomStub(c.env, id), { identity: JSON.stringify(VISITOR), after: String(after) });
+    return forwardUpgrade(conversationStub(c.env, id), { identity: JSON.stringify(VISITOR), after: String(after) });
   });

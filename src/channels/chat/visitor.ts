@@ -1,4 +1,5 @@
 import { sign, verify } from "hono/jwt";
+import { conversationIdFromKey } from "../../conversation/stub";
 import { base64url, hex, hmacSha256 } from "../../lib/crypto";
 import { now } from "../../lib/clock";
 
@@ -34,7 +35,7 @@ export async function openDevice(secret: string, deviceId: string): Promise<Devi
 async function derive(secret: string, random: string): Promise<Device> {
   const mac = base64url((await hmacSha256(secret, `device:${random}`)).slice(0, 16));
   const visitorKey = hex(await hmacSha256(secret, `visitor:${random}`));
-  return { deviceId: `${random}.${mac}`, conversationId: `c_${visitorKey.slice(0, 32)}`, visitorKey };
+  return { deviceId: `${random}.${mac}`, conversationId: conversationIdFromKey(visitorKey), visitorKey };
 }
 
 /**
@@ -43,7 +44,7 @@ async function derive(secret: string, random: string): Promise<Device> {
  */
 export async function userConversation(secret: string, userId: string): Promise<{ conversationId: string; visitorKey: string }> {
   const visitorKey = hex(await hmacSha256(secret, `user:${userId}`));
-  return { conversationId: `c_${visitorKey.slice(0, 32)}`, visitorKey };
+  return { conversationId: conversationIdFromKey(visitorKey), visitorKey };
 }
 
 export interface VisitorToken {

@@ -1,7 +1,6 @@
 import { eq } from "drizzle-orm";
 import { findOrCreateContact } from "../../contacts/store";
-import { roomStub } from "../../conversation/routes";
-import { newMessageId } from "../../conversation/storage";
+import { conversationStub, newConversationId, newMessageId } from "../../conversation/stub";
 import { database } from "../../db/client";
 import { emailMessages, mailSetAside } from "../../db/schema";
 import type { Env } from "../../env";
@@ -54,7 +53,7 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
   let contact = known;
   if (route.rule === "none") {
     contact = await findOrCreateContact(db, { email: sender, name: mail.from?.name ?? null });
-    conversationId = `c_${crypto.randomUUID().replace(/-/g, "")}`;
+    conversationId = newConversationId();
   } else {
     conversationId = route.conversationId;
   }
@@ -82,19 +81,23 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
     ),
   ]);
   const text = mail.reply || mail.text || (mail.attachments.length ? mail.attachments.map((a) => `[attachment] ${a.filename}`).join("\n") : "(no text)");
-  await roomStub(env, conversationId).ingestEmail(
-    {
-      id,
-      externalId: key,
-      clientId: null,
-      channel: "email",
-      direction: "inbound",
-      author: { kind: "contact", id: contact?.id ?? null, name: mail.from?.name ?? sender },
-      text,
-      email,
-      reopens: mail.kind === "message",
-      at: now(),
-    },
+  await conversationStub(env, conversationId).receive(
+    [
+      {
+        type: "message",
+        message: {
+          id,
+          externalId: key,
+          clientId: null,
+          channel: "email",
+          author: { kind: "contact", id: contact?.id ?? null, name: mail.from?.name ?? sender },
+          text,
+          email,
+          reopens: mail.kind === "message",
+          at: now(),
+        },
+      },
+    ],
     {
       id: conversationId,
       channel: "email",
@@ -116,7 +119,7 @@ async function bounce(env: Env, mail: ParsedMail, rawKey: string): Promise<void>
   }
   if (!b.permanent) return; // a delay notice: the reply may still arrive
   const reason = `The email bounced${b.recipient ? ` for ${b.recipient}` : ""}${b.reason ? `: ${b.reason}` : ""}`;
-  await roomStub(env, original.conversationId).bounced(original.conversationMessageId, reason);
+  await conversationStub(env, original.conversationId).receive([{ type: "failed", messageId: original.conversationMessageId, reason }]);
 }
 
 async function setAside(env: Env, rawKey: string, reason: string, sender: string | null, subject: string | null): Promise<void> {

@@ -1,3 +1,4 @@
+import { conversationIdFromKey, conversationKey } from "../../conversation/stub";
 import { constantTimeEqual, hex, hmacSha256 } from "../../lib/crypto";
 
 /**
@@ -9,7 +10,7 @@ import { constantTimeEqual, hex, hmacSha256 } from "../../lib/crypto";
  * await conversationFromAddresses(secret, [address])                     // "c_0123…"
  */
 export async function replyAddress(secret: string, conversationId: string, domain: string): Promise<string> {
-  const id = conversationId.slice(2);
+  const id = conversationKey(conversationId);
   return `reply+${id}-${await mac(secret, id)}@${domain}`;
 }
 
@@ -20,7 +21,7 @@ export async function conversationFromAddresses(secret: string, addresses: strin
     if (!match) continue;
     const id = match[1]!.toLowerCase();
     const given = new TextEncoder().encode(match[2]!.toLowerCase());
-    if (constantTimeEqual(new TextEncoder().encode(await mac(secret, id)), given)) return `c_${id}`;
+    if (constantTimeEqual(new TextEncoder().encode(await mac(secret, id)), given)) return conversationIdFromKey(id);
   }
   return null;
 }

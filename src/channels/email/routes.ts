@@ -2,14 +2,14 @@ import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { agentRouter } from "../../auth/agent-router";
 import { requireAgent } from "../../auth/middleware";
-import { conversationIdSchema } from "../../conversation/routes";
+import { conversationIdSchema, messageIdSchema } from "../../conversation/stub";
 import { database } from "../../db/client";
 import { mailSetAside } from "../../db/schema";
 import { ApiError } from "../../lib/errors";
 import { validate } from "../../lib/validate";
 import { mailKey } from "./mail-keys";
 
-const messageParams = z.object({ conversationId: conversationIdSchema, messageId: z.string().regex(/^m_[0-9a-f]{32}$/, "Not a message id") });
+const messageParams = z.object({ conversationId: conversationIdSchema, messageId: messageIdSchema });
 
 /**
  * S22 for agents: a mail's sanitised HTML (for an `<iframe sandbox>`), its attachments, and the mail

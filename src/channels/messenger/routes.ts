@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../../app-env";
-import { roomStub } from "../../conversation/routes";
+import { type ChannelEvent, conversationIdFromKey, conversationStub } from "../../conversation/stub";
 import type { Env } from "../../env";
-import { constantTimeEqual, hex } from "../../lib/crypto";
+import { constantTimeEqual, sha256, sha256Hex } from "../../lib/crypto";
 import { now } from "../../lib/clock";
 import { ApiError, errorResponse } from "../../lib/errors";
 import { type MessengerEvent, webhookBody, webhookEvents } from "./events";
@@ -15,14 +15,13 @@ const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
 /** One thread per person (S25): the conversation id follows from the page-scoped id. */
 export async function messengerConversationId(psid: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`messenger:${psid}`));
-  return `c_${hex(new Uint8Array(digest)).slice(0, 32)}`;
+  return conversationIdFromKey(await sha256Hex(`messenger:${psid}`));
 }
 
 /** Equal secrets, compared through their digests so neither length nor content leaks by timing. */
 async function sameSecret(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([a, b].map((v) => crypto.subtle.digest("SHA-256", new TextEncoder().encode(v))));
-  return constantTimeEqual(new Uint8Array(x!), new Uint8Array(y!));
+  const [x, y] = await Promise.all([sha256(a), sha256(b)]);
+  return constantTimeEqual(x!, y!);
 }
 
 /**
@@ -57,7 +56,7 @@ export const messengerRoutes = new Hono<AppEnv>()
       const parsed = webhookBody.safeParse(json);
       if (!parsed.success) throw new ApiError(400, "invalid_request", `Not a Page webhook: ${parsed.error.issues[0]?.message ?? "unknown shape"}`);
 
-      const byPerson = new Map<string, MessengerEvent[]>();
+      const byPerson = new Map<string, PersonEvent[]>();
       for (const e of webhookEvents(parsed.data, now())) {
         if (e.kind === "ignored") continue;
         byPerson.set(e.psid, [...(byPerson.get(e.psid) ?? []), e]);
@@ -65,8 +64,10 @@ export const messengerRoutes = new Hono<AppEnv>()
       const needNames = await Promise.all(
         [...byPerson].map(async ([psid, events]) => {
           const id = await messengerConversationId(psid);
-          const { needsName } = await roomStub(c.env, id).ingestMessenger(events, { id, channel: "messenger", messengerPsid: psid });
-          return needsName ? { id, psid } : null;
+          const stub = conversationStub(c.env, id);
+          const received = await stub.receive(events.map(channelEvent), { id, channel: "messenger", messengerPsid: psid });
+          const stored = received?.some((r) => r.message && !r.duplicate);
+          return stored && (await stub.needsName()) ? { id, psid } : null;
         }),
       );
       // Names are a nicety: fetched after answering, so Meta never waits on the Graph API.
@@ -75,9 +76,26 @@ export const messengerRoutes = new Hono<AppEnv>()
     },
   );
 
+/** The Page's own tools (Business Suite, the Page inbox) write as the Page. */
+const PAGE = { kind: "system", id: null, name: "Page" } as const;
+
+/** S25–S27 in the conversation's terms: messages, echoes of replies (ours matched by the metadata we sent), receipts. */
+type PersonEvent = Exclude<MessengerEvent, { kind: "ignored" }>;
+
+function channelEvent(e: PersonEvent): ChannelEvent {
+  switch (e.kind) {
+    case "message":
+      return { type: "message", message: { channel: "messenger", clientId: null, author: { kind: "contact", id: null, name: null }, text: e.text, externalId: e.id, at: e.at } };
+    case "echo":
+      return { type: "echo", channel: "messenger", ourMessageId: e.metadata, externalId: e.id, text: e.text, at: e.at, author: PAGE };
+    default:
+      return { type: "receipt", channel: "messenger", watermark: e.watermark, status: e.kind === "read" ? "read" : "delivered" };
+  }
+}
+
 async function nameThreads(env: Env, threads: { id: string; psid: string }[]): Promise<void> {
   for (const { id, psid } of threads) {
     const name = await fetchName({ baseUrl: env.MESSENGER_GRAPH_URL, pageToken: env.MESSENGER_PAGE_TOKEN }, psid);
-    await roomStub(env, id).setPersonName(name ?? `Messenger ${psid}`);
+    await conversationStub(env, id).setPersonName(name ?? `Messenger ${psid}`);
   }
 }

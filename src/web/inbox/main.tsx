@@ -1,6 +1,6 @@
 import "./inbox.css";
 import { render, useEffect, useState } from "hono/jsx/dom";
-import type { AgentView } from "../../agents/store";
+import type { AgentView } from "../../auth/agent-view";
 import { api, whenSignedOut } from "./api";
 import { t } from "./i18n";
 import { currentRoute, navigate, onRouteChange } from "./router";

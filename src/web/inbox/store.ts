@@ -1,5 +1,5 @@
 import type { Channel, ConversationStatus, ConversationSummary, Message, ServerFrame } from "../../protocol";
-import type { AgentView } from "../../agents/store";
+import type { AgentView } from "../../auth/agent-view";
 import { api, type ApiFailure, ok } from "./api";
 import { displayName } from "./format";
 import { t } from "./i18n";
@@ -292,8 +292,9 @@ export class InboxStore {
     return this.send(p.text, p.channel, p.clientId);
   }
 
-  typing(typing: boolean): void {
-    this.room?.send({ type: "typing", typing });
+  /** `composing` says what is being written: only a chat reply's typing reaches the visitor. */
+  typing(typing: boolean, composing?: Channel): void {
+    this.room?.send({ type: "typing", typing, ...(composing ? { composing } : {}) });
   }
 
   async setStatus(status: ConversationStatus): Promise<void> {

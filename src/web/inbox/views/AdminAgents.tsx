@@ -1,4 +1,4 @@
-import type { AgentView } from "../../../agents/store";
+import type { AgentView } from "../../../auth/agent-view";
 import { api, ok } from "../api";
 import { t } from "../i18n";
 import { AdminCategories } from "./AdminCategories";

@@ -17,12 +17,12 @@ function MessageItem({ m, thread }: { m: Message; thread: Thread }) {
   return (
     <li class={`message ${m.direction}`} data-seq={m.seq}>
       <div class="meta">
-        <span class={`tag tag-${m.channel}`}>{channelLabel(m.channel)}</span>
+        {m.channel ? <span class={`tag tag-${m.channel}`}>{channelLabel(m.channel)}</span> : m.kind === "note" ? <span class="tag tag-note">{t.note}</span> : null}
         <span class="author">{author(m, thread)}</span>
         <time dateTime={new Date(m.createdAt).toISOString()}>{clockTime(m.createdAt)}</time>
         {m.direction === "outbound" ? <span class="state">{statusLabel[m.status]}</span> : null}
-        {m.status === "failed" && m.clientId ? (
-          <button type="button" onClick={() => void store.send(m.text, m.channel, m.clientId!)}>
+        {m.status === "failed" && m.clientId && m.channel ? (
+          <button type="button" onClick={() => void store.send(m.text, m.channel!, m.clientId!)}>
             {t.retry}
           </button>
         ) : null}
@@ -208,7 +208,7 @@ function Composer({ thread }: { thread: Thread }) {
           const caret = el.selectionStart ?? 0;
           if (el.value[caret - 1] === "/" && (caret === 1 || el.value[caret - 2] === "\n")) setPicking(true);
           if (el.value === "") return stopTyping();
-          if (typingSince.current === null) store.typing(true);
+          if (typingSince.current === null) store.typing(true, channel);
           typingSince.current = Date.now();
         }}
         onBlur={stopTyping}

@@ -1,5 +1,5 @@
 import { useState } from "hono/jsx/dom";
-import type { AgentView } from "../../../agents/store";
+import type { AgentView } from "../../../auth/agent-view";
 import { api, type ApiFailure, ok } from "../api";
 import { t } from "../i18n";
 

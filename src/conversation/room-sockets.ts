@@ -1,0 +1,29 @@
+/** Who is on the other end of a conversation socket; kept with the socket so it survives hibernation (≤ 16 KB). */
+export interface SocketIdentity {
+  role: "visitor" | "agent";
+  agentId: string | null;
+  agentName: string | null;
+}
+
+export interface SocketAttachment extends SocketIdentity {
+  connectedAt: number;
+  /** Last frame the client sent (keep-alive pings are answered without us and tracked by the runtime). */
+  lastFrameAt: number;
+}
+
+export function attachment(ws: WebSocket): SocketAttachment {
+  return ws.deserializeAttachment() as SocketAttachment;
+}
+
+/**
+ * When a client last showed signs of life: its own frames, or the keep-alive pings the runtime
+ * answers for us without waking the object (`getWebSocketAutoResponseTimestamp`).
+ */
+export function lastSeen(ctx: DurableObjectState, ws: WebSocket): number {
+  const a = attachment(ws);
+  const pinged = ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
+  return Math.max(a.connectedAt, a.lastFrameAt, pinged);
+}
+
+/** Close codes of our own (4000–4999 are free for applications). */
+export const CLOSE_STALE = 4001;

@@ -1,0 +1,34 @@
+import type { ServerFrame } from "../protocol";
+import { type Message, reachesVisitor, TIMELINE } from "../protocol";
+import { sendAll } from "../lib/socket-frames";
+import { insertMessage, type NewMessage, updateConversation } from "./storage";
+
+const PREVIEW_CHARS = 140;
+
+/**
+ * Stores a timeline item and applies its kind's rules (src/protocol/timeline.ts) to the conversation,
+ * in one transaction: a customer message reopens and marks unread (an auto-reply neither, S23),
+ * messages on a channel move the conversation up the list, notes and events change nothing but the
+ * timeline. Every item bumps the version, since the summary's `lastSeq` moved.
+ */
+export function recordItem(storage: DurableObjectStorage, conversationId: string, input: NewMessage, at: number): Message {
+  return storage.transactionSync(() => {
+    const message = insertMessage(storage.sql, conversationId, input, at);
+    const rules = TIMELINE[input.kind];
+    const counts = input.kind !== "customer" || input.reopens !== false;
+    const changes: Record<string, SqlStorageValue> = {};
+    if (rules.movesInList) Object.assign(changes, { preview: input.text.slice(0, PREVIEW_CHARS), last_message_at: at });
+    if (rules.reopens && counts) changes.status = "open";
+    if (rules.marksUnread && counts) changes.read = 0;
+    if (input.kind === "customer" && counts) changes.last_inbound_at = at;
+    updateConversation(storage.sql, changes);
+    return message;
+  });
+}
+
+/** Live delivery of a new item: every agent in the room gets it, the visitor only what their widget shows. */
+export function deliver(ctx: DurableObjectState, message: Message): void {
+  const frame: ServerFrame = { type: "message", message };
+  sendAll(ctx.getWebSockets("agent"), frame);
+  if (reachesVisitor(message)) sendAll(ctx.getWebSockets("visitor"), frame);
+}
