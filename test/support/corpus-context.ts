@@ -1,8 +1,13 @@
 // Typed `inject("corpus")` for the worker tests, provided by test/worker/corpus-setup.ts.
 declare module "vitest" {
   export interface ProvidedContext {
-    /** ../shared/corpus/<folder>/<file> → the file's bytes, base64 (workerd cannot read host files). */
+    /**
+     * <folder>/<file> → the file's bytes, base64 (workerd cannot read host files): test/fixtures/corpus, plus
+     * ../shared/corpus when present. "MANIFEST.tsv" has a row for every file provided.
+     */
     corpus: Record<string, string>;
+    /** Whether ../shared/corpus (with the AGPL/GPL files) was found and provided. */
+    sharedCorpus: boolean;
     /** The local Graph API stub (test/support/graph-stub.ts), with its version path. */
     graphStubUrl: string;
   }

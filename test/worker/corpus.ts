@@ -1,11 +1,19 @@
 import { inject } from "vitest";
 import "../support/corpus-context";
 
-/** A file of ../shared/corpus as bytes, e.g. `corpusBytes("messenger/m4j_message_read.json")`. */
+/** A corpus file (test/fixtures/corpus, plus ../shared/corpus when present) as bytes, e.g. `corpusBytes("messenger/m4j_message_read.json")`. */
 export function corpusBytes(name: string): Uint8Array<ArrayBuffer> {
   const b64 = inject("corpus")[name];
   if (b64 === undefined) throw new Error(`corpus file ${name} is missing`);
   return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
+/**
+ * Whether ../shared/corpus (AGPL/GPL and unclear-licence files) was provided. A test naming such a file runs
+ * `it.skipIf(!sharedCorpusPresent())`; on CI the setup fails instead when the folder is missing.
+ */
+export function sharedCorpusPresent(): boolean {
+  return inject("sharedCorpus");
 }
 
 export function corpusNames(folder: string): string[] {

@@ -19,7 +19,8 @@ describe("the email corpus through the real email() handler", () => {
   it("S18 S22 S23: every corpus mail is stored as a readable message of a conversation, or set aside without contacts or reopening, as MANIFEST.tsv expects", async () => {
     const expectations = corpusExpectations("email");
     const files = corpusNames("email");
-    expect(files.length).toBeGreaterThanOrEqual(50);
+    expect(files.length).toBeGreaterThan(0);
+    expect([...expectations.keys()].sort()).toEqual(files);
     const failures: string[] = [];
     const seenIds = new Set<string>();
     for (const file of files) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseAuthResults } from "../../src/channels/email/auth-results";
 import { type MailKind, parseInbound } from "../../src/channels/email/inbound";
 import { capAddressHeaders, MAX_ADDRESS_HEADER } from "../../src/channels/email/raw";
-import { corpusBytes, corpusExpectations, corpusNames } from "./corpus";
+import { corpusBytes, corpusExpectations, corpusNames, sharedCorpusPresent } from "./corpus";
 
 /** A small raw message: headers (CRLF), a blank line, the body. */
 function mail(headers: string[], body = "Hello."): Uint8Array {
@@ -14,14 +14,16 @@ describe("parsing the email corpus (S18, S19, S22, S23)", () => {
   it("S18 S23: every corpus mail parses without throwing into the kind MANIFEST.tsv expects; messages have readable text or an attachment", async () => {
     const expected = corpusExpectations("email");
     const files = corpusNames("email");
-    expect(files.length).toBe(55);
+    expect(files.length).toBeGreaterThan(0);
     expect([...expected.keys()].sort()).toEqual(files);
     const counts: Record<string, number> = {};
+    const manifestCounts: Record<string, number> = {};
+    for (const kind of expected.values()) manifestCounts[kind] = (manifestCounts[kind] ?? 0) + 1;
     for (const file of files) {
       const m = await parseInbound(corpusBytes(file));
       const want = expected.get(file) as MailKind;
       expect(m.kind, file).toBe(want);
-      counts[want] = (counts[want] ?? 0) + 1;
+      counts[m.kind] = (counts[m.kind] ?? 0) + 1;
       if (want === "message") {
         expect(m.text.trim() !== "" || m.attachments.some((a) => a.content.byteLength > 0), `${file}: no text, no attachment`).toBe(true);
         expect(m.bounce, file).toBeNull();
@@ -31,7 +33,7 @@ describe("parsing the email corpus (S18, S19, S22, S23)", () => {
       if (m.text.trim()) expect(m.reply.trim(), file).not.toBe("");
       expect(m.text, file).not.toContain("\r");
     }
-    expect(counts).toEqual({ message: 44, "auto-reply": 4, bounce: 6, report: 1 });
+    expect(counts).toEqual(manifestCounts);
   });
 
   it("S23: every corpus bounce is permanent, with its recipient and the original Message-ID where the mail carries it", async () => {
@@ -45,8 +47,10 @@ describe("parsing the email corpus (S18, S19, S22, S23)", () => {
       "mimekit_delivery-status-no-blank-line.eml": { original: "31FC7EB4.41C6@netscape.com", recipient: "newsletter-request@imusic.com" },
     };
     const manifestBounces = [...corpusExpectations("email")].filter(([, e]) => e === "bounce").map(([f]) => f.slice("email/".length));
-    expect(Object.keys(bounces).sort()).toEqual(manifestBounces.sort());
-    for (const [file, want] of Object.entries(bounces)) {
+    const provided = Object.keys(bounces).filter((file) => corpusNames("email").includes(`email/${file}`));
+    expect(provided.sort()).toEqual(manifestBounces.sort());
+    for (const file of provided) {
+      const want = bounces[file]!;
       const m = await parseInbound(corpusBytes(`email/${file}`));
       expect(m.kind, file).toBe("bounce");
       expect(m.bounce, file).toMatchObject({ permanent: true, originalMessageId: want.original, recipient: want.recipient });
@@ -198,9 +202,23 @@ describe("parsing the email corpus (S18, S19, S22, S23)", () => {
 
 describe("decoding what real mail carries (S18, S22)", () => {
   const parse = (file: string) => parseInbound(corpusBytes(`email/${file}`));
+  // Tests naming AGPL/GPL mail (Zammad, RT, Discourse) need ../shared/corpus; on CI the setup fails without it.
+  const shared = sharedCorpusPresent();
 
-  it("S22: charsets are decoded: KOI8-R, Big5, Shift_JIS, ISO-2022-JP, ISO-8859-1, windows-1258, GB2312, ks_c_5601-1987, and undeclared ones guessed", async () => {
+  it("S22: charsets are decoded: KOI8-R, ks_c_5601-1987, encoded UTF-8 words, and undeclared ones guessed", async () => {
     expect((await parse("mimekit_tnef_winmail_koi8r.eml")).text).toContain("шостий");
+    expect((await parse("mikelmail_ks_c_5601-1987.eml")).text).toBe("스티해");
+    expect((await parse("chatwoot_non_utf_encoded_mail.eml")).subject).toBe("أهلين عميلنا الكريم");
+    // Built: HTML with no charset in Latin-1; raw ISO-2022-JP escapes in a Subject.
+    const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+    const html = await parseInbound(bytes("From: a@example.com\r\nContent-Type: text/html\r\n\r\n<p>Caf\xe9 cr\xe8me br\xfbl\xe9e</p>"));
+    expect(html.text).toBe("Café crème brûlée");
+    expect(html.html).toContain("Café crème brûlée");
+    const rawJis = await parseInbound(bytes("From: a@example.com\r\nSubject: \x1b$B%F%9%H\x1b(B\r\n\r\nx"));
+    expect(rawJis.subject).toBe("テスト");
+  });
+
+  it.skipIf(!shared)("S22: charsets are decoded: KOI8-R, Big5, Shift_JIS, ISO-2022-JP, ISO-8859-1, windows-1258, GB2312, and undeclared ones guessed (needs ../shared/corpus)", async () => {
     expect((await parse("rt_kmail_koi8r_inline_forward.eml")).subject).toBe("Fwd: scanning my ports");
     expect((await parse("discourse_big5.eml")).text).toBe("媽！我上電視了！");
     const sjis = await parse("zammad_mail093.eml");
@@ -220,27 +238,43 @@ describe("decoding what real mail carries (S18, S22)", () => {
     expect(vietnamese.from?.name).toBe("Valérie Oury");
     expect(vietnamese.subject).toBe("Réclamation commande n° 018255977840");
     expect((await parse("zammad_mail031.eml")).text).toContain("最佳注塑工艺参數設定方法");
-    expect((await parse("mikelmail_ks_c_5601-1987.eml")).text).toBe("스티해");
-    expect((await parse("chatwoot_non_utf_encoded_mail.eml")).subject).toBe("أهلين عميلنا الكريم");
     // No charset anywhere: raw KOI8-R subject and body; a multipart without boundaries in Latin-1 QP.
     const koi8 = await parse("rt_russian-subject-no-content-type.eml");
     expect(koi8.subject).toBe("тест тест");
     expect(koi8.text).toBe("ТЕСТ");
     expect((await parse("zammad_mail105.eml")).text).toMatch(/^äöüß ad asd/);
     expect((await parse("zammad_mail046.eml")).from?.name).toBe("武兰成");
-    // Built: HTML with no charset in Latin-1; raw ISO-2022-JP escapes in a Subject.
-    const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
-    const html = await parseInbound(bytes("From: a@example.com\r\nContent-Type: text/html\r\n\r\n<p>Caf\xe9 cr\xe8me br\xfbl\xe9e</p>"));
-    expect(html.text).toBe("Café crème brûlée");
-    expect(html.html).toContain("Café crème brûlée");
-    const rawJis = await parseInbound(bytes("From: a@example.com\r\nSubject: \x1b$B%F%9%H\x1b(B\r\n\r\nx"));
-    expect(rawJis.subject).toBe("テスト");
   });
 
-  it("S18: raw UTF-8 headers, mbox lines, a leading blank line, broken headers and pathological sizes parse", async () => {
+  it("S18: raw UTF-8 headers, broken headers and pathological sizes parse; mails without a Message-ID are the known ones", async () => {
     const eai = await parse("mikelmail_utf8_headers.eml");
     expect(eai.from).toEqual({ address: "jdöe@mächine.example", name: "Jöhn Doe" });
     expect(eai.subject).toBe("Säying Hello");
+    expect((await parse("chatwoot_non_utf_encoded_mail.eml")).inReplyTo).toEqual(["4e6e35f5a38b4_479f13bb90078178@small-app-01.mail"]);
+    expect((await parse("chatwoot_bounced_with_no_from.eml")).from).toBeNull();
+    expect((await parse("chatwoot_mail_with_invalid_to.eml")).to).toEqual([{ address: "vishnu@chatwoot.com", name: null }]);
+    expect((await parse("mikelmail_new_line_in_to_header.eml")).to.length).toBeGreaterThan(3);
+    expect((await parse("flanker_mailformed-headers.eml")).text).toBe("Hello");
+    expect((await parse("flanker_long-header.eml")).subject?.startsWith("Die heiße Zypernsonne quälte Max")).toBe(true);
+    expect((await parse("mimekit_stack-overflow.eml")).text).toBe("Message Body");
+    expect((await parse("mailparser_spam.eml")).text).toMatch(/^Im Jahre 2007 wurde er/);
+    // The corpus mails with no Message-ID of their own (postalmime_arf's is only in the reported message).
+    const noMessageId = [
+      "flanker_long-header.eml",
+      "flanker_mailformed-headers.eml",
+      "flanker_missing-final-boundary.eml",
+      "mailparser_decoderended.eml",
+      "mikelmail_utf8_headers.eml",
+      "postalmime_arf.eml",
+      "zammad_mail031.eml",
+    ].map((f) => `email/${f}`);
+    const missing = [];
+    for (const name of corpusNames("email")) if ((await parseInbound(corpusBytes(name))).messageId === null) missing.push(name);
+    expect(missing).toEqual(noMessageId.filter((name) => corpusNames("email").includes(name)));
+    expect(missing).toContain("email/postalmime_arf.eml");
+  });
+
+  it.skipIf(!shared)("S18: a Big5 mail's threading headers, mbox lines and a leading blank line parse (needs ../shared/corpus)", async () => {
     const big5 = await parse("discourse_big5.eml");
     expect(big5.messageId).toBe("4597127794206131679@unknownmsgid");
     expect(big5.inReplyTo).toEqual(["51efeb9b36c34_66dc2dfce6811866@discourse.mail"]);
@@ -249,24 +283,14 @@ describe("decoding what real mail carries (S18, S22)", () => {
     expect(mbox.from?.address).toBe("John.Smith@example.com");
     expect(mbox.deliveredTo).toEqual(["box@samba.example.com", "info@example.com"]);
     expect(mbox.date).toBe(Date.UTC(2012, 4, 3, 9, 36, 43));
-    expect((await parse("chatwoot_non_utf_encoded_mail.eml")).inReplyTo).toEqual(["4e6e35f5a38b4_479f13bb90078178@small-app-01.mail"]);
     expect((await parse("zammad_mail098.eml")).messageId).toBe("20201221110303");
-    expect((await parse("chatwoot_bounced_with_no_from.eml")).from).toBeNull();
-    expect((await parse("chatwoot_mail_with_invalid_to.eml")).to).toEqual([{ address: "vishnu@chatwoot.com", name: null }]);
-    expect((await parse("mikelmail_new_line_in_to_header.eml")).to.length).toBeGreaterThan(3);
-    expect((await parse("flanker_mailformed-headers.eml")).text).toBe("Hello");
-    expect((await parse("flanker_long-header.eml")).subject?.startsWith("Die heiße Zypernsonne quälte Max")).toBe(true);
-    expect((await parse("mimekit_stack-overflow.eml")).text).toBe("Message Body");
-    expect((await parse("mailparser_spam.eml")).text).toMatch(/^Im Jahre 2007 wurde er/);
-    // Seven corpus mails have no Message-ID of their own (postalmime_arf's is only in the reported message).
-    const missing = [];
-    for (const name of corpusNames("email")) if ((await parseInbound(corpusBytes(name))).messageId === null) missing.push(name);
-    expect(missing.length).toBe(7);
-    expect(missing).toContain("email/postalmime_arf.eml");
   });
 
-  it("S22: HTML-only mail gets text from its HTML; an empty text part falls back to the HTML", async () => {
+  it("S22: HTML-only mail gets text from its HTML", async () => {
     expect((await parse("chatwoot_only_html.eml")).text).toBe("This is html only mail");
+  });
+
+  it.skipIf(!shared)("S22: HTML-only mail gets text from its HTML; an empty text part falls back to the HTML (needs ../shared/corpus)", async () => {
     expect((await parse("zammad_mail034.eml")).text).toBe("some html text");
     expect((await parse("discourse_exchange_html_reply.eml")).text).toBe("This is the body !! of the email.");
     const lotus = await parse("zammad_mail007.eml");
@@ -282,11 +306,14 @@ describe("decoding what real mail carries (S18, S22)", () => {
     ]);
     const cid = await parse("chatwoot_auto_reply.eml");
     expect(cid.attachments[0]).toMatchObject({ filename: "avatar1.jpeg", inline: true, contentId: "7AAEB353-2341-4D46-A054-5CA5CB2363B7" });
+    expect((await parse("chatwoot_email_with_inline_pdf.eml")).attachments[0]).toMatchObject({ filename: "dummy.pdf", mimeType: "application/pdf", inline: true });
+  });
+
+  it.skipIf(!shared)("S22: a PDF attachment keeps its bytes; attached messages are kept as message/rfc822 (needs ../shared/corpus)", async () => {
     const pdf = await parse("zammad_mail086.eml");
     expect(pdf.attachments).toHaveLength(1);
     expect(pdf.attachments[0]).toMatchObject({ filename: "test.pdf", inline: false });
     expect(new TextDecoder().decode(pdf.attachments[0]!.content.slice(0, 5))).toBe("%PDF-");
-    expect((await parse("chatwoot_email_with_inline_pdf.eml")).attachments[0]).toMatchObject({ filename: "dummy.pdf", mimeType: "application/pdf", inline: true });
     expect((await parse("zammad_mail014.eml")).attachments.map((a) => a.mimeType)).toEqual(["message/rfc822", "message/rfc822"]);
   });
 
@@ -298,22 +325,23 @@ describe("decoding what real mail carries (S18, S22)", () => {
       ["talon_reply_hotmail.eml", "Hello", "> Subject: Test"],
       ["talon_reply_android_gmail_ru.eml", "Hello", "02.04.2012 14:20 пользователь"],
       ["chatwoot_mail_with_quote.eml", "Yes, I am providing you step how to reproduce this issue", "On Thu, Aug 19, 2021 at 2:07 PM Tejaswini"],
-      ["zammad_mail014.eml", "äöüß ad asd\n\n-Martin", "--\nOld programmers never die."],
     ] as const) {
       const m = await parse(file);
       expect(m.reply, file).toBe(reply);
       expect(m.quoted?.startsWith(quotedStart), `${file}: ${m.quoted?.slice(0, 60)}`).toBe(true);
     }
+  });
+
+  it.skipIf(!shared)("S22: replies from Zammad's mail (a signature, an Outlook header block) are folded to what the sender wrote (needs ../shared/corpus)", async () => {
+    const signed = await parse("zammad_mail014.eml");
+    expect(signed.reply).toBe("äöüß ad asd\n\n-Martin");
+    expect(signed.quoted?.startsWith("--\nOld programmers never die."), `zammad_mail014.eml: ${signed.quoted?.slice(0, 60)}`).toBe(true);
     const outlook = await parse("zammad_mail003.eml");
     expect(outlook.reply.startsWith("Hallo Fritz,")).toBe(true);
     expect(outlook.quoted?.startsWith("Von: Fritz Bauer [mailto:me@example.com]")).toBe(true);
   });
 
   it("S19: forwarded mail names the forwarded message's author and subject and keeps its content in the text", async () => {
-    const kmail = await parse("rt_kmail_koi8r_inline_forward.eml");
-    expect(kmail.forwarded).toEqual({ from: { address: "1stwizard@isp.example.com", name: null }, subject: "[DEMOS #12148] scanning my ports" });
-    expect(kmail.reply).toBe(kmail.text);
-    expect(kmail.text).toContain("This transaction appears to have no content");
     const attached = await parse("mikelmail_attachment_message_rfc822.eml");
     expect(attached.forwarded).toEqual({ from: { address: "xxxx@xxxx.com", name: "Test Tester" }, subject: "Another PDF" });
     expect(attached.text).toContain("Just attaching another PDF");
@@ -323,8 +351,16 @@ describe("decoding what real mail carries (S18, S22)", () => {
     );
     expect(gmail.forwarded).toEqual({ from: { address: "bo@example.org", name: "Bo Lee" }, subject: "Broken zip" });
     expect(gmail.reply).toContain("The zip does not open.");
-    // Replies (even with attached messages) and reports are not forwards.
-    for (const file of ["zammad_mail014.eml", "talon_reply_yahoo.eml", "postalmime_arf.eml", "zammad_mail003.eml"]) expect((await parse(file)).forwarded, file).toBeNull();
+    // Replies and reports are not forwards.
+    for (const file of ["talon_reply_yahoo.eml", "postalmime_arf.eml"]) expect((await parse(file)).forwarded, file).toBeNull();
+  });
+
+  it.skipIf(!shared)("S19: KMail's inline forward names its author and subject; replies with attached messages are not forwards (needs ../shared/corpus)", async () => {
+    const kmail = await parse("rt_kmail_koi8r_inline_forward.eml");
+    expect(kmail.forwarded).toEqual({ from: { address: "1stwizard@isp.example.com", name: null }, subject: "[DEMOS #12148] scanning my ports" });
+    expect(kmail.reply).toBe(kmail.text);
+    expect(kmail.text).toContain("This transaction appears to have no content");
+    for (const file of ["zammad_mail014.eml", "zammad_mail003.eml"]) expect((await parse(file)).forwarded, file).toBeNull();
   });
 
   it("S18: an address-header bomb is cut to whole addresses before postal-mime reads it", async () => {

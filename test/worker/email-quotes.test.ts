@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { foldQuotes } from "../../src/channels/email/quotes";
-import { corpusBytes, corpusNames } from "./corpus";
+import { corpusBytes, corpusExpectations, corpusNames } from "./corpus";
 
 const body = (file: string) => new TextDecoder().decode(corpusBytes(`reply-bodies/${file}`));
 const lines = (s: string) => s.split("\n").map((l) => l.replace(/\s+$/, "")).filter((l) => l.trim() !== "");
@@ -56,7 +56,8 @@ const EXPECTED: Record<string, { reply?: string; replyEnds?: string; quotedStart
 describe("quote folding over the reply-bodies corpus (S22)", () => {
   it("S22: on every reply body, folding loses no line, keeps the reply's first line and folds the history where there is one", () => {
     const files = corpusNames("reply-bodies");
-    expect(files.length).toBe(40);
+    expect(files.length).toBeGreaterThan(0);
+    expect([...corpusExpectations("reply-bodies").keys()].sort()).toEqual(files);
     for (const name of files) {
       const text = new TextDecoder().decode(corpusBytes(name));
       const { reply, quoted } = foldQuotes(text);

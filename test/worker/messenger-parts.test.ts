@@ -3,9 +3,11 @@ import { webhookBody, webhookEvents } from "../../src/channels/messenger/events"
 import { explain } from "../../src/channels/messenger/graph";
 import { verifySignature } from "../../src/channels/messenger/signature";
 import { HUMAN_AGENT_WINDOW_MS, replyPolicy, STANDARD_WINDOW_MS } from "../../src/channels/messenger/window";
-import { corpusBytes, corpusJson, corpusNames } from "./corpus";
+import { corpusBytes, corpusExpectations, corpusJson, corpusNames, sharedCorpusPresent } from "./corpus";
 
 const minute = 60_000;
+// Tests naming the AGPL and unclear-licence payloads need ../shared/corpus; on CI the setup fails without it.
+const shared = sharedCorpusPresent();
 
 describe("webhook signatures", () => {
   it("S24: the signature over the exact raw bytes is accepted; a tampered body, another secret or no header is not", async () => {
@@ -41,8 +43,10 @@ describe("webhook signatures", () => {
 
 describe("webhook events", () => {
   it("S25: every webhook in the corpus is read without error: each item becomes an event or an explained ignore", () => {
-    const payloads = corpusNames("messenger").filter((n) => n.endsWith(".json") && !/signature|sendapi|graphapi|meta_docs_sendapi/.test(n));
-    expect(payloads.length).toBeGreaterThanOrEqual(15);
+    const isWebhook = (n: string) => n.endsWith(".json") && !/signature|sendapi|graphapi|meta_docs_sendapi/.test(n);
+    const payloads = corpusNames("messenger").filter(isWebhook);
+    expect(payloads.length).toBeGreaterThan(0);
+    expect([...corpusExpectations("messenger").keys()].filter(isWebhook).sort()).toEqual(payloads);
     for (const name of payloads) {
       const parsed = webhookBody.safeParse(corpusJson(name));
       expect(parsed.success, name).toBe(true);
@@ -55,7 +59,7 @@ describe("webhook events", () => {
     }
   });
 
-  it("S25: text, attachments, postbacks, echoes, deliveries and reads come out as the right events", () => {
+  it("S25: text, attachments, echoes, deliveries and reads come out as the right events", () => {
     const events = (name: string) => webhookEvents(webhookBody.parse(corpusJson(`messenger/${name}`)), 1);
     expect(events("m4j_signed_text_message.body.json")).toEqual([
       { kind: "message", psid: "1256217357730577", id: "mid.1475942721728:3b9e3646712f9bed52", at: 1475942721741, text: "34wrr3wr" },
@@ -67,10 +71,14 @@ describe("webhook events", () => {
       "[link] <TITLE_OF_THE_URL_ATTACHMENT> <URL_OF_THE_ATTACHMENT>",
       "[location] 52.3765533, 9.7389123 https://www.openstreetmap.org/?mlat=52.3765533&mlon=9.7389123",
     ]);
-    expect(events("courier_postback_get_started.json")[0]).toMatchObject({ kind: "message", psid: "5678", text: "[button] postback title (get_started)" });
     expect(events("m4j_message_echo_text.json")[0]).toMatchObject({ kind: "echo", psid: "USER_ID", metadata: "DEVELOPER_DEFINED_METADATA_STRING", text: "hello, text message world!" });
     expect(events("m4j_message_delivery_no_mids_no_timestamp.json")).toEqual([{ kind: "delivery", psid: "USER_ID", watermark: 1458668856253, mids: [] }]);
     expect(events("m4j_message_read.json")).toEqual([{ kind: "read", psid: "USER_ID", watermark: 1458668856253 }]);
+  });
+
+  it.skipIf(!shared)("S25: postbacks, empty messaging items and repeated deliveries come out as the right events (needs ../shared/corpus)", () => {
+    const events = (name: string) => webhookEvents(webhookBody.parse(corpusJson(`messenger/${name}`)), 1);
+    expect(events("courier_postback_get_started.json")[0]).toMatchObject({ kind: "message", psid: "5678", text: "[button] postback title (get_started)" });
     expect(events("courier_unknown_messaging_entry.json")[0]).toEqual({ kind: "ignored", reason: "empty messaging item" });
     const duplicate = events("courier_duplicate_msg.json");
     expect(duplicate.map((e) => (e as { id?: string }).id)).toEqual(["external_id", "external_id"]);
@@ -99,7 +107,7 @@ describe("the 24-hour rule", () => {
     expect((week as { reason: string }).reason).toMatch(/7 days/);
   });
 
-  it("S26: Send API errors get plain reasons by code, whatever language Meta wrote them in", () => {
+  it.skipIf(!shared)("S26: Send API errors get plain reasons by code, whatever language Meta wrote them in (needs ../shared/corpus)", () => {
     for (const name of ["sendapi_error_10_2018278_outside_window_en.json", "sendapi_error_10_2018278_outside_window_zh_localized.json", "sendapi_error_10_2018065_outside_window_legacy.json"]) {
       const { error } = corpusJson(`messenger/${name}`) as { error: { code: number; error_subcode: number; message: string } };
       expect(explain(error, 400).reason, name).toMatch(/outside the allowed window/);
