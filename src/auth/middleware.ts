@@ -3,6 +3,7 @@ import type { AppEnv } from "../app-env";
 import { agentView } from "./agent-view";
 import { database } from "../db/client";
 import { ApiError } from "../lib/errors";
+import { isOwnOrigin } from "../lib/origin";
 import { presentedSessionKey, resolveSession } from "./sessions";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -17,8 +18,7 @@ export const sameOriginOnly = createMiddleware<AppEnv>(async (c, next) => {
   if (!SAFE_METHODS.has(c.req.method)) {
     const site = c.req.header("sec-fetch-site");
     const origin = c.req.header("origin");
-    const ours = new URL(c.req.url).origin;
-    const sameOrigin = site ? site === "same-origin" && (!origin || origin === ours) : origin === ours;
+    const sameOrigin = site ? site === "same-origin" && (!origin || isOwnOrigin(c, origin)) : isOwnOrigin(c, origin);
     if (!sameOrigin) {
       throw new ApiError(403, "cross_origin_refused", "State-changing requests must come from this site's own pages");
     }

@@ -4,7 +4,8 @@ import { requireAgent } from "../auth/middleware";
 import { database } from "../db/client";
 import { countUnread, listConversations } from "../inbox/conversation-index";
 import { ApiError } from "../lib/errors";
-import { forwardUpgrade, isOwnOrigin, requireUpgrade } from "../lib/sockets";
+import { isOwnOrigin } from "../lib/origin";
+import { forwardUpgrade, requireUpgrade } from "../lib/sockets";
 import { validate } from "../lib/validate";
 import { CHANNELS, clientIdSchema, messageTextSchema } from "../protocol";
 import { CONVERSATION_ID } from "./ids";
@@ -89,7 +90,7 @@ export const conversationRoutes = agentRouter()
     return c.json({ conversation: found(await conversationStub(c.env, c.req.valid("param").id).setStatus("open")) });
   })
   .get("/:id/socket", validate("param", idParam), validate("query", z.strictObject({ after: z.coerce.number().int().min(0).default(0) })), async (c) => {
-    requireUpgrade(c, isOwnOrigin(c));
+    requireUpgrade(c, (origin) => isOwnOrigin(c, origin));
     const stub = conversationStub(c.env, c.req.valid("param").id);
     found(await stub.snapshot());
     const agent = c.get("agent");

@@ -1,12 +1,13 @@
 import { agentRouter } from "../auth/agent-router";
 import { requireAgent } from "../auth/middleware";
-import { forwardUpgrade, isOwnOrigin, requireUpgrade } from "../lib/sockets";
+import { isOwnOrigin } from "../lib/origin";
+import { forwardUpgrade, requireUpgrade } from "../lib/sockets";
 import { feedStub } from "./feed";
 
 /** The live inbox feed socket for signed-in agents. */
 export const inboxRoutes = agentRouter()
   .use(requireAgent)
   .get("/socket", async (c) => {
-    requireUpgrade(c, isOwnOrigin(c));
+    requireUpgrade(c, (origin) => isOwnOrigin(c, origin));
     return forwardUpgrade(feedStub(c.env), {});
   });

@@ -13,11 +13,6 @@ export function requireUpgrade(c: Context, allowed: (origin: string) => boolean)
   if (!origin || !allowed(origin)) throw new ApiError(403, "origin_refused", "Sockets from this origin are not allowed");
 }
 
-export function isOwnOrigin(c: Context): (origin: string) => boolean {
-  const own = new URL(c.req.url).origin;
-  return (origin) => origin === own;
-}
-
 /**
  * Hands an authenticated upgrade to a Durable Object. The object gets a fresh internal request, so
  * nothing the client sent (headers, query) can claim an identity; the worker states who it is.

@@ -7,6 +7,7 @@ import { findOrCreateContact } from "../../contacts/store";
 import { conversationStub, type SocketIdentity } from "../../conversation/stub";
 import { database } from "../../db/client";
 import { ApiError } from "../../lib/errors";
+import { isOwnOrigin } from "../../lib/origin";
 import { forwardUpgrade, requireUpgrade } from "../../lib/sockets";
 import { validate } from "../../lib/validate";
 import { clientIdSchema, type ContactRef, type ConversationSummary, messageTextSchema } from "../../protocol";
@@ -43,7 +44,7 @@ export interface WidgetSession {
 }
 
 function allowed(c: Context<AppEnv>, origin: string): boolean {
-  return widgetOriginAllowed(c.env.WIDGET_ORIGINS, origin, new URL(c.req.url).origin);
+  return isOwnOrigin(c, origin) || widgetOriginAllowed(c.env.WIDGET_ORIGINS, origin);
 }
 
 function clientKey(c: Context): string {
