@@ -1,6 +1,5 @@
 import { agentRouter } from "../auth/agent-router";
 import { z } from "zod";
-import type { AppEnv } from "../app-env";
 import { requireAdmin, requireAgent } from "../auth/middleware";
 import { passwordSchema } from "../auth/password";
 import { agentRoles } from "../db/schema";

@@ -45,10 +45,28 @@ export type ChannelEvent =
   /** A customer's message; stored once per external id (email, Messenger) or client id (widget). */
   | {
       type: "message";
-      message: { channel: Channel; clientId: string | null; author: Author; text: string; externalId?: string; at?: number; id?: string; email?: EmailDetails | null; reopens?: boolean };
+      message: {
+        channel: Channel;
+        clientId: string | null;
+        author: Author;
+        text: string;
+        externalId?: string;
+        at?: number;
+        id?: string;
+        email?: EmailDetails | null;
+        reopens?: boolean;
+      };
     }
   /** The channel echoes a reply: ours (matched by our message id) is confirmed, one written elsewhere is recorded. */
-  | { type: "echo"; channel: Channel; ourMessageId: string | null; externalId: string; text: string; at: number; author: Author }
+  | {
+      type: "echo";
+      channel: Channel;
+      ourMessageId: string | null;
+      externalId: string;
+      text: string;
+      at: number;
+      author: Author;
+    }
   /** Our replies on the channel up to `watermark` were delivered or read (S27). */
   | { type: "receipt"; channel: Channel; watermark: number; status: "delivered" | "read" }
   /** Our reply could not be delivered (S23: a permanent bounce). */
@@ -72,15 +90,33 @@ function refused(code: Extract<PostResult, { ok: false }>["code"], reason: strin
  * is refused with its reason (no chat visitor, no address, Messenger's window: S17, S26); then the
  * item is stored and, for email and Messenger, sent, its outcome recorded.
  */
-export async function postAsAgent(room: RoomHandle, outbound: OutboundChannels, input: AgentPost, at: number): Promise<PostResult> {
+export async function postAsAgent(
+  room: RoomHandle,
+  outbound: OutboundChannels,
+  input: AgentPost,
+  at: number,
+): Promise<PostResult> {
   if (input.kind === "event") return { ok: true, message: room.record({ ...input, clientId: null }), duplicate: false };
-  if (hasTags(input.text)) return refused("unfilled_tags", "The text still contains a personalization tag ({{…}}): fill it or remove it");
+  if (hasTags(input.text))
+    return refused("unfilled_tags", "The text still contains a personalization tag ({{…}}): fill it or remove it");
 
   const earlier = messageByClientId(room.sql, room.id, input.clientId);
-  if (earlier && !sameAuthor(earlier.author, input.author)) return refused("client_id_taken", "This client id belongs to another author's message");
-  if (earlier && !(earlier.kind === "reply" && earlier.status === "failed")) return { ok: true, message: earlier, duplicate: true };
+  if (earlier && !sameAuthor(earlier.author, input.author))
+    return refused("client_id_taken", "This client id belongs to another author's message");
+  if (earlier && !(earlier.kind === "reply" && earlier.status === "failed"))
+    return { ok: true, message: earlier, duplicate: true };
   if (input.kind === "note") {
-    return { ok: true, message: room.record({ kind: "note", clientId: input.clientId, text: input.text, author: input.author, mentions: input.mentions ?? [] }), duplicate: false };
+    return {
+      ok: true,
+      message: room.record({
+        kind: "note",
+        clientId: input.clientId,
+        text: input.text,
+        author: input.author,
+        mentions: input.mentions ?? [],
+      }),
+      duplicate: false,
+    };
   }
 
   const channelName = earlier?.channel ?? input.channel;
@@ -96,7 +132,16 @@ export async function postAsAgent(room: RoomHandle, outbound: OutboundChannels, 
   } else {
     const id = newMessageId();
     const email = channel.details?.({ env: room.env, conversation, messageId: id, thread: thread(room) }) ?? null;
-    message = room.record({ kind: "reply", id, clientId: input.clientId, channel: channelName, author: input.author, text: input.text, status: channel.send ? "sending" : "sent", email });
+    message = room.record({
+      kind: "reply",
+      id,
+      clientId: input.clientId,
+      channel: channelName,
+      author: input.author,
+      text: input.text,
+      status: channel.send ? "sending" : "sent",
+      email,
+    });
   }
   if (!channel.send || message.kind !== "reply") return { ok: true, message, duplicate: false };
 
@@ -104,7 +149,14 @@ export async function postAsAgent(room: RoomHandle, outbound: OutboundChannels, 
   // An echo or a receipt may have moved the message on while we waited: only "sending" becomes "sent".
   const current = messageById(room.sql, room.id, message.id)!;
   const changed = sent.ok
-    ? setMessageStatus(room.sql, room.id, current.seq, current.status === "sending" ? "sent" : current.status, null, sent.externalId)
+    ? setMessageStatus(
+        room.sql,
+        room.id,
+        current.seq,
+        current.status === "sending" ? "sent" : current.status,
+        null,
+        sent.externalId,
+      )
     : setMessageStatus(room.sql, room.id, current.seq, "failed", sent.reason);
   if (changed) room.statusChanged(changed);
   return { ok: true, message: changed ?? current, duplicate: false };
@@ -116,38 +168,55 @@ function thread(room: RoomHandle): Message[] {
 
 /** The channel door: each event applied once, so a delivery repeated or retried midway repeats nothing. */
 export function receiveFromChannel(room: RoomHandle, events: ChannelEvent[]): Received[] {
-  return events.map((e) => {
-    switch (e.type) {
-      case "message": {
-        const m = e.message;
-        const earlier = m.externalId ? messageByExternalId(room.sql, room.id, m.externalId) : m.clientId ? messageByClientId(room.sql, room.id, m.clientId) : null;
-        if (earlier) return { message: sameAuthor(earlier.author, m.author) ? earlier : null, duplicate: true };
-        return { message: room.record({ kind: "customer", ...m }), duplicate: false };
-      }
-      case "echo": {
-        const ours = e.ourMessageId ? messageById(room.sql, room.id, e.ourMessageId) : null;
-        if (ours) {
-          const status = ours.status === "sending" || ours.status === "failed" ? "sent" : ours.status;
-          const changed = setMessageStatus(room.sql, room.id, ours.seq, status, null, e.externalId);
-          if (changed) room.statusChanged(changed);
-          return { message: changed ?? ours, duplicate: changed === null };
-        }
-        const earlier = messageByExternalId(room.sql, room.id, e.externalId);
-        if (earlier) return { message: earlier, duplicate: true };
-        return { message: room.record({ kind: "reply", channel: e.channel, clientId: null, author: e.author, text: e.text, externalId: e.externalId, at: e.at }), duplicate: false };
-      }
-      case "receipt": {
-        const changed = applyReceipt(room.sql, room.id, e.channel, e.watermark, e.status);
-        for (const m of changed) room.statusChanged(m);
-        return { message: changed.at(-1) ?? null, duplicate: changed.length === 0 };
-      }
-      case "failed": {
-        const m = messageById(room.sql, room.id, e.messageId);
-        if (!m || m.kind !== "reply") return { message: null, duplicate: false };
-        const changed = setMessageStatus(room.sql, room.id, m.seq, "failed", e.reason);
-        if (changed) room.statusChanged(changed);
-        return { message: changed ?? m, duplicate: changed === null };
-      }
+  return events.map((e) => receiveOne(room, e));
+}
+
+function receiveOne(room: RoomHandle, e: ChannelEvent): Received {
+  switch (e.type) {
+    case "message": {
+      const m = e.message;
+      const earlier = m.externalId
+        ? messageByExternalId(room.sql, room.id, m.externalId)
+        : m.clientId
+          ? messageByClientId(room.sql, room.id, m.clientId)
+          : null;
+      if (earlier) return { message: sameAuthor(earlier.author, m.author) ? earlier : null, duplicate: true };
+      return { message: room.record({ kind: "customer", ...m }), duplicate: false };
     }
-  });
+    case "echo": {
+      const ours = e.ourMessageId ? messageById(room.sql, room.id, e.ourMessageId) : null;
+      if (ours) {
+        const status = ours.status === "sending" || ours.status === "failed" ? "sent" : ours.status;
+        const changed = setMessageStatus(room.sql, room.id, ours.seq, status, null, e.externalId);
+        if (changed) room.statusChanged(changed);
+        return { message: changed ?? ours, duplicate: changed === null };
+      }
+      const earlier = messageByExternalId(room.sql, room.id, e.externalId);
+      if (earlier) return { message: earlier, duplicate: true };
+      return {
+        message: room.record({
+          kind: "reply",
+          channel: e.channel,
+          clientId: null,
+          author: e.author,
+          text: e.text,
+          externalId: e.externalId,
+          at: e.at,
+        }),
+        duplicate: false,
+      };
+    }
+    case "receipt": {
+      const changed = applyReceipt(room.sql, room.id, e.channel, e.watermark, e.status);
+      for (const m of changed) room.statusChanged(m);
+      return { message: changed.at(-1) ?? null, duplicate: changed.length === 0 };
+    }
+    case "failed": {
+      const m = messageById(room.sql, room.id, e.messageId);
+      if (m?.kind !== "reply") return { message: null, duplicate: false };
+      const changed = setMessageStatus(room.sql, room.id, m.seq, "failed", e.reason);
+      if (changed) room.statusChanged(changed);
+      return { message: changed ?? m, duplicate: changed === null };
+    }
+  }
 }

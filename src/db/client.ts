@@ -13,6 +13,9 @@ const instances = new WeakMap<D1Database, Database>();
 
 export function database(d1: D1Database): Database {
   let db = instances.get(d1);
-  if (!db) instances.set(d1, (db = createDatabase(d1)));
+  if (!db) {
+    db = createDatabase(d1);
+    instances.set(d1, db);
+  }
   return db;
 }

@@ -123,7 +123,7 @@ export function decodeGuessing(bytes: Uint8Array, hints: string[]): { charset: s
   if (multibyte >= 4 * broken) return { charset: "utf-8", text: sample.length === bytes.length ? asUtf8 : decoderFor("utf-8")!.decode(bytes) };
   const exact = new Set(hints.map((h) => h.toLowerCase()));
   const family = new Set<string>();
-  for (const h of exact) for (const f of FAMILIES) if (f.includes(h)) f.forEach((x) => family.add(x));
+  for (const h of exact) for (const f of FAMILIES) if (f.includes(h)) for (const x of f) family.add(x);
   const labels = [...new Set([...hints.map((h) => h.toLowerCase()), ...CANDIDATES])];
   let best: { charset: string; text: string; score: number } | null = null;
   const nonAscii = sample.reduce((n, b) => n + (b > 0x7f ? 1 : 0), 0);

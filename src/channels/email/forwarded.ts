@@ -29,7 +29,7 @@ export function parseAddress(value: string | null): ForwardAddress | null {
     .trim();
   try {
     for (const a of addressParser(v, { flatten: true })) {
-      if (a.address && a.address.includes("@")) return { address: a.address, name: a.name ? decodeWords(a.name).trim() || null : null };
+      if (a.address?.includes("@")) return { address: a.address, name: a.name ? decodeWords(a.name).trim() || null : null };
     }
   } catch {
     // fall through to the plain search below

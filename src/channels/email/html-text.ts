@@ -14,7 +14,10 @@ const VOID = new Set("area base br col embed hr img input link meta param source
 
 /** Runs `handler` at the element's end tag; `none` right away when it cannot have one (void or self-closed). */
 function onEnd(el: Element, handler: () => void, none: () => void): void {
-  if (VOID.has(el.tagName.toLowerCase())) return none();
+  if (VOID.has(el.tagName.toLowerCase())) {
+    none();
+    return;
+  }
   try {
     el.onEndTag(handler);
   } catch {

@@ -41,7 +41,7 @@ function App() {
     void api.auth.me.$get().then(async (res) => setMe(res.ok ? (await res.json()).agent : null));
     addEventListener("keydown", onShortcut);
     return () => {
-      unsubscribe.forEach((u) => u());
+      for (const u of unsubscribe) u();
       removeEventListener("keydown", onShortcut);
     };
   }, []);

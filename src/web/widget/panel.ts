@@ -191,7 +191,11 @@ export function mountPanel({ root, chat, config, launcher, requestClose }: Panel
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
     const entries = sortedEntries(chat);
     const keep = new Set(entries.map((e) => e.key));
-    for (const [key, el] of rows) if (!keep.has(key)) (el.remove(), rows.delete(key));
+    for (const [key, el] of rows) {
+      if (keep.has(key)) continue;
+      el.remove();
+      rows.delete(key);
+    }
     // Insert in order without moving rows already in place (a live log would announce them again).
     let cursor: ChildNode | null = list.firstChild;
     for (const entry of entries) {
