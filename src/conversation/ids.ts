@@ -1,10 +1,10 @@
 /**
  * The one format of conversation and message ids, and the one way each is minted. A conversation id
- * is `c_` and 32 hex digits: random for a conversation that starts by email, derived from a secret
- * key for those that must be found again (a widget device, a signed-in user, a Messenger person).
+ * is `c_` and 32 hex digits derived from a key, so that whoever holds the key finds the same
+ * conversation again: a widget device or signed-in user (an HMAC with a secret), a Messenger person,
+ * or the first mail of a new sender (a digest of its Message-ID, so two copies of it meet).
  *
  * @example
- * newConversationId()                    // "c_5f0c…" (random)
  * conversationIdFromKey(hex(digest))     // "c_" + the first 32 hex digits of the key
  */
 export const CONVERSATION_ID = /^c_[0-9a-f]{32}$/;
@@ -12,10 +12,6 @@ export const MESSAGE_ID = /^m_[0-9a-f]{32}$/;
 
 function randomHex(): string {
   return crypto.randomUUID().replace(/-/g, "");
-}
-
-export function newConversationId(): string {
-  return `c_${randomHex()}`;
 }
 
 /** The conversation a hex key (an HMAC or a SHA-256 digest, at least 128 bits) stands for. */

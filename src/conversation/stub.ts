@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Env } from "../env";
 import { CONVERSATION_ID, MESSAGE_ID } from "./ids";
 
-export { conversationIdFromKey, conversationKey, newConversationId, newMessageId } from "./ids";
+export { conversationIdFromKey, conversationKey, newMessageId } from "./ids";
 export type { AgentPost, ChannelEvent, PostResult, Received } from "./doors";
 export type { OutboundChannel, OutboundChannels, OutboundContext, Sent } from "./outbound";
 export type { SocketIdentity } from "./room-sockets";

@@ -105,6 +105,38 @@ describe("routing inbound mail (S18, S19)", () => {
     expect(texts.filter((t) => t === "once by bytes")).toHaveLength(1);
   });
 
+  it("S19: two copies of one mail delivered at the same moment are stored once, in one conversation, from new and known senders", async () => {
+    const known = unique("known");
+    await deliver(mail({ from: known }, "first contact"));
+    const senders = [unique("new-a"), unique("new-b"), known, known];
+    await Promise.all(
+      senders.flatMap((from, i) => {
+        const copy = mail({ from, subject: `Race ${i}` }, `race ${i}`);
+        return [deliver(copy), deliver(copy)];
+      }),
+    );
+    for (const [i, from] of senders.entries()) {
+      const rows = await env.DB.prepare(
+        "SELECT c.id FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE lower(ct.email) = lower(?)",
+      )
+        .bind(from)
+        .all<{ id: string }>();
+      const texts = (await Promise.all(rows.results.map((r) => thread(r.id)))).flat().map((m) => m.text);
+      expect(texts.filter((t) => t === `race ${i}`), from).toHaveLength(1);
+      if (from !== known) expect(rows.results, from).toHaveLength(1);
+    }
+  });
+
+  it("S19 S23: a set-aside mail delivered twice, even at once, is set aside once", async () => {
+    const agent = await signedInAgent();
+    const subject = `Automatic reply ${clientId()}`;
+    const copy = mail({ from: unique("away"), subject, extra: "Auto-Submitted: auto-replied" }, "Away");
+    await Promise.all([deliver(copy), deliver(copy)]);
+    await deliver(copy);
+    const list = (await (await call("/api/mail/set-aside", { cookie: agent.cookie })).json()) as { mail: { subject: string }[] };
+    expect(list.mail.filter((m) => m.subject === subject)).toHaveLength(1);
+  });
+
   it("S19: mail forwarded to the support address belongs to the forwarder; the forwarded message is shown", async () => {
     const forwarder = unique("forwarder");
     const body = ["FYI, see below.", "", "---------- Forwarded message ---------", "From: Customer <customer@example.net>", "Date: Mon, 23 Nov 2026 10:00", "Subject: Broken item", "To: <forwarder@example.org>", "", "The item arrived broken."].join("\n");

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ContactRef, ConversationSummary, Message } from "../../src/protocol";
-import { newConversationId } from "../../src/conversation/stub";
+import { conversationIdFromKey } from "../../src/conversation/stub";
 import { clientId, connect, indexRow, room } from "./chat";
 import { call, errorOf, signedInAgent } from "./helpers";
 import { freshClient, session, SHOP, widget } from "./widget-helpers";
@@ -62,7 +62,7 @@ describe("email capture in the widget", () => {
     const victim = await session({}, { client: freshClient() });
     expect((await giveEmail(victim.token, email)).status).toBe(200);
     const contact = (await room(victim.conversationId).snapshot())!.conversation.contact!;
-    const mailId = newConversationId();
+    const mailId = conversationIdFromKey(crypto.randomUUID().replace(/-/g, ""));
     const verified: ContactRef = { ...contact, verified: true };
     await room(mailId).receive(
       [{ type: "message", message: { clientId: null, channel: "email", author: { kind: "contact", id: contact.id, name: null }, text: "My private invoice question" } }],

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { findOrCreateContact } from "../../contacts/store";
-import { conversationStub, newConversationId, newMessageId } from "../../conversation/stub";
+import { conversationIdFromKey, conversationStub, newMessageId } from "../../conversation/stub";
 import { database } from "../../db/client";
 import { emailMessages, mailSetAside } from "../../db/schema";
 import type { Env } from "../../env";
@@ -32,28 +32,32 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
   try {
     mail = await parseInbound(raw);
   } catch (err) {
-    await setAside(env, rawKey, `could not be parsed: ${err instanceof Error ? err.message : String(err)}`, message.from, null);
+    const reason = `could not be parsed: ${err instanceof Error ? err.message : String(err)}`;
+    await setAside(env, `hash:${await sha256Hex(raw)}`, rawKey, reason, message.from, null);
     return;
   }
-  // S19: the same mail twice is stored once — by Message-ID, or by its bytes when it has none.
+  // S19: the same mail twice is stored once — by Message-ID, or by its bytes when it has none. Two
+  // copies delivered at the same moment both pass this early look; what makes them one is that
+  // everything they write is keyed by `key` (the conversation a new sender gets, the message in it,
+  // the set-aside row), so the second write finds the first.
   const key = mail.messageId ?? `hash:${await sha256Hex(raw)}`;
   const sender = mail.from?.address ?? message.from;
   const lookup = await lookupMail(db, key, mail, sender);
   if (lookup.duplicate) return;
 
-  if (mail.kind === "bounce") return bounce(env, mail, rawKey);
-  if (mail.kind === "report") return setAside(env, rawKey, "a report (read receipt, abuse or delivery report)", sender, mail.subject);
+  if (mail.kind === "bounce") return bounce(env, mail, key, rawKey);
+  if (mail.kind === "report") return setAside(env, key, rawKey, "a report (read receipt, abuse or delivery report)", sender, mail.subject);
 
   // Auto-replies never create contacts or reopen anything (S23): they only join a thread they answer.
   const known = mail.kind === "message" ? lookup.contact : undefined;
   const route = await routeMail(env.EMAIL_REPLY_SECRET, mail, message.to, lookup, known !== undefined);
-  if (route.rule === "none" && mail.kind === "auto-reply") return setAside(env, rawKey, "an auto-reply to no conversation we know", sender, mail.subject);
+  if (route.rule === "none" && mail.kind === "auto-reply") return setAside(env, key, rawKey, "an auto-reply to no conversation we know", sender, mail.subject);
 
   let conversationId: string;
   let contact = known;
   if (route.rule === "none") {
     contact = await findOrCreateContact(db, { email: sender, name: mail.from?.name ?? null });
-    conversationId = newConversationId();
+    conversationId = conversationIdFromKey(await sha256Hex(`mail:${key}`));
   } else {
     conversationId = route.conversationId;
   }
@@ -109,21 +113,29 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
 }
 
 /** S23: a permanent bounce marks the reply it bounces as failed; a delay notice changes nothing. */
-async function bounce(env: Env, mail: ParsedMail, rawKey: string): Promise<void> {
+async function bounce(env: Env, mail: ParsedMail, key: string, rawKey: string): Promise<void> {
   const b = mail.bounce;
   const original = b?.originalMessageId
     ? await database(env.DB).query.emailMessages.findFirst({ where: eq(emailMessages.messageId, b.originalMessageId) })
     : undefined;
   if (!b || !original?.conversationMessageId || original.direction !== "outbound") {
-    return setAside(env, rawKey, "a bounce for no reply we know", mail.from?.address ?? null, mail.subject);
+    return setAside(env, key, rawKey, "a bounce for no reply we know", mail.from?.address ?? null, mail.subject);
   }
   if (!b.permanent) return; // a delay notice: the reply may still arrive
   const reason = `The email bounced${b.recipient ? ` for ${b.recipient}` : ""}${b.reason ? `: ${b.reason}` : ""}`;
   await conversationStub(env, original.conversationId).receive([{ type: "failed", messageId: original.conversationMessageId, reason }]);
 }
 
-async function setAside(env: Env, rawKey: string, reason: string, sender: string | null, subject: string | null): Promise<void> {
+/** Sets a mail aside once per key: its row's id is derived from the key, so a second copy is a no-op. */
+async function setAside(env: Env, key: string, rawKey: string, reason: string, sender: string | null, subject: string | null): Promise<void> {
   await database(env.DB)
     .insert(mailSetAside)
-    .values({ id: crypto.randomUUID(), rawKey, reason, sender, subject, receivedAt: now() });
+    .values({ id: uuidFromHex(await sha256Hex(`set-aside:${key}`)), rawKey, reason, sender, subject, receivedAt: now() })
+    .onConflictDoNothing();
+}
+
+/** An RFC 9562 version 8 (custom) UUID from 128 bits of a digest. */
+function uuidFromHex(h: string): string {
+  const variant = ((Number.parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
