@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // `npm start`: everything a fresh machine needs, then a local server.
 //   1. build public/            2. .dev.vars with random local secrets, if missing
-//   3. local D1 migrations       4. demo admin and agent (their sign-in is printed)
+//   3. local D1 migrations       4. demo admin and agent
 //   5. wrangler dev on $PORT (default 8787), persisting to $PERSIST_TO (default .wrangler/state)
-//   6. demo conversations, through the running server's API
+//   6. demo conversations, through the running server's API, then "Ready on <url>" and the demo sign-in
 // Settings from wrangler.toml's [vars] can be overridden from the environment (tests shorten the
 // presence timings this way), e.g. PRESENCE_GRACE_MS=1000 npm start. WORKER_ENTRY replaces
 // wrangler.toml's `main` (the bench runs the worker through bench/email-ingest-entry.ts).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
+import { stripVTControlCharacters } from "node:util";
 import { buildPublic } from "./build.mjs";
 import { seedDemoConversations, waitForServer } from "./demo.mjs";
 import { agentSql } from "./create-agent.mjs";
@@ -60,22 +63,55 @@ const OVERRIDABLE_VARS = [
 // Production allows no other site to embed the widget until told; locally, any page on localhost may.
 const localVars = { WIDGET_ORIGINS: "http://localhost:*,http://127.0.0.1:*", ...process.env };
 const varArgs = OVERRIDABLE_VARS.filter((name) => localVars[name]).flatMap((name) => ["--var", `${name}:${localVars[name]}`]);
-console.log(`\nDemo sign-in at ${url}`);
-for (const a of DEMO_AGENTS) console.log(`  ${a.role.padEnd(5)}  ${a.email}  /  ${a.password}`);
-console.log("");
 
 const server = spawn(
   process.execPath,
   [wranglerBin, "dev", ...(process.env.WORKER_ENTRY ? [process.env.WORKER_ENTRY] : []), "--port", port, "--ip", ip, "--persist-to", persistTo, "--show-interactive-dev-session=false", ...varArgs],
-  { env: wranglerEnv, stdio: "inherit" },
+  { env: { ...wranglerEnv, ...(process.stdout.isTTY && { FORCE_COLOR: "1" }) }, stdio: ["inherit", "pipe", "pipe"] },
 );
+let signInShown = false;
+let lastOutputAt = Date.now();
+relay(server.stdout, process.stdout);
+relay(server.stderr, process.stderr);
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("close", (code) => process.exit(code ?? 0));
 
 try {
   await waitForServer(url);
-  await seedDemoConversations(url, persistTo, DEMO_AGENTS[0]);
-  console.log("Demo conversations ready.");
+  try {
+    await seedDemoConversations(url, persistTo, DEMO_AGENTS[0]);
+  } catch (err) {
+    console.error(`Could not create the demo conversations: ${err.message}`);
+  }
+  // Let wrangler's last log lines out first, so the sign-in stays the last thing on screen.
+  while (Date.now() - lastOutputAt < 300) await sleep(50);
+  signInShown = true;
+  // One write: the end-to-end setup and the bench read the sign-in once they see "Ready on http".
+  const agents = DEMO_AGENTS.map((a) => `  ${a.role.padEnd(5)}  ${a.email}  /  ${a.password}`);
+  process.stdout.write(["", `Ready on ${url} — demo sign-in:`, ...agents, "", ""].join("\n"));
 } catch (err) {
-  console.error(`Could not create the demo conversations: ${err.message}`);
+  console.error(err.message);
+}
+
+/**
+ * Passes wrangler dev's output through, line by line, without the update notice (wrangler is pinned
+ * to the version the vitest plugin needs: see README, Dependencies). Until the sign-in is shown it also
+ * holds back wrangler's own "Ready on" and the log lines of our readiness probe and demo requests.
+ */
+function relay(stream, out) {
+  let bannerWidth = 0;
+  createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => {
+    lastOutputAt = Date.now();
+    const text = stripVTControlCharacters(line);
+    if (text.includes("(update available ")) {
+      line = line.replace(/ \(update available .*?\)/, "");
+      bannerWidth = stripVTControlCharacters(line).length;
+    } else if (bannerWidth && /^─+$/.test(text)) {
+      line = line.replace(/─+/, "─".repeat(bannerWidth));
+      bannerWidth = 0;
+    }
+    const ours = /Ready on http|\] (GET|POST) \/api\/\S* 2\d\d |\] GET \/api\/auth\/me 401 /.test(text);
+    if (!signInShown && ours) return;
+    out.write(`${line}\n`);
+  });
 }

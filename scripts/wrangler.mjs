@@ -6,7 +6,9 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 // wrangler's package exports do not include its bin script; find it next to package.json.
 export const wranglerBin = join(dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
-export const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: "false" };
+// The worker reads nothing from `request.cf`, so wrangler dev need not fetch a real one from
+// workers.cloudflare.com: offline, that fetch fails with a warning and a stack trace at every start.
+export const wranglerEnv = { CLOUDFLARE_CF_FETCH_ENABLED: "false", ...process.env, WRANGLER_SEND_METRICS: "false" };
 
 /** Runs `wrangler <args>` to completion; resolves with its stdout, rejects with its output on failure. */
 export function wrangler(args, { quiet = true } = {}) {
