@@ -1,6 +1,7 @@
 import { agentRouter } from "../auth/agent-router";
 import { z } from "zod";
 import { requireAdmin, requireAgent } from "../auth/middleware";
+import { closeSessionSockets } from "../auth/sessions";
 import { passwordSchema } from "../auth/password";
 import { agentRoles } from "../db/schema";
 import { database } from "../db/client";
@@ -36,6 +37,9 @@ export const agentRoutes = agentRouter()
     return c.json({ agent }, 201);
   })
   .patch("/:id", requireAdmin, validate("param", idParam), validate("json", agentChangesSchema), async (c) => {
-    const agent = await updateAgent(database(c.env.DB), c.req.valid("param").id, c.req.valid("json"));
+    const changes = c.req.valid("json");
+    const agent = await updateAgent(database(c.env.DB), c.req.valid("param").id, changes);
+    // Deactivated or given a new password by an admin: signed out everywhere, open sockets included (S9).
+    if (changes.active === false || changes.password !== undefined) await closeSessionSockets(c.env, { agentId: agent.id });
     return c.json({ agent });
   });

@@ -29,10 +29,10 @@ export const sameOriginOnly = createMiddleware<AppEnv>(async (c, next) => {
 /** Requires a valid session; puts the agent and session key on the context. */
 export const requireAgent = createMiddleware<AppEnv>(async (c, next) => {
   const key = await presentedSessionKey(c);
-  const agent = key ? await resolveSession(c.env, database(c.env.DB), key) : null;
-  if (!key || !agent) throw new ApiError(401, "unauthenticated", "Sign in first");
-  c.set("agent", agentView(agent));
-  c.set("sessionKey", key);
+  const resolved = key ? await resolveSession(c.env, database(c.env.DB), key) : null;
+  if (!key || !resolved) throw new ApiError(401, "unauthenticated", "Sign in first");
+  c.set("agent", agentView(resolved.agent));
+  c.set("session", { key, expiresAt: resolved.expiresAt });
   await next();
 });
 

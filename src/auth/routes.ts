@@ -11,7 +11,7 @@ import { normalizeEmail } from "../lib/email-address";
 import { agentView, findAgentByEmail } from "./agent-view";
 import { requireAgent } from "./middleware";
 import { hashPassword, needsRehash, passwordSchema, UNUSABLE_HASH, verifyPassword } from "./password";
-import { clearSessionCookie, endSession, presentedSessionKey, startSession } from "./sessions";
+import { clearSessionCookie, closeSessionSockets, endSession, presentedSessionKey, startSession } from "./sessions";
 
 const signInSchema = z.strictObject({
   email: z.email().max(254),
@@ -40,13 +40,19 @@ export const authRoutes = agentRouter()
     }
     // Rotation: whatever session this browser had before is ended, and a new token is issued.
     const previous = await presentedSessionKey(c);
-    if (previous) await endSession(db, previous);
+    if (previous) {
+      await endSession(db, previous);
+      await closeSessionSockets(c.env, { keys: [previous] });
+    }
     await startSession(c, db, agent.id);
     return c.json({ agent: agentView(agent) });
   })
   .post("/sign-out", async (c) => {
     const key = await presentedSessionKey(c);
-    if (key) await endSession(database(c.env.DB), key);
+    if (key) {
+      await endSession(database(c.env.DB), key);
+      await closeSessionSockets(c.env, { keys: [key] });
+    }
     clearSessionCookie(c);
     return c.body(null, 204);
   })
@@ -61,7 +67,9 @@ export const authRoutes = agentRouter()
         currentPassword: "Wrong password",
       });
     }
-    // A new password signs the agent out everywhere else; this browser gets a fresh session.
+    // A new password signs the agent out everywhere else, sockets included; this browser gets a fresh
+    // session (a stolen copy of its old cookie dies too), and its sockets reconnect with it.
+    const previous = c.get("session").key;
     await db.batch([
       db
         .update(agents)
@@ -70,6 +78,8 @@ export const authRoutes = agentRouter()
       db.delete(sessions).where(eq(sessions.agentId, me.id)),
     ]);
     await startSession(c, db, me.id);
+    await closeSessionSockets(c.env, { agentId: me.id, except: previous });
+    await closeSessionSockets(c.env, { keys: [previous], renewed: true });
     return c.body(null, 204);
   });
 

@@ -7,6 +7,8 @@ import { type Agent, agents, sessions } from "../db/schema";
 import type { Env } from "../env";
 import { now } from "../lib/clock";
 import { randomToken, sha256Hex } from "../lib/crypto";
+import type { SessionsEnding } from "../lib/socket-frames";
+import { workspaceFeed } from "../lib/workspace";
 
 /** `__Host-session`: Secure, Path=/, no Domain — the browser refuses it from anywhere else. */
 const COOKIE = "session";
@@ -25,13 +27,14 @@ export function sessionLimits(env: Env): SessionLimits {
   };
 }
 
-/** Starts a session for the agent and sets its cookie. The token itself is stored only as a hash. */
-export async function startSession(c: Context<AppEnv>, db: Database, agentId: string): Promise<void> {
+/** Starts a session for the agent and sets its cookie; returns its stored key. The token itself is stored only as a hash. */
+export async function startSession(c: Context<AppEnv>, db: Database, agentId: string): Promise<string> {
   const token = randomToken();
   const at = now();
   const { maxAgeMs } = sessionLimits(c.env);
+  const key = await sha256Hex(token);
   await db.insert(sessions).values({
-    tokenHash: await sha256Hex(token),
+    tokenHash: key,
     agentId,
     createdAt: at,
     lastSeenAt: at,
@@ -45,6 +48,7 @@ export async function startSession(c: Context<AppEnv>, db: Database, agentId: st
     path: "/",
     maxAge: Math.floor(maxAgeMs / 1000),
   });
+  return key;
 }
 
 /** The stored key of the session the request's cookie names, whether or not it is still valid. */
@@ -54,10 +58,11 @@ export async function presentedSessionKey(c: Context<AppEnv>): Promise<string | 
 }
 
 /**
- * The signed-in agent for a session key, or null when the session is unknown, past its idle or
- * absolute limit, or its agent was deactivated. Dead sessions are removed on sight.
+ * The signed-in agent for a session key (and when the session ends at the latest), or null when the
+ * session is unknown, past its idle or absolute limit, or its agent was deactivated. Dead sessions
+ * are removed on sight.
  */
-export async function resolveSession(env: Env, db: Database, key: string): Promise<Agent | null> {
+export async function resolveSession(env: Env, db: Database, key: string): Promise<{ agent: Agent; expiresAt: number } | null> {
   const [row] = await db
     .select({ session: sessions, agent: agents })
     .from(sessions)
@@ -75,11 +80,19 @@ export async function resolveSession(env: Env, db: Database, key: string): Promi
   if (at - row.session.lastSeenAt >= TOUCH_INTERVAL_MS) {
     await db.update(sessions).set({ lastSeenAt: at }).where(eq(sessions.tokenHash, key));
   }
-  return row.agent;
+  return { agent: row.agent, expiresAt: row.session.expiresAt };
 }
 
 export async function endSession(db: Database, key: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, key));
+}
+
+/**
+ * S9: sessions that ended in D1 (or are about to) lose every socket they opened, feed and
+ * conversations, at once. Call it after the D1 change, so a socket cannot be reopened in between.
+ */
+export async function closeSessionSockets(env: Env, ending: SessionsEnding): Promise<void> {
+  await workspaceFeed(env).endSessions(ending);
 }
 
 export function clearSessionCookie(c: Context<AppEnv>): void {

@@ -1,5 +1,5 @@
 import type { Env } from "../env";
-import { feedStub } from "../inbox/feed";
+import { workspaceFeed } from "../lib/workspace";
 import { now } from "../lib/clock";
 import { type ConversationState, readState, summarize } from "./storage";
 
@@ -21,7 +21,7 @@ export class IndexOutbox {
   async sync(s: ConversationState | null = readState(this.sql)): Promise<void> {
     if (!s || s.indexedVersion >= s.version || s.lastSeq === 0) return;
     try {
-      await feedStub(this.env).conversationChanged(summarize(s), { visitorKey: s.visitorKey, messengerPsid: s.messengerPsid });
+      await workspaceFeed(this.env).conversationChanged(summarize(s), { visitorKey: s.visitorKey, messengerPsid: s.messengerPsid });
       this.sql.exec("UPDATE conversation SET indexed_version = max(indexed_version, ?), index_attempts = 0, index_retry_at = NULL", s.version);
     } catch (err) {
       const attempts = (readState(this.sql)?.indexAttempts ?? 0) + 1;

@@ -1,6 +1,7 @@
 import type { Env } from "../env";
 import { now } from "../lib/clock";
-import { CLOSE_STALE, lastSeen } from "./room-sockets";
+import { CLOSE_STALE } from "../protocol";
+import { lastSeen } from "./room-sockets";
 import { type ConversationState, readState, updateConversation } from "./storage";
 
 /**

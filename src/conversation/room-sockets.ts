@@ -1,9 +1,15 @@
+import type { AgentSession } from "../lib/socket-frames";
+
 /** Who is on the other end of a conversation socket; kept with the socket so it survives hibernation (≤ 16 KB). */
 export interface SocketIdentity {
   role: "visitor" | "agent";
   agentId: string | null;
   agentName: string | null;
+  /** The agent's session (its stored key) and when it ends at the latest: the socket ends with it (S9). */
+  session: AgentSession | null;
 }
+
+
 
 export interface SocketAttachment extends SocketIdentity {
   connectedAt: number;
@@ -24,6 +30,3 @@ export function lastSeen(ctx: DurableObjectState, ws: WebSocket): number {
   const pinged = ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
   return Math.max(a.connectedAt, a.lastFrameAt, pinged);
 }
-
-/** Close codes of our own (4000–4999 are free for applications). */
-export const CLOSE_STALE = 4001;

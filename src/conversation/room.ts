@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { feedStub } from "../inbox/feed";
 import { now } from "../lib/clock";
-import { closeBack, receive, send, sendAll } from "../lib/socket-frames";
+import { workspaceFeed } from "../lib/workspace";
+import { closeBack, closeSessions, receive, type SessionsEnding, send, sendAll, sessionTags } from "../lib/socket-frames";
 import { type ContactRef, type ConversationStatus, type ConversationSummary, type Message, PING, PONG, type ServerFrame, typingReachesVisitor } from "../protocol";
 import { Alarms } from "./alarms";
 import { type AgentPost, type ChannelEvent, type PostResult, postAsAgent, type Received, receiveFromChannel, type RoomHandle } from "./doors";
@@ -106,6 +106,11 @@ export abstract class Room extends DurableObject<Env> {
     return { linked: true, conversation: this.change({ contact: JSON.stringify(contact) }, () => !same)! };
   }
 
+  /** S9: the agents' sessions that ended lose their sockets here. */
+  endSessions(ending: SessionsEnding): number {
+    return closeSessions(this.ctx, ending);
+  }
+
   // ---- sockets ----
 
   override async fetch(request: Request): Promise<Response> {
@@ -118,8 +123,11 @@ export abstract class Room extends DurableObject<Env> {
 
     const { 0: client, 1: server } = new WebSocketPair();
     const at = now();
-    this.ctx.acceptWebSocket(server, [identity.role]);
+    const agent = identity.role === "agent" && identity.agentId && identity.session ? { id: identity.agentId, session: identity.session } : null;
+    this.ctx.acceptWebSocket(server, [identity.role, ...(agent ? sessionTags(agent.id, agent.session) : [])]);
     server.serializeAttachment({ ...identity, connectedAt: at, lastFrameAt: at });
+    // The feed knows every session's sockets, so that ending a session closes this one too (S9).
+    if (agent) this.ctx.waitUntil(workspaceFeed(this.env).roomOpened(agent.id, agent.session, s.id));
 
     const visitor = identity.role === "visitor";
     if (visitor) {
@@ -231,13 +239,13 @@ export abstract class Room extends DurableObject<Env> {
     const id = this.conversationId()!;
     sendAll(this.ctx.getWebSockets("agent"), { type: "presence", conversationId: id, visitorOnline: online });
     this.ctx.waitUntil(
-      feedStub(this.env)
+      workspaceFeed(this.env)
         .setPresence(id, online)
         .catch((err) => console.error("feed presence failed", id, err)),
     );
   }
 
   private publish(frame: ServerFrame): void {
-    this.ctx.waitUntil(feedStub(this.env).publish(frame).catch((err) => console.error("feed publish failed", err)));
+    this.ctx.waitUntil(workspaceFeed(this.env).publish(frame).catch((err) => console.error("feed publish failed", err)));
   }
 }

@@ -94,6 +94,6 @@ export const conversationRoutes = agentRouter()
     const stub = conversationStub(c.env, c.req.valid("param").id);
     found(await stub.snapshot());
     const agent = c.get("agent");
-    const identity: SocketIdentity = { role: "agent", agentId: agent.id, agentName: agent.name };
+    const identity: SocketIdentity = { role: "agent", agentId: agent.id, agentName: agent.name, session: c.get("session") };
     return forwardUpgrade(stub, { identity: JSON.stringify(identity), after: String(c.req.valid("query").after) });
   });

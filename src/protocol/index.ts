@@ -17,6 +17,12 @@ export const MAX_FRAME_BYTES = 16 * 1024;
 export const MAX_TEXT_CHARS = 5000;
 export const PING = "ping";
 export const PONG = "pong";
+/** Close codes of ours (4000–4999 are free for applications). */
+export const CLOSE_STALE = 4001;
+/** The agent's session ended (sign-out, deactivation, a new password, expiry): back to sign-in, no reconnect. */
+export const CLOSE_SESSION_ENDED = 4003;
+/** The browser's session was replaced by a new one (its own password change): reconnect at once. */
+export const CLOSE_SESSION_RENEWED = 4004;
 /** How often clients send PING; the server treats a socket silent for ~3 intervals as gone. */
 export const PING_INTERVAL_MS = 5_000;
 

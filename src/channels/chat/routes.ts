@@ -21,7 +21,7 @@ const sendBody = z.strictObject({ clientId: clientIdSchema, text: messageTextSch
 const historyQuery = z.strictObject({ after: z.coerce.number().int().min(0).optional() });
 const socketQuery = z.strictObject({ token: z.string().min(1).max(2000), after: z.coerce.number().int().min(0).default(0) });
 
-const VISITOR: SocketIdentity = { role: "visitor", agentId: null, agentName: null };
+const VISITOR: SocketIdentity = { role: "visitor", agentId: null, agentName: null, session: null };
 /** Without `after`, the history is the latest page (the widget's first look); with it, what follows. */
 const HISTORY_PAGE = 200;
 

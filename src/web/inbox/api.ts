@@ -15,11 +15,16 @@ export async function ok<T>(res: { ok: boolean; status: number; json(): Promise<
   if (res.ok) return res.json();
   const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
   const failure: ApiFailure = { status: res.status, code: body?.error?.code ?? "http_error", message: body?.error?.message ?? `HTTP ${res.status}` };
-  if (res.status === 401) onUnauthorized();
+  if (res.status === 401) sessionEnded();
   throw failure;
 }
 
-let onUnauthorized = () => {};
+let onSessionEnded = () => {};
 export function whenSignedOut(handler: () => void): void {
-  onUnauthorized = handler;
+  onSessionEnded = handler;
+}
+
+/** The session ended (a 401, or a socket closed for it): back to sign-in. */
+export function sessionEnded(): void {
+  onSessionEnded();
 }

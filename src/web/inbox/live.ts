@@ -1,9 +1,11 @@
-import { PING, PING_INTERVAL_MS, type ServerFrame } from "../../protocol";
+import { CLOSE_SESSION_ENDED, CLOSE_SESSION_RENEWED, PING, PING_INTERVAL_MS, type ServerFrame } from "../../protocol";
+import { sessionEnded } from "./api";
 
 /**
  * A WebSocket that stays connected: it pings to stay alive, and after a drop (a lost network, a
  * deploy that closes every socket) it reconnects with jittered exponential backoff. The URL is
- * computed at each attempt so a conversation socket resumes after the last sequence it saw.
+ * computed at each attempt so a conversation socket resumes after the last sequence it saw. A socket
+ * closed because the session ended never reconnects: the app goes back to sign-in (S9).
  */
 export class LiveSocket {
   private ws: WebSocket | null = null;
@@ -46,11 +48,12 @@ export class LiveSocket {
       if (typeof e.data !== "string" || e.data === "pong") return;
       this.onFrame(JSON.parse(e.data) as ServerFrame);
     });
-    ws.addEventListener("close", () => {
+    ws.addEventListener("close", (e) => {
       clearInterval(this.pingTimer);
       if (this.stopped) return;
+      if (e.code === CLOSE_SESSION_ENDED) return sessionEnded();
       this.onConnection(false);
-      const delay = Math.min(15_000, 500 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+      const delay = e.code === CLOSE_SESSION_RENEWED ? 0 : Math.min(15_000, 500 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
       this.retryTimer = setTimeout(() => this.connect(), delay);
     });
   }

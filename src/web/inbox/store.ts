@@ -5,6 +5,9 @@ import { displayName } from "./format";
 import { t } from "./i18n";
 import { LiveSocket } from "./live";
 
+/** Inside the server's 5-minute touch interval, far inside the idle limit (SESSION_IDLE_MINUTES). */
+const HEARTBEAT_MS = 4 * 60_000;
+
 export interface Filters {
   status: ConversationStatus | "all";
   channel: Channel | "";
@@ -55,6 +58,7 @@ export class InboxStore {
   private room: LiveSocket | null = null;
   private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private clock: ReturnType<typeof setInterval> | undefined;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
 
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -91,6 +95,8 @@ export class InboxStore {
     void this.loadList();
     // Relative times ("5 min") move on even when nothing else happens.
     this.clock = setInterval(() => this.emit(), 30_000);
+    // An open app is activity (the session's idle limit), and a session ended elsewhere is noticed.
+    this.heartbeat = setInterval(() => void api.auth.me.$get().then(ok).catch(() => {}), HEARTBEAT_MS);
     this.feed = new LiveSocket(
       () => "/api/inbox/socket",
       (f) => this.onFeedFrame(f),
@@ -105,6 +111,7 @@ export class InboxStore {
 
   stop(): void {
     clearInterval(this.clock);
+    clearInterval(this.heartbeat);
     clearTimeout(this.recountTimer);
     this.feed?.stop();
     this.room?.stop();
