@@ -15,14 +15,18 @@ const FOLDERS = ["messenger", "email", "reply-bodies"];
 function readCorpus(root: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   for (const folder of FOLDERS) {
-    for (const file of readdirSync(join(root, folder))) files.set(`${folder}/${file}`, readFileSync(join(root, folder, file)));
+    for (const file of readdirSync(join(root, folder))) {
+      files.set(`${folder}/${file}`, readFileSync(join(root, folder, file)));
+    }
   }
   return files;
 }
 
 /** MANIFEST.tsv as its header line and file → row. */
 function readManifest(root: string): { header: string; rows: Map<string, string> } {
-  const [header, ...rows] = readFileSync(join(root, "MANIFEST.tsv"), "utf8").split("\n").filter((l) => l !== "");
+  const [header, ...rows] = readFileSync(join(root, "MANIFEST.tsv"), "utf8")
+    .split("\n")
+    .filter((l) => l !== "");
   return { header: header!, rows: new Map(rows.map((row) => [row.split("\t")[0]!, row])) };
 }
 
@@ -39,14 +43,20 @@ export default async function setup(project: TestProject) {
   if (shared) {
     for (const [name, bytes] of readCorpus(SHARED)) {
       const vendored = files.get(name);
-      if (vendored && !vendored.equals(bytes)) throw new Error(`test/fixtures/corpus/${name} differs from ../shared/corpus/${name}: copy it again with cp`);
+      if (vendored && !vendored.equals(bytes)) {
+        throw new Error(`test/fixtures/corpus/${name} differs from ../shared/corpus/${name}: copy it again with cp`);
+      }
       files.set(name, bytes);
     }
     const sharedManifest = readManifest(SHARED);
-    if (sharedManifest.header !== manifest.header) throw new Error("test/fixtures/corpus/MANIFEST.tsv and ../shared/corpus/MANIFEST.tsv have different columns");
+    if (sharedManifest.header !== manifest.header) {
+      throw new Error("test/fixtures/corpus/MANIFEST.tsv and ../shared/corpus/MANIFEST.tsv have different columns");
+    }
     for (const [name, row] of sharedManifest.rows) manifest.rows.set(name, row);
   } else if (process.env.CI === "true") {
-    throw new Error(`CI=true but ../shared/corpus is missing (${SHARED}): the AGPL/GPL corpus files cannot be tested, and on CI they must be.`);
+    throw new Error(
+      `CI=true but ../shared/corpus is missing (${SHARED}): the AGPL/GPL corpus files cannot be tested, and on CI they must be.`,
+    );
   } else {
     process.stderr.write(
       `corpus: ../shared/corpus not found; only the ${vendoredCount} vendored files in test/fixtures/corpus were tested; the AGPL/GPL and unclear-licence files (e.g. the Big5 and Shift_JIS mail) did not run, and the tests that name them are skipped.\n`,
@@ -57,7 +67,8 @@ export default async function setup(project: TestProject) {
 
   const corpus: Record<string, string> = {};
   for (const [name, bytes] of files) corpus[name] = bytes.toString("base64");
-  corpus["MANIFEST.tsv"] = Buffer.from([manifest.header, ...manifest.rows.values()].join("\n") + "\n").toString("base64");
+  const manifestText = `${[manifest.header, ...manifest.rows.values()].join("\n")}\n`;
+  corpus["MANIFEST.tsv"] = Buffer.from(manifestText).toString("base64");
   project.provide("corpus", corpus);
   project.provide("sharedCorpus", shared);
   const graph = await startGraphStub();

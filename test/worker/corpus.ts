@@ -1,7 +1,10 @@
 import { inject } from "vitest";
 import "../support/corpus-context";
 
-/** A corpus file (test/fixtures/corpus, plus ../shared/corpus when present) as bytes, e.g. `corpusBytes("messenger/m4j_message_read.json")`. */
+/**
+ * A corpus file (test/fixtures/corpus, plus ../shared/corpus when present) as bytes,
+ * e.g. `corpusBytes("messenger/m4j_message_read.json")`.
+ */
 export function corpusBytes(name: string): Uint8Array<ArrayBuffer> {
   const b64 = inject("corpus")[name];
   if (b64 === undefined) throw new Error(`corpus file ${name} is missing`);
@@ -17,7 +20,9 @@ export function sharedCorpusPresent(): boolean {
 }
 
 export function corpusNames(folder: string): string[] {
-  return Object.keys(inject("corpus")).filter((n) => n.startsWith(`${folder}/`)).sort();
+  return Object.keys(inject("corpus"))
+    .filter((n) => n.startsWith(`${folder}/`))
+    .sort();
 }
 
 /** JSON of a corpus file; a UTF-8 BOM (some fixtures have one) is not part of the JSON. */
