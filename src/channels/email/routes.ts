@@ -8,6 +8,7 @@ import { mailSetAside } from "../../db/schema";
 import { ApiError } from "../../lib/errors";
 import { validate } from "../../lib/validate";
 import { mailKey } from "./mail-keys";
+import { sanitizeHtml } from "./sanitize";
 
 const messageParams = z.object({ conversationId: conversationIdSchema, messageId: messageIdSchema });
 
@@ -37,9 +38,9 @@ export const mailRoutes = agentRouter()
     const body = await c.env.MAIL.get(mailKey(conversationId, messageId, "body.html"));
     if (!body) throw new ApiError(404, "not_found", "This message has no HTML body");
     const images = c.req.valid("query").images === "1";
-    let html = await body.text();
-    // Remote images stay blocked until the agent asks (S22): the sanitiser moved them to data-remote-src.
-    if (images) html = html.replace(/\sdata-remote-src=/g, " src=");
+    // Cleaned again as it is served, so HTML stored by an older sanitiser is held to today's rules; remote
+    // images stay blocked until the agent asks (S22).
+    const { html } = await sanitizeHtml(await body.text(), { images });
     return c.body(html, 200, {
       "content-type": "text/html; charset=utf-8",
       "content-security-policy": `default-src 'none'; style-src 'unsafe-inline'; img-src data:${images ? " https: http:" : ""}; sandbox`,

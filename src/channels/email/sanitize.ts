@@ -2,14 +2,20 @@
  * S22: inbound HTML made safe to show, with the workerd built-in HTMLRewriter. An allow-list of
  * elements and attributes: dangerous elements go with their content, unknown ones are unwrapped
  * (their text stays). Remote images are blocked (kept as `data-remote-src`), `cid:` images become
- * `data-cid`. The inbox also shows the result in a sandboxed iframe under a `default-src 'none'`
- * CSP; this is defence in depth.
+ * `data-cid`. The result is safe without the sandboxed iframe and its `default-src 'none'` CSP the
+ * inbox shows it in; those stay as a second wall.
+ *
+ * The parser-confusion rules: raw-text elements (style aside) go whole, because their text would be
+ * markup once unwrapped; style text is written back without a single `<`, so nothing in it can close
+ * the element, however a removal re-assembles it (`</st</styleyle>`). Our own output can be fed back
+ * in (stored HTML is cleaned again each time it is served): `data-remote-src`, `data-remote-background`
+ * and `data-cid` are read like the attributes they stand for.
  */
 import { decodeEntities } from "./entities";
 
 /** Removed together with their content. */
 const DROP = new Set(
-  "script iframe frame frameset object embed applet base link meta title noscript template svg math audio video source track canvas input button select textarea option optgroup datalist param portal dialog xml".split(
+  "script iframe frame frameset object embed applet base link meta title noscript noembed noframes xmp plaintext template svg math audio video source track canvas input button select textarea option optgroup datalist param portal dialog xml".split(
     " ",
   ),
 );
@@ -23,7 +29,7 @@ const ATTRIBUTES = new Set(
     " ",
   ),
 );
-const URL_ATTRIBUTES = new Set(["href", "src", "background", "action", "formaction", "poster", "cite", "longdesc", "usemap", "xlink:href", "data"]);
+const URL_ATTRIBUTES = new Set(["href", "src", "background", "action", "formaction", "poster", "cite", "longdesc", "usemap", "xlink:href", "data", "data-remote-src", "data-remote-background", "data-cid"]);
 
 /** A URL attribute's value as the browser would read it: entities decoded, control characters and spaces removed. */
 function normalisedUrl(raw: string): string {
@@ -59,13 +65,13 @@ export function cleanCss(css: string): string {
 }
 
 /**
- * Sanitises inbound HTML mail.
+ * Sanitises inbound HTML mail. `images`: the agent asked for remote images, so they load (`src`).
  *
  * @example
  * await sanitizeHtml('<img src="https://t.example/p.gif" onerror="x()"><a href="javascript:x()">a</a>')
  * // { html: '<img data-remote-src="https://t.example/p.gif"><a>a</a>', hasRemoteImages: true }
  */
-export async function sanitizeHtml(html: string): Promise<{ html: string; hasRemoteImages: boolean }> {
+export async function sanitizeHtml(html: string, { images = false } = {}): Promise<{ html: string; hasRemoteImages: boolean }> {
   let hasRemoteImages = false;
   let styleText = "";
   const rewriter = new HTMLRewriter()
@@ -93,15 +99,18 @@ export async function sanitizeHtml(html: string): Promise<{ html: string; hasRem
           if (URL_ATTRIBUTES.has(name)) {
             el.removeAttribute(rawName);
             const url = normalisedUrl(value);
+            const remote = /^https?:/.test(url) || url.startsWith("//");
             if (name === "href" && (tag === "a" || tag === "area") && SAFE_LINK.test(url)) el.setAttribute("href", value);
-            else if (name === "src" && tag === "img") {
-              if (/^https?:/.test(url) || url.startsWith("//")) {
-                el.setAttribute("data-remote-src", value);
+            else if ((name === "src" || name === "data-remote-src") && tag === "img") {
+              if (remote) {
+                el.setAttribute(images ? "src" : "data-remote-src", value);
                 hasRemoteImages = true;
               } else if (url.startsWith("cid:")) el.setAttribute("data-cid", decodeEntities(value).trim().slice(4).replace(/^<|>$/g, "").replace(/&/g, "&amp;"));
               else if (SAFE_DATA_IMAGE.test(url)) el.setAttribute("src", value);
-            } else if (name === "background" && /^https?:/.test(url)) {
-              el.setAttribute("data-remote-background", value);
+            } else if (name === "data-cid" && tag === "img" && /^[^\s"'<>]{1,200}$/.test(decodeEntities(value))) {
+              el.setAttribute("data-cid", value);
+            } else if ((name === "background" || name === "data-remote-background") && /^https?:/.test(url)) {
+              el.setAttribute(images ? "background" : "data-remote-background", value);
               hasRemoteImages = true;
             }
             continue;
@@ -119,7 +128,8 @@ export async function sanitizeHtml(html: string): Promise<{ html: string; hasRem
       text(chunk) {
         styleText += chunk.text;
         if (chunk.lastInTextNode) {
-          chunk.replace(cleanCss(styleText), { html: true });
+          // CSS needs no `<`; without one, nothing in the text can end the element early.
+          chunk.replace(cleanCss(styleText).replace(/</g, ""), { html: true });
           styleText = "";
         } else chunk.remove();
       },
