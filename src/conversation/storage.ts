@@ -1,4 +1,17 @@
-import { type Author, type Channel, type ContactRef, type ConversationStatus, type ConversationSummary, type EmailDetails, type Message, TIMELINE, TIMELINE_KINDS, type TimelineEvent, type TimelineKind } from "../protocol";
+import {
+  type Author,
+  type Channel,
+  type ContactRef,
+  type ConversationStatus,
+  type ConversationSummary,
+  type EmailDetails,
+  type Message,
+  shownContact,
+  TIMELINE,
+  TIMELINE_KINDS,
+  type TimelineEvent,
+  type TimelineKind,
+} from "../protocol";
 import { newMessageId } from "./ids";
 
 /**
@@ -94,7 +107,7 @@ export function readState(sql: SqlStorage): ConversationState | null {
     channel: r.channel as Channel,
     status: r.status as ConversationStatus,
     read: r.read === 1,
-    contact: r.contact ? readContact(r.contact as string) : null,
+    contact: shownContact(r.channel as Channel, r.contact ? readContact(r.contact as string) : null),
     subject: r.subject as string | null,
     personName: r.person_name as string | null,
     preview: r.preview as string | null,

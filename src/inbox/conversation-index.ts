@@ -1,7 +1,7 @@
 import { and, count, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { contacts, conversations } from "../db/schema";
-import type { Channel, ConversationStatus, ConversationSummary } from "../protocol";
+import { type Channel, type ConversationStatus, type ConversationSummary, shownContact } from "../protocol";
 
 /** Columns of the D1 index that the summary does not carry. */
 export interface IndexKeys {
@@ -101,7 +101,7 @@ export async function listConversations(db: Database, f: ListFilters): Promise<C
     channel: c.channel,
     status: c.status,
     read: c.read,
-    contact: contact?.id ? { id: contact.id, name: contact.name, email: contact.email!, verified: c.contactVerified } : null,
+    contact: shownContact(c.channel, contact?.id ? { id: contact.id, name: contact.name, email: contact.email!, verified: c.contactVerified } : null),
     subject: c.subject,
     preview: c.lastMessagePreview,
     lastMessageAt: c.lastMessageAt,

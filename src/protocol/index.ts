@@ -127,6 +127,20 @@ export interface ContactRef {
   verified: boolean;
 }
 
+/**
+ * S16: the conversation's address was typed into the chat widget, so nobody proved it (anyone can
+ * type anyone's): it is shown as typed, never under the contact's stored name, is not pre-selected
+ * for replies, and an email to it says where it came from.
+ */
+export function typedAddress(c: { channel: Channel; contact: ContactRef | null }): boolean {
+  return c.channel === "chat" && c.contact !== null && !c.contact.verified;
+}
+
+/** The contact as agents may see it: a typed address carries no stored name (S16). */
+export function shownContact(channel: Channel, contact: ContactRef | null): ContactRef | null {
+  return contact && typedAddress({ channel, contact }) ? { ...contact, name: null } : contact;
+}
+
 /** What the inbox list shows of a conversation. `version` grows with every change: apply newer only. */
 export interface ConversationSummary {
   id: string;

@@ -4,8 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildReply } from "../../src/channels/email/outbound";
 import { conversationFromAddresses, replyAddress } from "../../src/channels/email/reply-address";
 import type { Message } from "../../src/protocol";
-import { clientId, room, startVisitor, visitorSays } from "./chat";
-import { call, signedInAgent } from "./helpers";
+import { call, clientId, room, signedInAgent, startVisitor, visitorSays } from "./helpers";
 
 const chat = (seq: number, direction: "inbound" | "outbound", text: string): Message => ({
   id: `m_${seq}`,
@@ -36,6 +35,7 @@ describe("outbound email", () => {
       text: "Hola María,\n\nYour order ships today.",
       transcript: [chat(1, "inbound", "¿Dónde está mi pedido?"), chat(2, "outbound", "Let me check <b>now</b>")],
       agentName: "Alex",
+      typedAddress: false,
     });
     const mail = await PostalMime.parse(raw);
     expect(mail.messageId).toBe("<m_abc@example.com>");

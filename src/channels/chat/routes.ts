@@ -89,7 +89,9 @@ function visitorContact(s: ConversationSummary): VisitorContact | null {
 
 async function linkContact(c: Context<AppEnv>, conversationId: string, input: { email: string; name?: string }, verified: boolean) {
   const contact = await findOrCreateContact(database(c.env.DB), input);
-  const ref: ContactRef = { id: contact.id, name: contact.name, email: contact.email, verified };
+  // A typed address is shown as typed (never the contact's stored spelling or name), so the answer
+  // tells a visitor nothing about who is already a contact (S16).
+  const ref: ContactRef = verified ? { id: contact.id, name: contact.name, email: contact.email, verified } : { id: contact.id, name: null, email: input.email.trim(), verified };
   const result = await conversationStub(c.env, conversationId).linkContact(ref);
   if (!result) throw new ApiError(404, "conversation_not_found", "Start a new session");
   return result;

@@ -14,6 +14,8 @@ export interface OutgoingEmail {
   /** S20: the chat messages since the conversation's last email, shown below the reply. */
   transcript: Message[];
   agentName: string;
+  /** S16: the address was typed into the chat widget: say so, and make no line of the visitor's a link. */
+  typedAddress: boolean;
 }
 
 /**
@@ -42,12 +44,28 @@ function when(at: number): string {
   return `${new Date(at).toISOString().replace("T", " ").slice(0, 16)} UTC`;
 }
 
+const TYPED_NOTICE = "This address was given in a chat on our website. If that was not you, you can ignore this email.";
+
+/**
+ * A visitor's line for an email to a typed address: plain text no mail client turns into a link
+ * (`https://evil.example` becomes `https[:]//evil[.]example`), so a stranger cannot make us mail a link.
+ */
+export function defanged(text: string): string {
+  return text.replace(/:\/\//g, "[:]//").replace(/([\p{L}\p{N}-])\.([\p{L}]{2,})/gu, "$1[.]$2");
+}
+
+/** A transcript line's text: the visitor's own words defanged when the address was typed (S16). */
+function lineText(m: OutgoingEmail, c: Message): string {
+  return m.typedAddress && c.direction === "inbound" ? defanged(c.text) : c.text;
+}
+
 function textBody(m: OutgoingEmail): string {
   const lines = [m.text];
   if (m.transcript.length) {
     lines.push("", "-- Our chat --");
-    for (const c of m.transcript) lines.push(`[${when(c.createdAt)}] ${who(c, m.agentName)}: ${c.text}`);
+    for (const c of m.transcript) lines.push(`[${when(c.createdAt)}] ${who(c, m.agentName)}: ${lineText(m, c)}`);
   }
+  if (m.typedAddress) lines.push("", "--", TYPED_NOTICE);
   return lines.join("\n");
 }
 
@@ -64,9 +82,10 @@ function htmlBody(m: OutgoingEmail): string {
     .map(
       (c) =>
         `<tr><td style="color:#667;white-space:nowrap;vertical-align:top">${escapeHtml(when(c.createdAt))}</td>` +
-        `<td style="vertical-align:top"><strong>${escapeHtml(who(c, m.agentName))}:</strong> ${escapeHtml(c.text).replace(/\n/g, "<br>")}</td></tr>`,
+        `<td style="vertical-align:top"><strong>${escapeHtml(who(c, m.agentName))}:</strong> ${escapeHtml(lineText(m, c)).replace(/\n/g, "<br>")}</td></tr>`,
     )
     .join("");
   const transcript = rows ? `<hr><p><strong>Our chat</strong></p><table role="presentation">${rows}</table>` : "";
-  return `<!doctype html><html><body>${paragraphs}${transcript}</body></html>`;
+  const notice = m.typedAddress ? `<hr><p style="color:#667">${escapeHtml(TYPED_NOTICE)}</p>` : "";
+  return `<!doctype html><html><body>${paragraphs}${transcript}${notice}</body></html>`;
 }

@@ -1,7 +1,7 @@
 import { EmailMessage } from "cloudflare:email";
 import type { OutboundChannel } from "../../conversation/stub";
 import { now } from "../../lib/clock";
-import { type Message, TIMELINE } from "../../protocol";
+import { type Message, TIMELINE, typedAddress } from "../../protocol";
 import { buildReply } from "./outbound";
 import { replyAddress } from "./reply-address";
 
@@ -73,6 +73,7 @@ export const emailReplies: OutboundChannel = {
         text: message.text,
         transcript: transcriptFor(thread, message.seq),
         agentName: message.author.name ?? env.SUPPORT_NAME,
+        typedAddress: typedAddress(conversation),
       });
       await env.SEND_EMAIL.send(new EmailMessage(env.SUPPORT_ADDRESS, to, raw));
       return { ok: true };

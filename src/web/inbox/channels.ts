@@ -1,4 +1,4 @@
-import type { Channel, ConversationSummary } from "../../protocol";
+import { type Channel, type ConversationSummary, typedAddress } from "../../protocol";
 import { t } from "./i18n";
 
 export interface ChannelOption {
@@ -20,12 +20,15 @@ export function replyChannels(c: ConversationSummary): ChannelOption[] {
   ];
 }
 
-/** S7's pre-selection: Messenger for Messenger; Web Chat while online; Email when offline and possible. */
+/**
+ * S7's pre-selection: Messenger for Messenger; Web Chat while online; Email when offline and possible,
+ * but never to an address a visitor typed (S16: offered, marked unverified, not pre-selected).
+ */
 export function preselectedChannel(c: ConversationSummary, visitorOnline: boolean): Channel {
   const options = replyChannels(c);
   const usable = (ch: Channel) => options.some((o) => o.channel === ch && o.disabledReason === null);
   if (c.channel === "messenger") return "messenger";
-  if (!visitorOnline && usable("email")) return "email";
+  if (!visitorOnline && usable("email") && !typedAddress(c)) return "email";
   return "chat";
 }
 

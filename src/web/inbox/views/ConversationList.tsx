@@ -1,4 +1,4 @@
-import type { ConversationSummary } from "../../../protocol";
+import { type ConversationSummary, typedAddress } from "../../../protocol";
 import { channelIconPath, channelLabel, displayName, relativeTime } from "../format";
 import { t } from "../i18n";
 import { navigate } from "../router";
@@ -32,7 +32,10 @@ function Row({ c, selected }: { c: ConversationSummary; selected: boolean }) {
             <path d={channelIconPath[c.channel]} />
           </svg>
         </span>
-        <span class="who">{displayName(c)}</span>
+        <span class="who">
+          {displayName(c)}
+          {typedAddress(c) ? <span class="badge warn"> ({t.unverified})</span> : null}
+        </span>
         {c.status === "complete" ? <span class="check" role="img" aria-label={t.completed} title={t.completed}>✓</span> : null}
         <time class="when" dateTime={new Date(c.lastMessageAt).toISOString()}>
           {relativeTime(c.lastMessageAt)}

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
-import type { Channel, Message } from "../../../protocol";
+import { type Channel, type Message, typedAddress } from "../../../protocol";
 import { messengerWindow, preselectedChannel, replyChannels } from "../channels";
 import { channelLabel, clockTime, displayName } from "../format";
 import { t } from "../i18n";
@@ -10,7 +10,16 @@ import { SavedResponsesPicker } from "./SavedResponses";
 function author(m: Message, thread: Thread): string {
   if (m.author.kind === "agent") return m.author.id === store.me?.id ? t.you : m.author.name ?? t.unknown;
   if (m.author.kind === "system") return t.system;
+  // S18: a mail shows who really sent it, whatever the conversation's contact is called.
+  const from = m.email?.from;
+  if (m.kind === "customer" && from) return m.author.name && m.author.name !== from ? `${m.author.name} <${from}>` : from;
   return thread.summary ? displayName(thread.summary) : t.visitor;
+}
+
+/** A mail joined this conversation (by its reply address or threading headers) from someone else. */
+function fromSomeoneElse(m: Message, thread: Thread): boolean {
+  const contact = thread.summary?.contact?.email;
+  return m.kind === "customer" && !!m.email?.from && !!contact && m.email.from.toLowerCase() !== contact.toLowerCase();
 }
 
 function MessageItem({ m, thread }: { m: Message; thread: Thread }) {
@@ -28,14 +37,14 @@ function MessageItem({ m, thread }: { m: Message; thread: Thread }) {
         ) : null}
       </div>
       {m.error ? <p class="error">{m.error}</p> : null}
-      {m.email ? <EmailHeader m={m} /> : null}
+      {m.email ? <EmailHeader m={m} thread={thread} /> : null}
       <p class="text">{m.text}</p>
       {m.email ? <EmailExtras m={m} /> : null}
     </li>
   );
 }
 
-function EmailHeader({ m }: { m: Message }) {
+function EmailHeader({ m, thread }: { m: Message; thread: Thread }) {
   const e = m.email!;
   return (
     <p class="email-header">
@@ -45,6 +54,12 @@ function EmailHeader({ m }: { m: Message }) {
         </span>
       ) : null}
       {e.senderVerified === false ? <span class="badge warn"> {t.senderNotVerified}</span> : null}
+      {fromSomeoneElse(m, thread) ? (
+        <span class="badge warn" data-testid="not-the-contact">
+          {" "}
+          {t.notTheContact}
+        </span>
+      ) : null}
       {e.autoReply ? <span class="badge"> {t.autoReply}</span> : null}
     </p>
   );
@@ -174,7 +189,11 @@ function Composer({ thread }: { thread: Thread }) {
         <select id="reply-channel" value={channel} aria-describedby="channel-reasons" onChange={(e: Event) => setChannel((e.target as HTMLSelectElement).value as Channel)}>
           {options.map((o) => (
             <option value={o.channel} disabled={o.disabledReason !== null} selected={o.channel === channel}>
-              {o.disabledReason ? `${channelLabel(o.channel)} — ${o.disabledReason}` : channelLabel(o.channel)}
+              {o.disabledReason
+                ? `${channelLabel(o.channel)} — ${o.disabledReason}`
+                : o.channel === "email" && typedAddress(summary)
+                  ? `${channelLabel(o.channel)} — ${summary.contact!.email} (${t.unverified})`
+                  : channelLabel(o.channel)}
             </option>
           ))}
         </select>
