@@ -1,5 +1,5 @@
 import type { Browser, Page } from "playwright-core";
-import { baseUrl } from "../e2e/http";
+import { baseUrl } from "../e2e/live";
 
 let n = 0;
 /** A browser context of its own (cookies, client address) with an agent signed in through the page. */

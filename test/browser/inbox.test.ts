@@ -5,8 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestSocket } from "../support/test-socket";
 import { E2E_PRESENCE } from "../e2e/global-setup";
-import { baseUrl, http } from "../e2e/http";
-import { admin, clientId, messengerPersonSays, newAgent, readEverything, startVisitor, visitorSays, visitorSocket } from "../e2e/live";
+import { admin, baseUrl, call, messengerPersonSays, newAgent, readEverything, startVisitor, visitorSays, visitorSocket } from "../e2e/live";
 import { launchChromium } from "./chromium";
 import { StallingProxy } from "../e2e/tcp-proxy";
 import { agentPage, row } from "./inbox-pages";
@@ -253,10 +252,10 @@ describe("signing in and the team", () => {
     const line = page.locator(`tr[data-agent-email="${email}"]`);
     await line.waitFor();
     await line.getByRole("combobox").selectOption("admin");
-    await expect.poll(async () => ((await (await http("/api/agents", { cookie: await admin() })).json()) as { agents: { email: string; role: string }[] }).agents.find((x) => x.email === email)?.role).toBe("admin");
+    await expect.poll(async () => ((await (await call("/api/agents", { cookie: await admin() })).json()) as { agents: { email: string; role: string }[] }).agents.find((x) => x.email === email)?.role).toBe("admin");
     await line.getByRole("button", { name: "Deactivate" }).click();
     await expect.poll(() => line.textContent()).toContain("Deactivated");
-    const signIn = await http("/api/auth/sign-in", { method: "POST", json: { email, password: "initial-password-1" } });
+    const signIn = await call("/api/auth/sign-in", { body: { email, password: "initial-password-1" } });
     expect(signIn.status).toBe(401);
 
     // S10: the same screen manages saved-response categories.

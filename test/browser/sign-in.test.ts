@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, clientIp, demo } from "../e2e/http";
+import { baseUrl, clientIp, demo } from "../e2e/live";
 import { launchChromium } from "./chromium";
 
 let browser: Browser;

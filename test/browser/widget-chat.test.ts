@@ -4,8 +4,7 @@ import type { Browser, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConversationSummary, Message } from "../../src/protocol";
 import type { TestSocket } from "../support/test-socket";
-import { http } from "../e2e/http";
-import { agentSays, agentSocket, clientId, newAgent } from "../e2e/live";
+import { agentSays, agentSocket, call, newAgent } from "../e2e/live";
 import { launchChromium } from "./chromium";
 import { eventually, HostSite, newVisitor, savedState, workerRequests } from "./widget-host";
 
@@ -46,12 +45,12 @@ async function conversationOf(page: Page): Promise<string> {
 }
 
 async function agentView(id: string) {
-  const res = await http(`/api/conversations/${id}`, { cookie: agent.cookie });
+  const res = await call(`/api/conversations/${id}`, { cookie: agent.cookie });
   return (await res.json()) as { conversation: ConversationSummary; visitorOnline: boolean; messages: Message[] };
 }
 
 async function agentReplies(id: string, text: string) {
-  const res = await http(`/api/conversations/${id}/messages`, { method: "POST", cookie: agent.cookie, json: { clientId: clientId(), channel: "chat", text } });
+  const { res } = await agentSays(agent.cookie, id, text);
   expect(res.status).toBe(201);
 }
 
@@ -185,7 +184,7 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await eventually(async () => (await agentView(id)).conversation.contact).toMatchObject({ email, verified: false });
     await expect
       .poll(async () => {
-        const res = await http("/api/conversations?limit=50", { cookie: agent.cookie });
+        const res = await call("/api/conversations?limit=50", { cookie: agent.cookie });
         return ((await res.json()) as { conversations: ConversationSummary[] }).conversations.find((c) => c.id === id)?.contact;
       })
       .toMatchObject({ email, verified: false });
@@ -252,8 +251,8 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await openWidget(page);
     await say(page, "Thanks, solved");
     const id = await conversationOf(page);
-    await http(`/api/conversations/${id}/open`, { method: "POST", cookie: agent.cookie });
-    const done = await http(`/api/conversations/${id}/complete`, { method: "POST", cookie: agent.cookie });
+    await call(`/api/conversations/${id}/open`, { method: "POST", cookie: agent.cookie });
+    const done = await call(`/api/conversations/${id}/complete`, { method: "POST", cookie: agent.cookie });
     expect(((await done.json()) as { conversation: ConversationSummary }).conversation.status).toBe("complete");
     await say(page, "Actually, one more question");
     await eventually(async () => (await agentView(id)).conversation).toMatchObject({ status: "open", read: false });
@@ -310,7 +309,7 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await intruder.page.waitForTimeout(500);
     expect(await log(intruder.page).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?"]);
 
-    const res = await http("/api/conversations?limit=50", { cookie: agent.cookie });
+    const res = await call("/api/conversations?limit=50", { cookie: agent.cookie });
     const listed = ((await res.json()) as { conversations: ConversationSummary[] }).conversations.find((c) => c.contact?.email === email);
     expect(listed?.contact).toMatchObject({ email, name: "Pat", verified: true });
     for (const v of [laptop, phone, intruder]) await v.context.close();

@@ -3,8 +3,7 @@ import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, http } from "../e2e/http";
-import { upgradeStatus } from "../e2e/live";
+import { baseUrl, call, upgradeStatus, widget } from "../e2e/live";
 import { launchChromium } from "./chromium";
 import { eventually, HostSite, newVisitor, workerRequests } from "./widget-host";
 
@@ -66,29 +65,28 @@ describe("embedding the widget", () => {
   });
 
   it("S13: the loader is at most 5 KB gzipped and the whole widget at most 25 KB", async () => {
-    const loader = await (await http("/widget.js")).arrayBuffer();
+    const loader = await (await call("/widget.js")).arrayBuffer();
     const chunkPath = new TextDecoder().decode(loader).match(/\/build\/widget\/panel-\w+\.js/)![0];
-    const panel = await (await http(chunkPath)).arrayBuffer();
+    const panel = await (await call(chunkPath)).arrayBuffer();
     const gz = (b: ArrayBuffer) => gzipSync(Buffer.from(b), { level: 9 }).byteLength;
     const sizes = { loader: gz(loader), whole: gz(loader) + gz(panel) };
-    console.log(`widget sizes (gzip -9): loader ${sizes.loader} B, whole widget ${sizes.whole} B`);
     expect(sizes.loader).toBeLessThanOrEqual(5 * 1024);
     expect(sizes.whole).toBeLessThanOrEqual(25 * 1024);
   });
 
   it("S13: /widget.js is cached briefly, the hashed chunk forever; both may be loaded from any site", async () => {
-    const loader = await http("/widget.js");
+    const loader = await call("/widget.js");
     expect(loader.status).toBe(200);
     expect(loader.headers.get("content-type")).toMatch(/javascript/);
     expect(loader.headers.get("cache-control")).toBe("public, max-age=300");
     expect(loader.headers.get("access-control-allow-origin")).toBe("*");
     expect(loader.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
     const chunkPath = (await loader.text()).match(/\/build\/widget\/panel-\w+\.js/)![0];
-    const chunk = await http(chunkPath);
+    const chunk = await call(chunkPath);
     expect(chunk.status).toBe(200);
     expect(chunk.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     expect(chunk.headers.get("access-control-allow-origin")).toBe("*");
-    const missing = await http("/build/widget/panel-NOTTHERE.js");
+    const missing = await call("/build/widget/panel-NOTTHERE.js");
     expect(missing.status).toBe(404);
     expect(missing.headers.get("content-type")).toMatch(/json/);
   });
@@ -111,12 +109,12 @@ describe("embedding the widget", () => {
     await context.close();
 
     const foreignOrigin = new URL(foreign).origin;
-    const refused = await http("/api/widget/session", { method: "POST", json: {}, headers: { origin: foreignOrigin } });
+    const refused = await widget("/session", { body: {}, origin: foreignOrigin });
     expect(refused.status).toBe(403);
     expect(refused.headers.get("access-control-allow-origin")).toBeNull();
 
     const allowedOrigin = new URL(site.url("/")).origin;
-    const session = await http("/api/widget/session", { method: "POST", json: {}, headers: { origin: allowedOrigin } });
+    const session = await widget("/session", { body: {}, origin: allowedOrigin });
     expect(session.headers.get("access-control-allow-origin")).toBe(allowedOrigin);
     const { token } = (await session.json()) as { token: string };
     expect(await upgradeStatus(`/api/widget/socket?token=${token}`, { origin: foreignOrigin })).toBe(403);

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { expect } from "vitest";
-import { baseUrl } from "../e2e/http";
+import { baseUrl } from "../e2e/live";
 
 export interface HostPageOptions {
   /** data-* attributes for the script tag, e.g. { language: "es" }. */

@@ -3,8 +3,7 @@ import { join } from "node:path";
 import PostalMime from "postal-mime";
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../src/protocol";
-import { baseUrl, http } from "./http";
-import { feedSocket, newAgent, SHOP, startVisitor, visitorSays } from "./live";
+import { baseUrl, call, clientId, feedSocket, newAgent, startVisitor, visitorSays, widget } from "./live";
 
 /** Every .eml file wrangler dev wrote for the send_email binding (it logs the path: .wrangler/tmp/email/…). */
 function sentMailFiles(): string[] {
@@ -50,10 +49,9 @@ describe("email against wrangler dev", () => {
     const id = update.conversation.id;
     expect(update.conversation).toMatchObject({ channel: "email", subject: "Return a parcel", contact: { email: from, name: "Eva Example" } });
 
-    const reply = await http(`/api/conversations/${id}/messages`, {
-      method: "POST",
+    const reply = await call(`/api/conversations/${id}/messages`, {
       cookie: agent.cookie,
-      json: { clientId: `e2e-mail-${Date.now()}`, channel: "email", text: "Use the label in the box." },
+      body: { clientId: clientId(), channel: "email", text: "Use the label in the box." },
     });
     expect(reply.status).toBe(201);
     const { message } = (await reply.json()) as { message: Message };
@@ -77,10 +75,10 @@ describe("email against wrangler dev", () => {
     const agent = await newAgent();
     const v = await startVisitor();
     const address = `chat.${Date.now()}@example.org`;
-    await http("/api/widget/contact", { method: "POST", json: { email: address }, headers: { origin: SHOP, authorization: `Bearer ${v.token}` } });
+    await widget("/contact", { token: v.token, body: { email: address } });
     const say = (text: string) => visitorSays(v, text);
     const reply = async (channel: "chat" | "email", text: string) => {
-      const res = await http(`/api/conversations/${v.conversationId}/messages`, { method: "POST", cookie: agent.cookie, json: { clientId: `e2e-${Date.now()}-${Math.random().toString(36).slice(2)}`, channel, text } });
+      const res = await call(`/api/conversations/${v.conversationId}/messages`, { cookie: agent.cookie, body: { clientId: clientId(), channel, text } });
       expect(res.status).toBe(201);
     };
     await say("First chat question");

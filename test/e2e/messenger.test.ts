@@ -1,7 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
 import type { Message } from "../../src/protocol";
-import { baseUrl, http } from "./http";
-import { feedSocket, messengerWebhook, newAgent } from "./live";
+import { baseUrl, call, clientId, feedSocket, messengerWebhook, newAgent } from "./live";
 
 
 describe("Messenger against wrangler dev and a local Graph API stub", () => {
@@ -20,10 +19,9 @@ describe("Messenger against wrangler dev and a local Graph API stub", () => {
     const id = update.conversation.id;
     expect(update.conversation).toMatchObject({ contact: null, status: "open", read: false });
 
-    const reply = await http(`/api/conversations/${id}/messages`, {
-      method: "POST",
+    const reply = await call(`/api/conversations/${id}/messages`, {
       cookie: agent.cookie,
-      json: { clientId: `e2e-reply-${Date.now()}`, channel: "messenger", text: "¡Sí, de 10 a 14!" },
+      body: { clientId: clientId(), channel: "messenger", text: "¡Sí, de 10 a 14!" },
     });
     expect(reply.status).toBe(201);
     const { message } = (await reply.json()) as { message: Message };

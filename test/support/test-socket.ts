@@ -2,7 +2,7 @@ import type { ConversationSummary, Message, ServerFrame } from "../../src/protoc
 
 /**
  * A test-side WebSocket (workerd's or Node's, both standard) that queues the frames it receives and
- * waits for the ones a test expects.
+ * waits for the ones a test expects. Plain Node imports it through the bench: erasable types only.
  */
 export class TestSocket {
   readonly frames: ServerFrame[] = [];
@@ -10,7 +10,10 @@ export class TestSocket {
   closed: { code: number; reason: string } | null = null;
   pongs = 0;
 
-  constructor(readonly ws: WebSocket) {
+  readonly ws: WebSocket;
+
+  constructor(ws: WebSocket) {
+    this.ws = ws;
     ws.addEventListener("message", (e) => {
       if (e.data === "pong") this.pongs++;
       else if (typeof e.data === "string") this.frames.push(JSON.parse(e.data) as ServerFrame);

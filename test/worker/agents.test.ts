@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, errorOf, signIn, signedInAgent } from "./helpers";
+import { call, errorOf, signedInAgent, signIn } from "./helpers";
 
 const newAgent = (email: string) => ({ email, name: "New Person", role: "agent", password: "a-long-first-password" });
 

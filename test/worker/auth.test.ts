@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../../src/lib/clock";
-import { call, errorOf, seedAgent, sessionCookie, signIn, signedInAgent } from "./helpers";
+import { call, errorOf, seedAgent, sessionCookie, signedInAgent, signIn } from "./helpers";
 
 afterEach(() => resetClock());
 

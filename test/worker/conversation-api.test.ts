@@ -1,12 +1,11 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { migrate, MIGRATIONS } from "../../src/conversation/storage";
+import { migrate, MIGRATIONS, readState } from "../../src/conversation/storage";
 import { afterEach, describe, expect, it } from "vitest";
 import { writeIndex } from "../../src/inbox/conversation-index";
 import { advanceClock, resetClock } from "../../src/lib/clock";
 import type { ConversationSummary, Message } from "../../src/protocol";
-import { agentSays, clientId, indexRow, room, startVisitor, visitorSays } from "./chat";
-import { call, errorOf, signedInAgent } from "./helpers";
+import { agentSays, call, clientId, errorOf, indexRow, room, signedInAgent, startVisitor, visitorSays } from "./helpers";
 
 afterEach(() => resetClock());
 
@@ -301,7 +300,7 @@ describe("the D1 index", () => {
     // A real failure: the table the index writes to is briefly gone.
     await env.DB.prepare("ALTER TABLE conversations RENAME TO conversations_away").run();
     await visitorSays(v, "during the outage");
-    await new Promise((r) => setTimeout(r, 100));
+    await expect.poll(() => runInDurableObject(room(v.conversationId), (_o, state) => readState(state.storage.sql)?.indexAttempts ?? 0)).toBeGreaterThan(0);
     await env.DB.prepare("ALTER TABLE conversations_away RENAME TO conversations").run();
     expect((await env.DB.prepare("SELECT version FROM conversations WHERE id = ?").bind(v.conversationId).first())!.version).toBe(1);
 

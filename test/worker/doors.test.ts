@@ -2,9 +2,8 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { transcriptFor } from "../../src/channels/email/reply-channel";
 import { messengerConversationId } from "../../src/channels/messenger/routes";
 import type { ConversationSummary, Message } from "../../src/protocol";
-import { agentSays, clientId, connect, room, startVisitor, type TestSocket, visitorSays } from "./chat";
+import { agentSays, call, clientId, connect, errorOf, room, signedInAgent, startVisitor, type TestSocket, visitorSays } from "./helpers";
 import { conversationOf, deliver, mail } from "./email-helpers";
-import { call, errorOf, signedInAgent } from "./helpers";
 import { messengerText, webhook } from "./messenger-helpers";
 
 const SHOP = "https://shop.example";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../src/protocol";
-import { room } from "./chat";
+import { room } from "./helpers";
 import { corpusBytes, corpusExpectations, corpusNames } from "./corpus";
 import { contactCount, deliver } from "./email-helpers";
 

@@ -2,9 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { replyAddress } from "../../src/channels/email/reply-address";
 import type { Message } from "../../src/protocol";
-import { clientId, room } from "./chat";
+import { call, clientId, room, signedInAgent } from "./helpers";
 import { contactCount, conversationOf, deliver, mail } from "./email-helpers";
-import { call, signedInAgent } from "./helpers";
 
 let n = 0;
 const unique = (name: string) => `${name}.${Date.now()}.${++n}@example.org`;

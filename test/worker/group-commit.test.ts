@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GroupCommit } from "../../src/lib/group-commit";
-import { indexRow, startVisitor, visitorSays } from "./chat";
+import { indexRow, startVisitor, visitorSays } from "./helpers";
 
 /** A commit that waits until released, recording what each batch held. */
 function gatedCommit() {

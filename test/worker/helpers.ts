@@ -1,42 +1,57 @@
 import { env, exports } from "cloudflare:workers";
 import { hashPassword } from "../../src/auth/password";
+import { identityPayload } from "../../src/channels/chat/identity";
 import type { AgentRole } from "../../src/db/schema";
+import { hex, hmacSha256 } from "../../src/lib/crypto";
+import { testClient } from "../support/client";
+import { TestSocket } from "../support/test-socket";
+
+export {
+  clientId,
+  errorOf,
+  freshClient,
+  sessionCookie,
+  type CallOptions,
+  type VisitorSession,
+} from "../support/client";
+export type { TestSocket };
 
 export const ORIGIN = "https://inbox.example.com";
 
-export interface CallOptions {
-  method?: string;
-  body?: unknown;
-  /** Raw body, sent as is (malformed input, signed bytes). */
-  raw?: string | Uint8Array<ArrayBuffer>;
-  cookie?: string | null;
-  /** Defaults to our own origin; `null` sends no Origin header. */
-  origin?: string | null;
-  headers?: Record<string, string>;
-  client?: string;
-}
-
-/** One request through the worker's real entry point. */
-export function call(path: string, opts: CallOptions = {}): Promise<Response> {
-  const headers = new Headers(opts.headers);
-  if (opts.origin !== null) headers.set("origin", opts.origin ?? ORIGIN);
-  if (opts.cookie) headers.set("cookie", opts.cookie);
-  // Every test file gets its own client address so the per-client sign-in limit is not shared.
-  headers.set("cf-connecting-ip", opts.client ?? CLIENT_IP);
-  let body: string | Uint8Array<ArrayBuffer> | undefined = opts.raw;
-  if (opts.body !== undefined) {
-    body = JSON.stringify(opts.body);
-    headers.set("content-type", "application/json");
-  }
-  return exports.default.fetch(
-    new Request(`${ORIGIN}${path}`, { method: opts.method ?? (body ? "POST" : "GET"), headers, body }),
-  );
-}
-
-const CLIENT_IP = `10.${rand255()}.${rand255()}.${rand255()}`;
-function rand255() {
-  return Math.floor(Math.random() * 255);
-}
+/**
+ * The test client inside workerd: every request goes through the worker's real entry point, sockets
+ * too (an upgrade request whose answer carries the socket). Every test file gets its own client
+ * address, so the per-client sign-in limit is not shared.
+ */
+export const api = testClient(
+  {
+    fetch: (request) => exports.default.fetch(request),
+    async socket(url, headers) {
+      const res = await exports.default.fetch(
+        new Request(url.replace(/^ws/, "http"), { headers: { ...headers, upgrade: "websocket" } }),
+      );
+      if (!res.webSocket) return res.status;
+      res.webSocket.accept();
+      return new TestSocket(res.webSocket);
+    },
+  },
+  { baseUrl: ORIGIN },
+);
+export const SHOP = api.site;
+export const {
+  call,
+  widget,
+  signIn,
+  session,
+  startVisitor,
+  visitorSays,
+  agentSays,
+  connect,
+  upgradeStatus,
+  visitorSocket,
+  agentSocket,
+  feedSocket,
+} = api;
 
 let counter = 0;
 /** A fresh agent, inserted straight into D1. */
@@ -51,25 +66,31 @@ export async function seedAgent(role: AgentRole = "agent", password = "a-good-lo
   return { id, email, password, role };
 }
 
-/** Signs in and returns the `name=value` cookie pair to send back. */
-export async function signIn(email: string, password: string): Promise<string> {
-  const res = await call("/api/auth/sign-in", { body: { email, password } });
-  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  return sessionCookie(res)!;
-}
-
-export function sessionCookie(res: Response): string | null {
-  const header = res.headers.get("set-cookie");
-  const match = header?.match(/(__Host-session=[^;]*)/);
-  return match ? match[1]! : null;
-}
-
 export async function signedInAgent(role: AgentRole = "agent") {
   const agent = await seedAgent(role);
   return { ...agent, cookie: await signIn(agent.email, agent.password) };
 }
 
-export async function errorOf(res: Response): Promise<{ code: string; message: string; fields?: Record<string, string> }> {
-  const body = (await res.json()) as { error: { code: string; message: string; fields?: Record<string, string> } };
-  return body.error;
+export function room(id: string) {
+  return env.CONVERSATIONS.getByName(id);
+}
+
+/** The D1 index row, once the conversation object's outbox has written it. */
+export async function indexRow(id: string, minVersion = 1, tries = 50) {
+  for (let i = 0; i < tries; i++) {
+    const row = await env.DB.prepare("SELECT * FROM conversations WHERE id = ?")
+      .bind(id)
+      .first<Record<string, unknown>>();
+    if (row && (row.version as number) >= minVersion) return row;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`index row ${id} never reached version ${minVersion}`);
+}
+
+/** What the host site's backend does: HMAC-SHA256 of the identity with the workspace's secret. */
+export async function signedIdentity(
+  identity: { userId: string; email?: string; name?: string },
+  secret = env.WIDGET_IDENTITY_SECRET!,
+) {
+  return { ...identity, signature: hex(await hmacSha256(secret, identityPayload(identity))) };
 }

@@ -4,9 +4,8 @@ import { messengerConversationId } from "../../src/channels/messenger/routes";
 import { sendText } from "../../src/channels/messenger/graph";
 import { advanceClock, now, resetClock } from "../../src/lib/clock";
 import type { Message } from "../../src/protocol";
-import { connect, room } from "./chat";
+import { call, connect, errorOf, room, signedInAgent } from "./helpers";
 import { corpusBytes, corpusNames } from "./corpus";
-import { call, errorOf, signedInAgent } from "./helpers";
 import { messengerText, sign, webhook } from "./messenger-helpers";
 
 afterEach(() => resetClock());

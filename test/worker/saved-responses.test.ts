@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fillTags, hasTags, splitName } from "../../src/saved-responses/tags";
-import { clientId, startVisitor, visitorSays } from "./chat";
-import { call, errorOf, signedInAgent } from "./helpers";
+import { call, clientId, errorOf, signedInAgent, startVisitor, visitorSays } from "./helpers";
 
 async function category(cookie: string, name = `Billing ${Date.now()}-${Math.random()}`) {
   const res = await call("/api/saved-responses/categories", { cookie, body: { name } });

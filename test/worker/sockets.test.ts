@@ -1,32 +1,25 @@
 import { env } from "cloudflare:workers";
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
+import { readState } from "../../src/conversation/storage";
 import { advanceClock, resetClock } from "../../src/lib/clock";
 import { MAX_FRAME_BYTES } from "../../src/protocol";
-import { agentSays, clientId, connect, openSocket, room, startVisitor, type TestSocket, visitorSays } from "./chat";
-import { signedInAgent } from "./helpers";
+import { agentSays, agentSocket, clientId, feedSocket, room, SHOP, signedInAgent, startVisitor, type TestSocket, upgradeStatus, visitorSays, visitorSocket } from "./helpers";
 
-const SHOP = "https://shop.example";
 const sockets: TestSocket[] = [];
 afterEach(() => {
   for (const s of sockets.splice(0)) s.close();
   resetClock();
 });
 
-async function visitorSocket(token: string, after = 0) {
-  const s = await connect(`/api/widget/socket?token=${encodeURIComponent(token)}&after=${after}`, { origin: SHOP });
+function track(s: TestSocket) {
   sockets.push(s);
   return s;
 }
-async function agentSocket(cookie: string, id: string, after = 0) {
-  const s = await connect(`/api/conversations/${id}/socket?after=${after}`, { cookie });
-  sockets.push(s);
-  return s;
-}
-async function feedSocket(cookie: string) {
-  const s = await connect("/api/inbox/socket", { cookie });
-  sockets.push(s);
-  return s;
+
+/** Waits until the conversation object has seen the visitor's last page close (its grace period started). */
+async function pageClosed(id: string) {
+  await expect.poll(() => runInDurableObject(room(id), (_o, state) => readState(state.storage.sql)?.visitorOfflineAt ?? null)).not.toBeNull();
 }
 
 describe("live chat over sockets", () => {
@@ -34,9 +27,9 @@ describe("live chat over sockets", () => {
     const a = await signedInAgent();
     const b = await signedInAgent();
     const v = await startVisitor();
-    const visitor = await visitorSocket(v.token);
-    const [roomA, roomB] = [await agentSocket(a.cookie, v.conversationId), await agentSocket(b.cookie, v.conversationId)];
-    const [feedA, feedB] = [await feedSocket(a.cookie), await feedSocket(b.cookie)];
+    const visitor = track(await visitorSocket(v));
+    const [roomA, roomB] = [track(await agentSocket(a.cookie, v.conversationId)), track(await agentSocket(b.cookie, v.conversationId))];
+    const [feedA, feedB] = [track(await feedSocket(a.cookie)), track(await feedSocket(b.cookie))];
 
     for (const text of ["one", "two", "three"]) await visitorSays(v, text);
     for (const s of [roomA, roomB]) {
@@ -62,9 +55,9 @@ describe("live chat over sockets", () => {
   it("S15: typing indicators go both ways and are never stored", async () => {
     const agent = await signedInAgent();
     const v = await startVisitor();
-    const visitor = await visitorSocket(v.token);
-    const roomSocket = await agentSocket(agent.cookie, v.conversationId);
-    const feed = await feedSocket(agent.cookie);
+    const visitor = track(await visitorSocket(v));
+    const roomSocket = track(await agentSocket(agent.cookie, v.conversationId));
+    const feed = track(await feedSocket(agent.cookie));
     visitor.send({ type: "typing", typing: true });
     await roomSocket.next("typing", (f) => f.who === "visitor" && f.typing);
     await feed.next("typing", (f) => f.conversationId === v.conversationId);
@@ -77,9 +70,9 @@ describe("live chat over sockets", () => {
   it("S33: an agent typing a note or an email is seen by the other agents, never by the visitor", async () => {
     const [ada, alex] = [await signedInAgent(), await signedInAgent()];
     const v = await startVisitor();
-    const visitor = await visitorSocket(v.token);
-    const adaRoom = await agentSocket(ada.cookie, v.conversationId);
-    const alexRoom = await agentSocket(alex.cookie, v.conversationId);
+    const visitor = track(await visitorSocket(v));
+    const adaRoom = track(await agentSocket(ada.cookie, v.conversationId));
+    const alexRoom = track(await agentSocket(alex.cookie, v.conversationId));
     adaRoom.send({ type: "typing", typing: true, composing: "note" });
     adaRoom.send({ type: "typing", typing: true, composing: "email" });
     adaRoom.send({ type: "typing", typing: true, composing: "chat" });
@@ -94,13 +87,13 @@ describe("live chat over sockets", () => {
   it("S29: a socket that reconnects with its last sequence receives exactly what it missed", async () => {
     const agent = await signedInAgent();
     const v = await startVisitor();
-    const first = await visitorSocket(v.token);
+    const first = track(await visitorSocket(v));
     await visitorSays(v, "m1");
     await first.next("message", (f) => f.message.seq === 1);
     first.close();
     await agentSays(agent.cookie, v.conversationId, "m2");
     await agentSays(agent.cookie, v.conversationId, "m3");
-    const again = await visitorSocket(v.token, 1);
+    const again = track(await visitorSocket(v, 1));
     await again.waitFor(() => again.messages().length === 2, "the two missed messages");
     expect(again.messages().map((m) => m.seq)).toEqual([2, 3]);
     expect(again.frames[0]).toMatchObject({ type: "welcome", lastSeq: 3, conversationId: v.conversationId });
@@ -109,7 +102,7 @@ describe("live chat over sockets", () => {
   it("S29: a retried send with the same client id is stored and delivered once; the sender gets the original back", async () => {
     const agent = await signedInAgent();
     const v = await startVisitor();
-    const watcher = await agentSocket(agent.cookie, v.conversationId);
+    const watcher = track(await agentSocket(agent.cookie, v.conversationId));
     const id = clientId();
     const [first, second] = await Promise.all([visitorSays(v, "retry me", id), visitorSays(v, "retry me", id)]);
     expect([first.res.status, second.res.status].sort()).toEqual([200, 201]);
@@ -124,8 +117,8 @@ describe("live chat over sockets", () => {
   it("S29: sockets keep working across an eviction of the conversation object, with nothing lost", async () => {
     const agent = await signedInAgent();
     const v = await startVisitor();
-    const visitor = await visitorSocket(v.token);
-    const agentRoom = await agentSocket(agent.cookie, v.conversationId);
+    const visitor = track(await visitorSocket(v));
+    const agentRoom = track(await agentSocket(agent.cookie, v.conversationId));
     await visitorSays(v, "before");
     await agentRoom.next("message", (f) => f.message.text === "before");
 
@@ -145,16 +138,16 @@ describe("presence (S3)", () => {
   it("S3: a visitor is online while a page is open, and stays online through a page change within the grace period", async () => {
     const agent = await signedInAgent();
     const v = await startVisitor();
-    const feed = await feedSocket(agent.cookie);
-    const watcher = await agentSocket(agent.cookie, v.conversationId);
-    const page1 = await visitorSocket(v.token);
+    const feed = track(await feedSocket(agent.cookie));
+    const watcher = track(await agentSocket(agent.cookie, v.conversationId));
+    const page1 = track(await visitorSocket(v));
     await watcher.next("presence", (f) => f.visitorOnline);
     await feed.next("presence", (f) => f.conversationId === v.conversationId && f.visitorOnline);
 
     page1.close();
-    await new Promise((r) => setTimeout(r, 50));
+    await pageClosed(v.conversationId);
     advanceClock(Number(env.PRESENCE_GRACE_MS) / 2);
-    await visitorSocket(v.token); // the next page of the site
+    track(await visitorSocket(v)); // the next page of the site
     advanceClock(Number(env.PRESENCE_GRACE_MS));
     await runDurableObjectAlarm(room(v.conversationId));
     expect((await room(v.conversationId).snapshot())!.visitorOnline).toBe(true);
@@ -164,17 +157,17 @@ describe("presence (S3)", () => {
   it("S3: after the last page closes the visitor goes offline once the grace period is over", async () => {
     const agent = await signedInAgent();
     const v = await startVisitor();
-    const feed = await feedSocket(agent.cookie);
-    const page = await visitorSocket(v.token);
+    const feed = track(await feedSocket(agent.cookie));
+    const page = track(await visitorSocket(v));
     await feed.next("presence", (f) => f.conversationId === v.conversationId && f.visitorOnline);
     page.close();
-    await new Promise((r) => setTimeout(r, 50));
+    await pageClosed(v.conversationId);
     await runDurableObjectAlarm(room(v.conversationId));
     expect((await room(v.conversationId).snapshot())!.visitorOnline).toBe(true);
     advanceClock(Number(env.PRESENCE_GRACE_MS) + 1);
     await runDurableObjectAlarm(room(v.conversationId));
     await feed.next("presence", (f) => f.conversationId === v.conversationId && !f.visitorOnline);
-    const fresh = await feedSocket(agent.cookie);
+    const fresh = track(await feedSocket(agent.cookie));
     expect(fresh.frames[0]).toMatchObject({ type: "snapshot" });
     expect((fresh.frames[0] as { online: string[] }).online).not.toContain(v.conversationId);
   });
@@ -182,8 +175,8 @@ describe("presence (S3)", () => {
   it("S3: a tab that vanishes without a goodbye goes offline at the next sweep after it went silent", async () => {
     const agent = await signedInAgent();
     const v = await startVisitor();
-    await visitorSocket(v.token); // never pings, never closes
-    const feed = await feedSocket(agent.cookie);
+    track(await visitorSocket(v)); // never pings, never closes
+    const feed = track(await feedSocket(agent.cookie));
     expect((feed.frames[0] as { online: string[] }).online).toContain(v.conversationId);
     advanceClock(Number(env.PRESENCE_STALE_MS) + 1);
     await runDurableObjectAlarm(room(v.conversationId));
@@ -194,9 +187,9 @@ describe("presence (S3)", () => {
   it("S3: alarms run only while there is work: none once the visitor is offline and the index is current", async () => {
     const v = await startVisitor();
     await visitorSays(v, "hello");
-    const page = await visitorSocket(v.token);
+    const page = track(await visitorSocket(v));
     page.close();
-    await new Promise((r) => setTimeout(r, 50));
+    await pageClosed(v.conversationId);
     advanceClock(Number(env.PRESENCE_GRACE_MS) + 1);
     expect(await runDurableObjectAlarm(room(v.conversationId))).toBe(true);
     expect(await runDurableObjectAlarm(room(v.conversationId))).toBe(false);
@@ -207,8 +200,8 @@ describe("refusals", () => {
   it("S28: malformed, invalid, oversized and binary frames get an error frame and store nothing", async () => {
     const agent = await signedInAgent();
     const v = await startVisitor();
-    const visitor = await visitorSocket(v.token);
-    const agentRoom = await agentSocket(agent.cookie, v.conversationId);
+    const visitor = track(await visitorSocket(v));
+    const agentRoom = track(await agentSocket(agent.cookie, v.conversationId));
     const cases: [unknown, string][] = [
       ["{not json", "malformed_frame"],
       [{ type: "shout", text: "hi" }, "invalid_frame"],
@@ -237,35 +230,37 @@ describe("refusals", () => {
     const theirs = await startVisitor();
     await visitorSays(theirs, "private to them");
 
-    const noSession = await openSocket(`/api/conversations/${theirs.conversationId}/socket`);
-    expect(noSession.res.status).toBe(401);
-    const foreign = await openSocket(`/api/conversations/${theirs.conversationId}/socket`, { cookie: agent.cookie, origin: SHOP });
-    expect(foreign.res.status).toBe(403);
-    const feedForeign = await openSocket("/api/inbox/socket", { cookie: agent.cookie, origin: "https://evil.example" });
-    expect(feedForeign.res.status).toBe(403);
+    const noSession = await upgradeStatus(`/api/conversations/${theirs.conversationId}/socket`);
+    expect(noSession).toBe(401);
+    const foreign = await upgradeStatus(`/api/conversations/${theirs.conversationId}/socket`, { cookie: agent.cookie, origin: SHOP });
+    expect(foreign).toBe(403);
+    const feedForeign = await upgradeStatus("/api/inbox/socket", { cookie: agent.cookie, origin: "https://evil.example" });
+    expect(feedForeign).toBe(403);
 
     // A visitor token addresses only its own conversation: there is no way to name another.
-    const own = await visitorSocket(mine.token);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(own.messages()).toEqual([]);
+    const own = track(await visitorSocket(mine));
+    // Frames arrive in order: once the visitor's own later message is in, theirs never will be.
+    await visitorSays(mine, "mine");
+    await own.next("message", (f) => f.message.text === "mine");
+    expect(own.messages().map((m) => m.text)).toEqual(["mine"]);
 
     advanceClock(3 * 60 * 60 * 1000);
-    const expired = await openSocket(`/api/widget/socket?token=${mine.token}`, { origin: SHOP });
-    expect(expired.res.status).toBe(401);
-    const garbage = await openSocket("/api/widget/socket?token=abc", { origin: SHOP });
-    expect(garbage.res.status).toBe(401);
+    const expired = await upgradeStatus(`/api/widget/socket?token=${mine.token}`, { origin: SHOP });
+    expect(expired).toBe(401);
+    const garbage = await upgradeStatus("/api/widget/socket?token=abc", { origin: SHOP });
+    expect(garbage).toBe(401);
   });
 
   it("S9: a widget socket from an origin outside WIDGET_ORIGINS is refused", async () => {
     const v = await startVisitor();
-    const res = await openSocket(`/api/widget/socket?token=${v.token}`, { origin: "https://not-allowed.example" });
-    expect(res.res.status).toBe(403);
+    const status = await upgradeStatus(`/api/widget/socket?token=${v.token}`, { origin: "https://not-allowed.example" });
+    expect(status).toBe(403);
     expect(env.WIDGET_ORIGINS).not.toContain("*");
   });
 
   it("S28: the inbox feed is read-only: frames sent to it get an error frame", async () => {
     const agent = await signedInAgent();
-    const feed = await feedSocket(agent.cookie);
+    const feed = track(await feedSocket(agent.cookie));
     feed.send({ type: "typing", typing: true });
     await feed.next("error", (f) => f.code === "not_allowed");
     feed.send("{");

@@ -2,9 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { widgetOriginAllowed } from "../../src/channels/chat/origins";
 import type { Message } from "../../src/protocol";
-import { clientId, indexRow, openSocket, room } from "./chat";
-import { call, errorOf, ORIGIN, signedInAgent } from "./helpers";
-import { freshClient, session, SHOP, signedIdentity, widget } from "./widget-helpers";
+import { call, clientId, errorOf, freshClient, indexRow, ORIGIN, room, session, SHOP, signedIdentity, signedInAgent, upgradeStatus, widget } from "./helpers";
 
 async function history(token: string, query = ""): Promise<Message[]> {
   const res = await widget(`/messages${query}`, { token });
@@ -155,10 +153,9 @@ describe("identify (signed by the host site)", () => {
 
   it("S9: a socket for an identified user's conversation still refuses foreign origins", async () => {
     const s = await session({ identity: await signedIdentity({ userId: `user-${crypto.randomUUID()}` }) });
-    const foreign = await openSocket(`/api/widget/socket?token=${s.token}`, { origin: "https://evil.example" });
-    expect(foreign.res.status).toBe(403);
-    const allowed = await openSocket(`/api/widget/socket?token=${s.token}`, { origin: SHOP });
-    expect(allowed.res.status).toBe(101);
-    allowed.socket?.close();
+    const foreign = await upgradeStatus(`/api/widget/socket?token=${s.token}`, { origin: "https://evil.example" });
+    expect(foreign).toBe(403);
+    const allowed = await upgradeStatus(`/api/widget/socket?token=${s.token}`, { origin: SHOP });
+    expect(allowed).toBe(101);
   });
 });
