@@ -6,7 +6,8 @@
 //   6. demo conversations, through the running server's API, then "Ready on <url>" and the demo sign-in
 // Settings from wrangler.toml's [vars] can be overridden from the environment (tests shorten the
 // presence timings this way), e.g. PRESENCE_GRACE_MS=1000 npm start. WORKER_ENTRY replaces
-// wrangler.toml's `main` (the bench runs the worker through bench/email-ingest-entry.ts).
+// wrangler.toml's `main`, WRANGLER_CONFIG the whole file for wrangler dev (the bench's generated config:
+// the worker through bench/email-ingest-entry.ts, plus its floor room).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
@@ -54,6 +55,10 @@ const OVERRIDABLE_VARS = [
   "PRESENCE_GRACE_MS",
   "PRESENCE_STALE_MS",
   "PRESENCE_SWEEP_MS",
+  "VISITOR_MESSAGES_PER_MINUTE",
+  "VISITOR_MESSAGE_BURST",
+  "AGENT_MESSAGES_PER_MINUTE",
+  "AGENT_MESSAGE_BURST",
   "WIDGET_ORIGINS",
   "SESSION_IDLE_MINUTES",
   "MESSENGER_GRAPH_URL",
@@ -66,7 +71,7 @@ const varArgs = OVERRIDABLE_VARS.filter((name) => localVars[name]).flatMap((name
 
 const server = spawn(
   process.execPath,
-  [wranglerBin, "dev", ...(process.env.WORKER_ENTRY ? [process.env.WORKER_ENTRY] : []), "--port", port, "--ip", ip, "--persist-to", persistTo, "--show-interactive-dev-session=false", ...varArgs],
+  [wranglerBin, "dev", ...(process.env.WORKER_ENTRY ? [process.env.WORKER_ENTRY] : []), ...(process.env.WRANGLER_CONFIG ? ["--config", process.env.WRANGLER_CONFIG] : []), "--port", port, "--ip", ip, "--persist-to", persistTo, "--show-interactive-dev-session=false", ...varArgs],
   { env: { ...wranglerEnv, ...(process.stdout.isTTY && { FORCE_COLOR: "1" }) }, stdio: ["inherit", "pipe", "pipe"] },
 );
 let signInShown = false;

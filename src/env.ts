@@ -24,6 +24,11 @@ export interface Env {
   PRESENCE_GRACE_MS: string;
   PRESENCE_STALE_MS: string;
   PRESENCE_SWEEP_MS: string;
+  /** S28: messages a visitor / an agent may post in one conversation, per minute and at once. */
+  VISITOR_MESSAGES_PER_MINUTE: string;
+  VISITOR_MESSAGE_BURST: string;
+  AGENT_MESSAGES_PER_MINUTE: string;
+  AGENT_MESSAGE_BURST: string;
   /** Comma-separated origins allowed to embed the widget (`scheme://host:*` for any port), or "*" for any. */
   WIDGET_ORIGINS: string;
   /** Messenger: Graph API base URL with its version (tests point it at a local stub). */

@@ -3,6 +3,7 @@ import type { Database } from "../db/client";
 import { type Contact, contacts } from "../db/schema";
 import { now } from "../lib/clock";
 import { normalizeEmail } from "../lib/email-address";
+import { plainLabel } from "../protocol";
 
 /** The condition "this contact has that address" (any case; served by the index on lower(email)). */
 export function contactEmailIs(email: string) {
@@ -27,7 +28,7 @@ export async function findContactByEmail(db: Database, email: string): Promise<C
 export async function findOrCreateContact(db: Database, input: { email: string; name?: string | null }): Promise<Contact> {
   const at = now();
   const email = input.email.trim();
-  const name = input.name?.trim() || null;
+  const name = plainLabel(input.name ?? "", 200).trim() || null;
   // One round trip: the insert (a no-op when the address is known) and the read of whichever row won.
   const [, [contact]] = await db.batch([
     db

@@ -29,6 +29,8 @@ export interface RoomHandle {
   state(): ConversationState;
   /** Stores an item with its kind's rules, delivers it live and brings the index up to date. */
   record(input: NewMessage): Message;
+  /** S28: takes one message from the author's posting limit; null when allowed, else seconds to wait. */
+  limit(author: Author): number | null;
   statusChanged(m: Message): void;
 }
 
@@ -39,7 +41,7 @@ export type AgentPost =
 
 export type PostResult =
   | { ok: true; message: Message; duplicate: boolean }
-  | { ok: false; code: "unfilled_tags" | "channel_refused" | "client_id_taken"; reason: string };
+  | { ok: false; code: "unfilled_tags" | "channel_refused" | "client_id_taken" | "rate_limited"; reason: string; retryAfterS?: number };
 
 export type ChannelEvent =
   /** A customer's message; stored once per external id (email, Messenger) or client id (widget). */
@@ -72,20 +74,26 @@ export type ChannelEvent =
   /** Our reply could not be delivered (S23: a permanent bounce). */
   | { type: "failed"; messageId: string; reason: string };
 
-/** Per event: the message it stored or touched (null when none), and whether it had been stored before. */
+/**
+ * Per event: the message it stored or touched (null when none), and whether it had been stored before;
+ * `retryAfterS` when a visitor's message was refused by their posting limit (S28).
+ */
 export interface Received {
   message: Message | null;
   duplicate: boolean;
+  retryAfterS?: number;
 }
 
 const sameAuthor = (a: Author, b: Author) => a.kind === b.kind && a.id === b.id;
 
-function refused(code: Extract<PostResult, { ok: false }>["code"], reason: string): PostResult {
-  return { ok: false, code, reason };
+function refused(code: Extract<PostResult, { ok: false }>["code"], reason: string, retryAfterS?: number): PostResult {
+  return retryAfterS === undefined ? { ok: false, code, reason } : { ok: false, code, reason, retryAfterS };
 }
 
+const slowDown = (seconds: number) => `Too many messages; wait ${seconds} s`;
+
 /**
- * The agent door. In order: a tag left unfilled is refused (S12); a client id seen before answers the
+ * The agent door. In order: the agent's posting limit (S28); a tag left unfilled is refused (S12); a client id seen before answers the
  * original (S29) unless it failed, which retries it; a channel that cannot reach the conversation now
  * is refused with its reason (no chat visitor, no address, Messenger's window: S17, S26); then the
  * item is stored and, for email and Messenger, sent, its outcome recorded.
@@ -97,6 +105,8 @@ export async function postAsAgent(
   at: number,
 ): Promise<PostResult> {
   if (input.kind === "event") return { ok: true, message: room.record({ ...input, clientId: null }), duplicate: false };
+  const wait = room.limit(input.author);
+  if (wait !== null) return refused("rate_limited", slowDown(wait), wait);
   if (hasTags(input.text))
     return refused("unfilled_tags", "The text still contains a personalization tag ({{…}}): fill it or remove it");
 
@@ -175,6 +185,8 @@ function receiveOne(room: RoomHandle, e: ChannelEvent): Received {
   switch (e.type) {
     case "message": {
       const m = e.message;
+      const wait = room.limit(m.author);
+      if (wait !== null) return { message: null, duplicate: false, retryAfterS: wait };
       const earlier = m.externalId
         ? messageByExternalId(room.sql, room.id, m.externalId)
         : m.clientId

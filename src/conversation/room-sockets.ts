@@ -15,10 +15,37 @@ export interface SocketAttachment extends SocketIdentity {
   connectedAt: number;
   /** Last frame the client sent (keep-alive pings are answered without us and tracked by the runtime). */
   lastFrameAt: number;
+  /** The last typing frame forwarded: when, and whether it said typing. */
+  typingAt: number;
+  typing: boolean;
+  /** Frames in the current one-second window (S28: a flood closes the socket). */
+  windowAt: number;
+  windowFrames: number;
 }
 
+/** Forwarded typing frames per sender: at most one a second. */
+export const TYPING_EVERY_MS = 1000;
+/** More frames than this in a second is no client of ours: the socket is closed. */
+const MAX_FRAMES_PER_SECOND = 50;
+
+export function newAttachment(identity: SocketIdentity, at: number): SocketAttachment {
+  return { ...identity, connectedAt: at, lastFrameAt: at, typingAt: 0, typing: false, windowAt: at, windowFrames: 0 };
+}
+
+/** Sockets accepted before the typing and flood fields existed read as fresh. */
 export function attachment(ws: WebSocket): SocketAttachment {
-  return ws.deserializeAttachment() as SocketAttachment;
+  const a = ws.deserializeAttachment() as SocketAttachment;
+  return { ...newAttachment(a, a.connectedAt), ...a };
+}
+
+/** The attachment after one more frame at `at`. */
+export function seen(a: SocketAttachment, at: number): SocketAttachment {
+  const fresh = at - a.windowAt >= 1000;
+  return { ...a, lastFrameAt: at, windowAt: fresh ? at : a.windowAt, windowFrames: fresh ? 1 : a.windowFrames + 1 };
+}
+
+export function flooding(a: SocketAttachment): boolean {
+  return a.windowFrames > MAX_FRAMES_PER_SECOND;
 }
 
 /**

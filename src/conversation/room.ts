@@ -3,13 +3,24 @@ import type { Env } from "../env";
 import { now } from "../lib/clock";
 import { workspaceFeed } from "../lib/workspace";
 import { closeBack, closeSessions, receive, type SessionsEnding, send, sendAll, sessionTags } from "../lib/socket-frames";
-import { type ContactRef, type ConversationStatus, type ConversationSummary, type Message, PING, PONG, type ServerFrame, typingReachesVisitor } from "../protocol";
+import {
+  CLOSE_TOO_MANY_FRAMES,
+  type ContactRef,
+  type ConversationStatus,
+  type ConversationSummary,
+  type Message,
+  PING,
+  PONG,
+  type ServerFrame,
+  typingReachesVisitor,
+} from "../protocol";
 import { Alarms } from "./alarms";
 import { type AgentPost, type ChannelEvent, type PostResult, postAsAgent, type Received, receiveFromChannel, type RoomHandle } from "./doors";
+import { PostingLimits, postingRates } from "./limits";
 import { IndexOutbox } from "./outbox";
 import type { OutboundChannels } from "./outbound";
 import { presenceTimings, VisitorPresence } from "./presence";
-import { attachment, type SocketIdentity } from "./room-sockets";
+import { attachment, flooding, newAttachment, seen, type SocketIdentity, TYPING_EVERY_MS } from "./room-sockets";
 import { type ConversationInit, type ConversationState, insertConversation, listMessages, type MessagePage, migrate, readState, summarize, updateConversation } from "./storage";
 import { deliver, recordItem } from "./timeline";
 
@@ -27,6 +38,7 @@ export abstract class Room extends DurableObject<Env> {
   private readonly presence: VisitorPresence;
   private readonly outbox: IndexOutbox;
   private readonly alarms: Alarms<"presence" | "index">;
+  private readonly limits: PostingLimits;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -37,6 +49,7 @@ export abstract class Room extends DurableObject<Env> {
     this.presence = new VisitorPresence(ctx, presenceTimings(env), (online) => this.presenceChanged(online));
     this.outbox = new IndexOutbox(this.sql, env, () => this.schedule());
     this.alarms = new Alarms(ctx.storage, { presence: this.presence, index: this.outbox });
+    this.limits = new PostingLimits(postingRates(env));
   }
 
   // ---- RPC ----
@@ -125,7 +138,7 @@ export abstract class Room extends DurableObject<Env> {
     const at = now();
     const agent = identity.role === "agent" && identity.agentId && identity.session ? { id: identity.agentId, session: identity.session } : null;
     this.ctx.acceptWebSocket(server, [identity.role, ...(agent ? sessionTags(agent.id, agent.session) : [])]);
-    server.serializeAttachment({ ...identity, connectedAt: at, lastFrameAt: at });
+    server.serializeAttachment(newAttachment(identity, at));
     // The feed knows every session's sockets, so that ending a session closes this one too (S9).
     if (agent) this.ctx.waitUntil(workspaceFeed(this.env).roomOpened(agent.id, agent.session, s.id));
 
@@ -148,10 +161,17 @@ export abstract class Room extends DurableObject<Env> {
 
   /** Sockets carry only typing; messages are posted over HTTP through the doors. */
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    const who = attachment(ws);
-    ws.serializeAttachment({ ...who, lastFrameAt: now() });
+    const at = now();
+    const who = seen(attachment(ws), at);
+    if (flooding(who)) {
+      ws.close(CLOSE_TOO_MANY_FRAMES, "Too many frames");
+      return;
+    }
     const frame = receive(ws, raw);
-    if (!frame) return;
+    // S28: one typing frame a second per sender goes on; the stop of an indicator shown always does.
+    const forward = frame !== null && (at - who.typingAt >= TYPING_EVERY_MS || (!frame.typing && who.typing));
+    ws.serializeAttachment(forward ? { ...who, typingAt: at, typing: frame.typing } : who);
+    if (!forward) return;
     const id = this.conversationId()!;
     const visitor = who.role === "visitor";
     const typing: ServerFrame = { type: "typing", conversationId: id, who: who.role, agentName: who.agentName, typing: frame.typing };
@@ -212,6 +232,7 @@ export abstract class Room extends DurableObject<Env> {
         this.changed();
         return message;
       },
+      limit: (author) => this.limits.take(author, now()),
       statusChanged: (m) => sendAll(this.ctx.getWebSockets("agent"), { type: "status", conversationId: id, seq: m.seq, status: m.status, error: m.error }),
     };
   }

@@ -35,7 +35,12 @@ const pageQuery = z
 // A reply on a channel, or an internal note (S33). Every rule beyond the shape is the conversation's own (doors.ts).
 const postBody = z.strictObject({ clientId: clientIdSchema, channel: z.enum([...CHANNELS, "note"]), text: messageTextSchema });
 
-const REFUSALS: Record<Extract<PostResult, { ok: false }>["code"], 409 | 422> = { unfilled_tags: 422, channel_refused: 422, client_id_taken: 409 };
+const REFUSALS: Record<Extract<PostResult, { ok: false }>["code"], 409 | 422 | 429> = {
+  unfilled_tags: 422,
+  channel_refused: 422,
+  client_id_taken: 409,
+  rate_limited: 429,
+};
 
 /** The conversation object's answer, or a 404 when it says the conversation does not exist. */
 function found<T>(result: T | null): T {
@@ -77,7 +82,10 @@ export const conversationRoutes = agentRouter()
     const author = { kind: "agent" as const, id: agent.id, name: agent.name };
     const stub = conversationStub(c.env, c.req.valid("param").id);
     const result = found(await stub.post(channel === "note" ? { kind: "note", clientId, text, author } : { kind: "reply", channel, clientId, text, author }));
-    if (!result.ok) throw new ApiError(REFUSALS[result.code], result.code, result.reason);
+    if (!result.ok) {
+      const headers = result.retryAfterS === undefined ? undefined : { "Retry-After": String(result.retryAfterS) };
+      throw new ApiError(REFUSALS[result.code], result.code, result.reason, undefined, headers);
+    }
     return c.json({ message: result.message, duplicate: result.duplicate }, result.duplicate ? 200 : 201);
   })
   .post("/:id/open", validate("param", idParam), async (c) => {

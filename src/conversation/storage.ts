@@ -5,7 +5,10 @@ import {
   type ConversationStatus,
   type ConversationSummary,
   type EmailDetails,
+  MAX_SUBJECT_CHARS,
   type Message,
+  plainLabel,
+  plainLabelOrNull,
   shownContact,
   TIMELINE,
   TIMELINE_KINDS,
@@ -108,8 +111,8 @@ export function readState(sql: SqlStorage): ConversationState | null {
     status: r.status as ConversationStatus,
     read: r.read === 1,
     contact: shownContact(r.channel as Channel, r.contact ? readContact(r.contact as string) : null),
-    subject: r.subject as string | null,
-    personName: r.person_name as string | null,
+    subject: plainLabelOrNull(r.subject as string | null, MAX_SUBJECT_CHARS),
+    personName: plainLabelOrNull(r.person_name as string | null),
     preview: r.preview as string | null,
     visitorKey: r.visitor_key as string | null,
     messengerPsid: r.messenger_psid as string | null,
@@ -129,7 +132,7 @@ export function readState(sql: SqlStorage): ConversationState | null {
 /** Links stored before S16 carry no `verified` flag: nobody proved them, so they count as unverified. */
 function readContact(json: string): ContactRef {
   const c = JSON.parse(json) as Omit<ContactRef, "verified"> & { verified?: boolean };
-  return { ...c, verified: c.verified === true };
+  return { ...c, name: plainLabelOrNull(c.name), verified: c.verified === true };
 }
 
 export interface ConversationInit {
@@ -255,18 +258,24 @@ export function listMessages(sql: SqlStorage, conversationId: string, page: Mess
   return rows.toArray().map((r) => toMessage(conversationId, r));
 }
 
+/** Details stored before S28's limits are read as they would be stored today. */
+function readEmail(json: string): EmailDetails {
+  const e = JSON.parse(json) as EmailDetails;
+  return { ...e, subject: plainLabelOrNull(e.subject, MAX_SUBJECT_CHARS), attachments: e.attachments.map((a) => ({ ...a, filename: plainLabel(a.filename) })) };
+}
+
 function toMessage(conversationId: string, r: Row): Message {
   const base = {
     id: r.id as string,
     conversationId,
     seq: r.seq as number,
     clientId: r.client_id as string | null,
-    author: { kind: r.author_kind as Author["kind"], id: r.author_id as string | null, name: r.author_name as string | null },
+    author: { kind: r.author_kind as Author["kind"], id: r.author_id as string | null, name: plainLabelOrNull(r.author_name as string | null) },
     text: r.text as string,
     createdAt: r.created_at as number,
     status: r.status as Message["status"],
     error: (r.error as string | null) ?? null,
-    email: r.email ? (JSON.parse(r.email as string) as EmailDetails) : null,
+    email: r.email ? readEmail(r.email as string) : null,
   };
   const kind = r.kind as TimelineKind;
   if (kind === "note") return { ...base, kind, channel: null, direction: INTERNAL, mentions: (JSON.parse(r.detail as string) as { mentions: string[] }).mentions };

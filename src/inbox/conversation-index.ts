@@ -1,7 +1,7 @@
 import { and, count, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { contacts, conversations } from "../db/schema";
-import { type Channel, type ConversationStatus, type ConversationSummary, shownContact } from "../protocol";
+import { type Channel, type ConversationStatus, type ConversationSummary, MAX_SUBJECT_CHARS, plainLabelOrNull, shownContact } from "../protocol";
 
 /** Columns of the D1 index that the summary does not carry. */
 export interface IndexKeys {
@@ -101,15 +101,15 @@ export async function listConversations(db: Database, f: ListFilters): Promise<C
     channel: c.channel,
     status: c.status,
     read: c.read,
-    contact: shownContact(c.channel, contact?.id ? { id: contact.id, name: contact.name, email: contact.email!, verified: c.contactVerified } : null),
-    subject: c.subject,
+    contact: shownContact(c.channel, contact?.id ? { id: contact.id, name: plainLabelOrNull(contact.name), email: contact.email!, verified: c.contactVerified } : null),
+    subject: plainLabelOrNull(c.subject, MAX_SUBJECT_CHARS),
     preview: c.lastMessagePreview,
     lastMessageAt: c.lastMessageAt,
     lastInboundAt: c.lastInboundAt,
     createdAt: c.createdAt,
     version: c.version,
     lastSeq: c.lastSeq,
-    personName: c.personName,
+    personName: plainLabelOrNull(c.personName),
   }));
 }
 

@@ -21,6 +21,8 @@ export const PONG = "pong";
 export const CLOSE_STALE = 4001;
 /** The agent's session ended (sign-out, deactivation, a new password, expiry): back to sign-in, no reconnect. */
 export const CLOSE_SESSION_ENDED = 4003;
+/** A socket that sent far more frames than any client of ours would (S28). */
+export const CLOSE_TOO_MANY_FRAMES = 4008;
 /** The browser's session was replaced by a new one (its own password change): reconnect at once. */
 export const CLOSE_SESSION_RENEWED = 4004;
 /** How often clients send PING; the server treats a socket silent for ~3 intervals as gone. */
@@ -41,6 +43,25 @@ export const messageTextSchema = z.string().check(
   z.maxLength(MAX_TEXT_CHARS, `At most ${MAX_TEXT_CHARS} characters`),
 );
 export const seqSchema = z.int().check(z.nonnegative());
+
+/** S28: subjects are cut to this at ingest (the raw mail keeps the whole one). */
+export const MAX_SUBJECT_CHARS = 1000;
+
+/**
+ * A name, subject or file name as it may be shown: without bidirectional controls (which make
+ * "\u202Efdp.svg" read "gvs.pdf") and, with `max`, no longer than that.
+ *
+ * @example
+ * plainLabel("invoice\u202Efdp.exe") // "invoicefdp.exe"
+ */
+export function plainLabel(text: string, max = Number.MAX_SAFE_INTEGER): string {
+  return text.replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "").slice(0, max);
+}
+
+/** `plainLabel` for the labels that may be missing. */
+export function plainLabelOrNull(text: string | null | undefined, max?: number): string | null {
+  return text == null ? null : plainLabel(text, max);
+}
 
 export type AuthorKind = "visitor" | "contact" | "agent" | "system";
 export interface Author {

@@ -187,7 +187,10 @@ export const widgetRoutes = new Hono<AppEnv>()
       { type: "message", message: { channel: "chat", clientId, author: { kind: "visitor", id: null, name: null }, text } },
     ]);
     if (!received) throw new ApiError(404, "conversation_not_found", "Start a new session");
-    const { message, duplicate } = received[0]!;
+    const { message, duplicate, retryAfterS } = received[0]!;
+    if (retryAfterS !== undefined) {
+      throw new ApiError(429, "rate_limited", `Too many messages; wait ${retryAfterS} s`, undefined, { "Retry-After": String(retryAfterS) });
+    }
     if (!message) throw new ApiError(409, "client_id_taken", "This client id belongs to another message; send with a new one");
     return c.json({ message, duplicate }, duplicate ? 200 : 201);
   })

@@ -6,7 +6,7 @@ import { emailMessages, mailSetAside } from "../../db/schema";
 import type { Env } from "../../env";
 import { now } from "../../lib/clock";
 import { sha256Hex } from "../../lib/crypto";
-import type { EmailDetails } from "../../protocol";
+import { type EmailDetails, MAX_SUBJECT_CHARS, plainLabelOrNull } from "../../protocol";
 import { parseInbound, type ParsedMail } from "./inbound";
 import { mailKey } from "./mail-keys";
 import { lookupMail, routeMail } from "./routing";
@@ -42,21 +42,24 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
   // the set-aside row), so the second write finds the first.
   const key = mail.messageId ?? `hash:${await sha256Hex(raw)}`;
   const sender = mail.from?.address ?? message.from;
+  // S28: what agents read of the sender's own words is cut and cleaned of bidi tricks; R2 keeps the raw mail.
+  const subject = plainLabelOrNull(mail.subject, MAX_SUBJECT_CHARS);
+  const fromName = plainLabelOrNull(mail.from?.name, 200);
   const lookup = await lookupMail(db, key, mail, sender);
   if (lookup.duplicate) return;
 
   if (mail.kind === "bounce") return bounce(env, mail, key, rawKey);
-  if (mail.kind === "report") return setAside(env, key, rawKey, "a report (read receipt, abuse or delivery report)", sender, mail.subject);
+  if (mail.kind === "report") return setAside(env, key, rawKey, "a report (read receipt, abuse or delivery report)", sender, subject);
 
   // Auto-replies never create contacts or reopen anything (S23): they only join a thread they answer.
   const known = mail.kind === "message" ? lookup.contact : undefined;
   const route = await routeMail(env.EMAIL_REPLY_SECRET, mail, message.to, lookup, known !== undefined);
-  if (route.rule === "none" && mail.kind === "auto-reply") return setAside(env, key, rawKey, "an auto-reply to no conversation we know", sender, mail.subject);
+  if (route.rule === "none" && mail.kind === "auto-reply") return setAside(env, key, rawKey, "an auto-reply to no conversation we know", sender, subject);
 
   let conversationId: string;
   let contact = known;
   if (route.rule === "none") {
-    contact = await findOrCreateContact(db, { email: sender, name: mail.from?.name ?? null });
+    contact = await findOrCreateContact(db, { email: sender, name: fromName ?? null });
     conversationId = conversationIdFromKey(await sha256Hex(`mail:${key}`));
   } else {
     conversationId = route.conversationId;
@@ -64,7 +67,7 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
 
   const id = newMessageId();
   const email: EmailDetails = {
-    subject: mail.subject,
+    subject,
     from: sender,
     to: mail.to.map((a) => a.address),
     messageId: mail.messageId,
@@ -94,7 +97,7 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
           externalId: key,
           clientId: null,
           channel: "email",
-          author: { kind: "contact", id: contact?.id ?? null, name: mail.from?.name ?? sender },
+          author: { kind: "contact", id: contact?.id ?? null, name: fromName ?? sender },
           text,
           email,
           reopens: mail.kind === "message",
@@ -105,7 +108,7 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
     {
       id: conversationId,
       channel: "email",
-      subject: mail.subject,
+      subject,
       contact: contact ? { id: contact.id, name: contact.name, email: contact.email, verified: mail.auth.trusted } : null,
     },
   );
@@ -119,7 +122,7 @@ async function bounce(env: Env, mail: ParsedMail, key: string, rawKey: string): 
     ? await database(env.DB).query.emailMessages.findFirst({ where: eq(emailMessages.messageId, b.originalMessageId) })
     : undefined;
   if (!b || !original?.conversationMessageId || original.direction !== "outbound") {
-    return setAside(env, key, rawKey, "a bounce for no reply we know", mail.from?.address ?? null, mail.subject);
+    return setAside(env, key, rawKey, "a bounce for no reply we know", mail.from?.address ?? null, plainLabelOrNull(mail.subject, MAX_SUBJECT_CHARS));
   }
   if (!b.permanent) return; // a delay notice: the reply may still arrive
   const reason = `The email bounced${b.recipient ? ` for ${b.recipient}` : ""}${b.reason ? `: ${b.reason}` : ""}`;

@@ -13,6 +13,7 @@ import { type HeaderField, messageId, messageIds } from "./headers";
 import { htmlToText } from "./html-text";
 import { foldQuotes } from "./quotes";
 import { embeddedHeaderBlocks, prepareRaw, type PreparedMail, topCharset, topMediaType, unflow } from "./raw";
+import { plainLabel } from "../../protocol";
 import { sanitizeHtml } from "./sanitize";
 
 export type { Bounce } from "./classify";
@@ -103,7 +104,7 @@ function attachmentsOf(email: Email | null): InboundAttachment[] {
     const mimeType = (a.mimeType || "application/octet-stream").toLowerCase();
     const content = typeof a.content === "string" ? new TextEncoder().encode(a.content) : new Uint8Array(a.content);
     const ext = EXTENSIONS[mimeType] ?? (/^[a-z]+\/([a-z0-9]{1,8})$/.exec(mimeType)?.[1] ?? "bin");
-    const filename = a.filename?.replace(/[\u0000-\u001f]/g, "").trim() || `attachment-${i + 1}.${ext}`;
+    const filename = plainLabel(a.filename?.replace(/[\u0000-\u001f]/g, "") ?? "", 255).trim() || `attachment-${i + 1}.${ext}`;
     return {
       filename,
       mimeType,

@@ -8,6 +8,7 @@ import { mailSetAside } from "../../db/schema";
 import { ApiError } from "../../lib/errors";
 import { validate } from "../../lib/validate";
 import { mailKey } from "./mail-keys";
+import { plainLabel } from "../../protocol";
 import { sanitizeHtml } from "./sanitize";
 
 const messageParams = z.object({ conversationId: conversationIdSchema, messageId: messageIdSchema });
@@ -52,7 +53,7 @@ export const mailRoutes = agentRouter()
     const { conversationId, messageId, index } = c.req.valid("param");
     const file = await c.env.MAIL.get(mailKey(conversationId, messageId, `attachments/${index}`));
     if (!file) throw new ApiError(404, "not_found", "No such attachment");
-    const name = (file.customMetadata?.filename ?? `attachment-${index}`).replace(/["\r\n]/g, "_");
+    const name = plainLabel(file.customMetadata?.filename ?? `attachment-${index}`).replace(/["\r\n]/g, "_");
     return c.body(file.body, 200, {
       "content-type": file.httpMetadata?.contentType ?? "application/octet-stream",
       "content-disposition": `attachment; filename="${name.replace(/[^\x20-\x7e]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(name)}`,

@@ -4,6 +4,7 @@ import type { AppEnv } from "../../app-env";
 import { type ChannelEvent, conversationIdFromKey, conversationStub } from "../../conversation/stub";
 import type { Env } from "../../env";
 import { constantTimeEqual, sha256, sha256Hex } from "../../lib/crypto";
+import { plainLabel } from "../../protocol";
 import { now } from "../../lib/clock";
 import { ApiError, errorResponse } from "../../lib/errors";
 import { type MessengerEvent, webhookBody, webhookEvents } from "./events";
@@ -96,6 +97,6 @@ function channelEvent(e: PersonEvent): ChannelEvent {
 async function nameThreads(env: Env, threads: { id: string; psid: string }[]): Promise<void> {
   for (const { id, psid } of threads) {
     const name = await fetchName({ baseUrl: env.MESSENGER_GRAPH_URL, pageToken: env.MESSENGER_PAGE_TOKEN }, psid);
-    await conversationStub(env, id).setPersonName(name ?? `Messenger ${psid}`);
+    await conversationStub(env, id).setPersonName(plainLabel(name ?? `Messenger ${psid}`, 200));
   }
 }
