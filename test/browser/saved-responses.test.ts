@@ -69,7 +69,9 @@ describe("saved responses in the composer", () => {
     const email = ((await link.json()) as { contact: { email: string } }).contact.email;
     const { page, context } = await agentPage(browser, agent.email, agent.password);
     await page.goto(`${baseUrl}/conversations/${v.conversationId}`);
-    await expect.poll(() => page.getByLabel("Reply via").inputValue()).toBe("email");
+    // A typed address is offered, not pre-selected (S7, S16): the agent picks Email.
+    await expect.poll(() => page.getByLabel("Reply via").inputValue()).toBe("chat");
+    await page.getByLabel("Reply via").selectOption("email");
     const composer = page.locator("#composer-text");
     await composer.click();
     await page.keyboard.type("/");
