@@ -1,4 +1,5 @@
 import type { AgentSession } from "../lib/socket-frames";
+import type { Composing } from "../protocol";
 
 /** Who is on the other end of a conversation socket; kept with the socket so it survives hibernation (≤ 16 KB). */
 export interface SocketIdentity {
@@ -15,9 +16,12 @@ export interface SocketAttachment extends SocketIdentity {
   connectedAt: number;
   /** Last frame the client sent (keep-alive pings are answered without us and tracked by the runtime). */
   lastFrameAt: number;
-  /** The last typing frame forwarded: when, and whether it said typing. */
+  /** The last typing frame forwarded: when, whether it said typing, and what it said was being written. */
   typingAt: number;
   typing: boolean;
+  composing: Composing | null;
+  /** Agents: the conversation is on screen in a visible tab (S4); true from the moment it opens. */
+  visible: boolean;
   /** Frames in the current one-second window (S28: a flood closes the socket). */
   windowAt: number;
   windowFrames: number;
@@ -29,7 +33,7 @@ export const TYPING_EVERY_MS = 1000;
 const MAX_FRAMES_PER_SECOND = 50;
 
 export function newAttachment(identity: SocketIdentity, at: number): SocketAttachment {
-  return { ...identity, connectedAt: at, lastFrameAt: at, typingAt: 0, typing: false, windowAt: at, windowFrames: 0 };
+  return { ...identity, connectedAt: at, lastFrameAt: at, typingAt: 0, typing: false, composing: null, visible: identity.role === "agent", windowAt: at, windowFrames: 0 };
 }
 
 /** Sockets accepted before the typing and flood fields existed read as fresh. */

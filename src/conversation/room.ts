@@ -17,6 +17,7 @@ import {
 import { Alarms } from "./alarms";
 import { type AgentPost, type ChannelEvent, type PostResult, postAsAgent, type Received, receiveFromChannel, type RoomHandle } from "./doors";
 import { PostingLimits, postingRates } from "./limits";
+import { LiveFrames } from "./live-frames";
 import { IndexOutbox } from "./outbox";
 import type { OutboundChannels } from "./outbound";
 import { presenceTimings, VisitorPresence } from "./presence";
@@ -39,6 +40,7 @@ export abstract class Room extends DurableObject<Env> {
   private readonly outbox: IndexOutbox;
   private readonly alarms: Alarms<"presence" | "index">;
   private readonly limits: PostingLimits;
+  private readonly live: LiveFrames;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -50,6 +52,7 @@ export abstract class Room extends DurableObject<Env> {
     this.outbox = new IndexOutbox(this.sql, env, () => this.schedule());
     this.alarms = new Alarms(ctx.storage, { presence: this.presence, index: this.outbox });
     this.limits = new PostingLimits(postingRates(env));
+    this.live = new LiveFrames(ctx, () => this.conversationId()!, (frame) => this.publish(frame));
   }
 
   // ---- RPC ----
@@ -159,26 +162,9 @@ export abstract class Room extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  /** Sockets carry only typing; messages are posted over HTTP through the doors. */
+  /** Sockets carry only what is live (typing, viewing); messages are posted over HTTP through the doors. */
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    const at = now();
-    const who = seen(attachment(ws), at);
-    if (flooding(who)) {
-      ws.close(CLOSE_TOO_MANY_FRAMES, "Too many frames");
-      return;
-    }
-    const frame = receive(ws, raw);
-    // S28: one typing frame a second per sender goes on; the stop of an indicator shown always does.
-    const forward = frame !== null && (at - who.typingAt >= TYPING_EVERY_MS || (!frame.typing && who.typing));
-    ws.serializeAttachment(forward ? { ...who, typingAt: at, typing: frame.typing } : who);
-    if (!forward) return;
-    const id = this.conversationId()!;
-    const visitor = who.role === "visitor";
-    const typing: ServerFrame = { type: "typing", conversationId: id, who: who.role, agentName: who.agentName, typing: frame.typing };
-    if (!visitor && frame.composing) typing.composing = frame.composing;
-    sendAll(this.ctx.getWebSockets("agent"), typing, ws);
-    if (visitor) this.publish(typing);
-    else if (typingReachesVisitor(frame.composing) || !frame.typing) sendAll(this.ctx.getWebSockets("visitor"), typing);
+    this.live.receive(ws, raw, now());
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -197,6 +183,7 @@ export abstract class Room extends DurableObject<Env> {
   // ---- inside ----
 
   private async socketGone(ws: WebSocket): Promise<void> {
+    this.live.left(ws);
     if (attachment(ws).role !== "visitor") return;
     this.presence.left(ws);
     await this.schedule();
@@ -227,8 +214,10 @@ export abstract class Room extends DurableObject<Env> {
       env: this.env,
       state: () => this.state(),
       record: (input) => {
-        const message = recordItem(this.ctx.storage, id, input, input.at ?? now());
+        const at = input.at ?? now();
+        const message = recordItem(this.ctx.storage, id, input, at, this.live.someoneReading(now()));
         deliver(this.ctx, message);
+        this.live.sent(message);
         this.changed();
         return message;
       },

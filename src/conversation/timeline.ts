@@ -7,11 +7,12 @@ const PREVIEW_CHARS = 140;
 
 /**
  * Stores a timeline item and applies its kind's rules (src/protocol/timeline.ts) to the conversation,
- * in one transaction: a customer message reopens and marks unread (an auto-reply neither, S23),
+ * in one transaction: a customer message reopens and marks unread (an auto-reply neither, S23; no
+ * unread while an agent is reading it, S4),
  * messages on a channel move the conversation up the list, notes and events change nothing but the
  * timeline. Every item bumps the version, since the summary's `lastSeq` moved.
  */
-export function recordItem(storage: DurableObjectStorage, conversationId: string, input: NewMessage, at: number): Message {
+export function recordItem(storage: DurableObjectStorage, conversationId: string, input: NewMessage, at: number, someoneReading: boolean): Message {
   return storage.transactionSync(() => {
     const message = insertMessage(storage.sql, conversationId, input, at);
     const rules = TIMELINE[input.kind];
@@ -19,7 +20,8 @@ export function recordItem(storage: DurableObjectStorage, conversationId: string
     const changes: Record<string, SqlStorageValue> = {};
     if (rules.movesInList) Object.assign(changes, { preview: input.text.slice(0, PREVIEW_CHARS), last_message_at: at });
     if (rules.reopens && counts) changes.status = "open";
-    if (rules.marksUnread && counts) changes.read = 0;
+    // S4: unless an agent is reading it right now, in a visible tab; then it stays Read for everyone.
+    if (rules.marksUnread && counts && !someoneReading) changes.read = 0;
     if (input.kind === "customer" && counts) changes.last_inbound_at = at;
     updateConversation(storage.sql, changes);
     return message;

@@ -113,8 +113,11 @@ export async function listConversations(db: Database, f: ListFilters): Promise<C
   }));
 }
 
-/** S2: how many conversations are unread (served by the partial index on unread rows). */
+/** S2: how many open conversations are unread (served by the partial index on unread rows); a completed one waits for nobody. */
 export async function countUnread(db: Database): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(conversations).where(eq(conversations.read, false));
+  const [row] = await db
+    .select({ n: count() })
+    .from(conversations)
+    .where(and(eq(conversations.read, false), eq(conversations.status, "open")));
   return row?.n ?? 0;
 }

@@ -192,7 +192,9 @@ export const typingFrame = z.strictObject({
   typing: z.boolean(),
   composing: z.optional(z.enum(["chat", "email", "messenger", "note"])),
 });
-export const clientFrame = z.discriminatedUnion("type", [typingFrame]);
+/** Agents: whether the conversation is on screen in a visible tab (S4: a message then keeps it Read). */
+export const viewingFrame = z.strictObject({ type: z.literal("viewing"), visible: z.boolean() });
+export const clientFrame = z.discriminatedUnion("type", [typingFrame, viewingFrame]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 
 // ---- frames the server sends ----
