@@ -7,6 +7,7 @@ import { isWidgetAsset, serveWidgetAsset } from "./channels/chat/assets";
 import { widgetRoutes } from "./channels/chat/routes";
 import { mailRoutes } from "./channels/email/routes";
 import { messengerRoutes } from "./channels/messenger/routes";
+import { contactRoutes } from "./contacts/routes";
 import { conversationRoutes } from "./conversation/routes";
 import { inboxRoutes } from "./inbox/routes";
 import { savedResponseRoutes } from "./saved-responses/routes";
@@ -28,6 +29,7 @@ const api = app
   .route("/api/auth", authRoutes)
   .route("/api/agents", agentRoutes)
   .route("/api/conversations", conversationRoutes)
+  .route("/api/contacts", contactRoutes)
   .route("/api/inbox", inboxRoutes)
   .route("/api/widget", widgetRoutes)
   .route("/api/mail", mailRoutes)

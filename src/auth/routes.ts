@@ -18,6 +18,8 @@ const signInSchema = z.strictObject({
   password: z.string().min(1, "Required").max(200),
 });
 
+const profileSchema = z.strictObject({ name: z.string().trim().min(1, "Required").max(100) });
+
 const changePasswordSchema = z.strictObject({
   currentPassword: z.string().min(1, "Required").max(200),
   newPassword: passwordSchema,
@@ -57,6 +59,16 @@ export const authRoutes = agentRouter()
     return c.body(null, 204);
   })
   .get("/me", requireAgent, (c) => c.json({ agent: c.get("agent") }))
+  /** Agents change their own name (S10's "things a team manages itself"); the role stays an admin's. */
+  .patch("/me", requireAgent, validate("json", profileSchema), async (c) => {
+    const db = database(c.env.DB);
+    const [agent] = await db
+      .update(agents)
+      .set({ name: c.req.valid("json").name, updatedAt: now() })
+      .where(eq(agents.id, c.get("agent").id))
+      .returning();
+    return c.json({ agent: agentView(agent!) });
+  })
   .post("/password", requireAgent, validate("json", changePasswordSchema), async (c) => {
     const { currentPassword, newPassword } = c.req.valid("json");
     const db = database(c.env.DB);

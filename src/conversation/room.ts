@@ -127,6 +127,13 @@ export abstract class Room extends DurableObject<Env> {
     return closeSessions(this.ctx, ending);
   }
 
+  /** A contact's name changed (an agent edited it): this conversation shows it at once. */
+  renameContact(contactId: string, name: string | null): ConversationSummary | null {
+    const s = readState(this.sql);
+    if (!s?.contact || s.contact.id !== contactId) return s ? summarize(s) : null;
+    return this.change({ contact: JSON.stringify({ ...s.contact, name }) }, () => s.contact!.name !== name);
+  }
+
   // ---- sockets ----
 
   override async fetch(request: Request): Promise<Response> {

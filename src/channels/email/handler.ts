@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { findOrCreateContact } from "../../contacts/store";
 import { conversationIdFromKey, conversationStub, newMessageId } from "../../conversation/stub";
 import { database } from "../../db/client";
-import { emailMessages, mailSetAside } from "../../db/schema";
+import { type Contact, emailMessages, mailSetAside } from "../../db/schema";
 import type { Env } from "../../env";
 import { now } from "../../lib/clock";
 import { sha256Hex } from "../../lib/crypto";
@@ -56,15 +56,31 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
   const route = await routeMail(env.EMAIL_REPLY_SECRET, mail, message.to, lookup, known !== undefined);
   if (route.rule === "none" && mail.kind === "auto-reply") return setAside(env, key, rawKey, "an auto-reply to no conversation we know", sender, subject);
 
-  let conversationId: string;
-  let contact = known;
-  if (route.rule === "none") {
-    contact = await findOrCreateContact(db, { email: sender, name: fromName ?? null });
-    conversationId = conversationIdFromKey(await sha256Hex(`mail:${key}`));
-  } else {
-    conversationId = route.conversationId;
-  }
+  if (route.rule !== "none") return storeMail(env, { mail, key, sender }, route.conversationId, known ?? null);
+  const contact = await findOrCreateContact(db, { email: sender, name: fromName });
+  await storeMail(env, { mail, key, sender }, await newSendersConversation(key), contact);
+}
 
+/** A new sender's conversation: derived from the mail's key, so two copies of one mail meet in it (S19). */
+export async function newSendersConversation(key: string): Promise<string> {
+  return conversationIdFromKey(await sha256Hex(`mail:${key}`));
+}
+
+/** A parsed mail, its key (Message-ID, or hash of the bytes) and its sender (From, else the envelope's). */
+export interface KeyedMail {
+  mail: ParsedMail;
+  key: string;
+  sender: string;
+}
+
+/**
+ * Stores a parsed mail as a customer message of `conversationId` (created if new, with `contact`),
+ * once per key: its HTML and attachments in R2, the message in the conversation object, its key in
+ * D1 for threading and duplicates.
+ */
+export async function storeMail(env: Env, { mail, key, sender }: KeyedMail, conversationId: string, contact: Contact | null): Promise<void> {
+  const subject = plainLabelOrNull(mail.subject, MAX_SUBJECT_CHARS);
+  const fromName = plainLabelOrNull(mail.from?.name, 200);
   const id = newMessageId();
   const email: EmailDetails = {
     subject,
@@ -112,7 +128,10 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
       contact: contact ? { id: contact.id, name: contact.name, email: contact.email, verified: mail.auth.trusted } : null,
     },
   );
-  await db.insert(emailMessages).values({ messageId: key, conversationId, direction: "inbound", conversationMessageId: id, createdAt: now() }).onConflictDoNothing();
+  await database(env.DB)
+    .insert(emailMessages)
+    .values({ messageId: key, conversationId, direction: "inbound", conversationMessageId: id, createdAt: now() })
+    .onConflictDoNothing();
 }
 
 /** S23: a permanent bounce marks the reply it bounces as failed; a delay notice changes nothing. */

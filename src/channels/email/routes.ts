@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { agentRouter } from "../../auth/agent-router";
 import { requireAgent } from "../../auth/middleware";
@@ -10,6 +10,9 @@ import { validate } from "../../lib/validate";
 import { mailKey } from "./mail-keys";
 import { plainLabel } from "../../protocol";
 import { sanitizeHtml } from "./sanitize";
+import { dismiss, makeConversation } from "./set-aside";
+
+const setAsideId = z.object({ id: z.uuid("Not a set-aside id") });
 
 const messageParams = z.object({ conversationId: conversationIdSchema, messageId: messageIdSchema });
 
@@ -19,11 +22,24 @@ const messageParams = z.object({ conversationId: conversationIdSchema, messageId
  */
 export const mailRoutes = agentRouter()
   .use(requireAgent)
-  .get("/set-aside", async (c) => {
-    const rows = await database(c.env.DB).select().from(mailSetAside).orderBy(desc(mailSetAside.receivedAt)).limit(200);
+  .get("/set-aside", validate("query", z.strictObject({ dismissed: z.enum(["true", "false"]).default("false") })), async (c) => {
+    const dismissed = c.req.valid("query").dismissed === "true";
+    const rows = await database(c.env.DB)
+      .select()
+      .from(mailSetAside)
+      .where(dismissed ? isNotNull(mailSetAside.dismissedAt) : isNull(mailSetAside.dismissedAt))
+      .orderBy(desc(mailSetAside.receivedAt))
+      .limit(200);
     return c.json({ mail: rows.map(({ rawKey: _, ...r }) => r) });
   })
-  .get("/set-aside/:id/raw", validate("param", z.object({ id: z.uuid("Not a set-aside id") })), async (c) => {
+  .post("/set-aside/:id/conversation", validate("param", setAsideId), async (c) => {
+    return c.json({ conversationId: await makeConversation(c.env, c.req.valid("param").id) }, 201);
+  })
+  .post("/set-aside/:id/dismiss", validate("param", setAsideId), async (c) => {
+    await dismiss(c.env, c.req.valid("param").id);
+    return c.body(null, 204);
+  })
+  .get("/set-aside/:id/raw", validate("param", setAsideId), async (c) => {
     const row = await database(c.env.DB).query.mailSetAside.findFirst({ where: eq(mailSetAside.id, c.req.valid("param").id) });
     const raw = row ? await c.env.MAIL.get(row.rawKey) : null;
     if (!raw) throw new ApiError(404, "not_found", "No such set-aside mail");

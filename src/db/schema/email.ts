@@ -31,6 +31,10 @@ export const mailSetAside = sqliteTable(
     sender: text("sender"),
     subject: text("subject"),
     receivedAt: integer("received_at").notNull(),
+    /** Dismissed by an agent: kept (and downloadable), no longer listed. */
+    dismissedAt: integer("dismissed_at"),
+    /** Made into a conversation by an agent (S23: routing set it aside, an agent decided otherwise). */
+    conversationId: text("conversation_id"),
   },
   (t) => [index("mail_set_aside_received_idx").on(t.receivedAt)],
 );
