@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import "./test/support/corpus-context";
+import "./test/support/corpus-context.ts";
 
 // One `npm test`, two projects:
 // - worker: tests inside workerd with real D1 (the real migrations applied in the setup file);
