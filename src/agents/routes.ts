@@ -6,7 +6,7 @@ import { passwordSchema } from "../auth/password";
 import { agentRoles } from "../db/schema";
 import { database } from "../db/client";
 import { validate } from "../lib/validate";
-import { createAgent, listAgents, updateAgent } from "./store";
+import { createAgent, listAgents, unassignAll, updateAgent } from "./store";
 
 const name = z.string().trim().min(1, "Required").max(100);
 
@@ -41,5 +41,10 @@ export const agentRoutes = agentRouter()
     const agent = await updateAgent(database(c.env.DB), c.req.valid("param").id, changes);
     // Deactivated or given a new password by an admin: signed out everywhere, open sockets included (S9).
     if (changes.active === false || changes.password !== undefined) await closeSessionSockets(c.env, { agentId: agent.id });
+    // S31: a deactivated agent owns nothing open any more (auto-assignment then places it).
+    if (changes.active === false) {
+      const me = c.get("agent");
+      await unassignAll(c.env, agent.id, { kind: "agent", id: me.id, name: me.name });
+    }
     return c.json({ agent });
   });

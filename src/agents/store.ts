@@ -1,8 +1,11 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { type AgentView, agentView } from "../auth/agent-view";
 import { hashPassword } from "../auth/password";
-import type { Database } from "../db/client";
-import { type Agent, type AgentRole, agents, sessions } from "../db/schema";
+import { conversationStub } from "../conversation/stub";
+import { type Database, database } from "../db/client";
+import { type Agent, type AgentRole, agents, conversations, sessions } from "../db/schema";
+import type { Env } from "../env";
+import type { Author } from "../protocol";
 import { now } from "../lib/clock";
 import { normalizeEmail } from "../lib/email-address";
 import { ApiError } from "../lib/errors";
@@ -28,6 +31,7 @@ export async function createAgent(db: Database, input: NewAgent): Promise<AgentV
     role: input.role,
     passwordHash: await hashPassword(input.password),
     active: true,
+    availability: "online",
     createdAt: at,
     updatedAt: at,
   };
@@ -76,6 +80,15 @@ export async function updateAgent(db: Database, id: string, changes: AgentChange
   const [updated] = endsSessions ? await db.batch([updateQuery, sessionsQuery]) : [await updateQuery];
   if (!updated[0]) throw new ApiError(409, "last_admin", "The workspace needs at least one active admin");
   return agentView(updated[0]);
+}
+
+/** S31: every open conversation `agentId` owns goes back to unassigned, by `by` (an event in each thread). */
+export async function unassignAll(env: Env, agentId: string, by: Author): Promise<void> {
+  const owned = await database(env.DB)
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(eq(conversations.assigneeId, agentId), eq(conversations.status, "open")));
+  await Promise.all(owned.map((row) => conversationStub(env, row.id).assign(null, by)));
 }
 
 function anotherActiveAdmin(exceptId: string) {

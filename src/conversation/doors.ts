@@ -6,7 +6,7 @@
  * stores a customer's text exactly as written (S28: a `{{…}}` in a customer's mail is their text).
  */
 import type { Env } from "../env";
-import type { Author, Channel, EmailDetails, Message, TimelineEvent } from "../protocol";
+import type { AgentRef, Author, Channel, EmailDetails, Message, TimelineEvent } from "../protocol";
 import { hasTags } from "../saved-responses/tags";
 import { newMessageId } from "./ids";
 import type { OutboundChannels } from "./outbound";
@@ -27,8 +27,8 @@ export interface RoomHandle {
   id: string;
   env: Env;
   state(): ConversationState;
-  /** Stores an item with its kind's rules, delivers it live and brings the index up to date. */
-  record(input: NewMessage): Message;
+  /** Stores an item with its kind's rules (and `changes` to the conversation with it), delivers it live and brings the index up to date. */
+  record(input: NewMessage, changes?: Record<string, SqlStorageValue>): Message;
   /** S28: takes one message from the author's posting limit; null when allowed, else seconds to wait. */
   limit(author: Author): number | null;
   statusChanged(m: Message): void;
@@ -170,6 +170,21 @@ export async function postAsAgent(
     : setMessageStatus(room.sql, room.id, current.seq, "failed", sent.reason);
   if (changed) room.statusChanged(changed);
   return { ok: true, message: changed ?? current, duplicate: false };
+}
+
+/**
+ * S31: the conversation's owner changes, with an agent-only event that says who did it (S33's rules:
+ * it reopens nothing, marks nothing unread). Null when the assignee was already that one.
+ */
+export function assign(room: RoomHandle, to: AgentRef | null, by: Author, at: number): Message | null {
+  const before = room.state().assignee;
+  if ((before?.id ?? null) === (to?.id ?? null)) return null;
+  const who = by.name ?? "Auto-assignment";
+  const text = !to ? `${who} unassigned ${before!.name}` : by.id === to.id ? `${who} took this` : `${who} assigned this to ${to.name}`;
+  return room.record(
+    { kind: "event", clientId: null, author: by, text, event: { type: "assigned", to } },
+    { assignee: to ? JSON.stringify(to) : null, assigned_at: to ? at : null },
+  );
 }
 
 function thread(room: RoomHandle): Message[] {

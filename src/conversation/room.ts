@@ -4,6 +4,8 @@ import { now } from "../lib/clock";
 import { workspaceFeed } from "../lib/workspace";
 import { closeBack, closeSessions, receive, type SessionsEnding, send, sendAll, sessionTags } from "../lib/socket-frames";
 import {
+  type AgentRef,
+  type Author,
   CLOSE_TOO_MANY_FRAMES,
   type ContactRef,
   type ConversationStatus,
@@ -15,7 +17,7 @@ import {
   typingReachesVisitor,
 } from "../protocol";
 import { Alarms } from "./alarms";
-import { type AgentPost, type ChannelEvent, type PostResult, postAsAgent, type Received, receiveFromChannel, type RoomHandle } from "./doors";
+import { type AgentPost, assign, type ChannelEvent, type PostResult, postAsAgent, type Received, receiveFromChannel, type RoomHandle } from "./doors";
 import { PostingLimits, postingRates } from "./limits";
 import { LiveFrames } from "./live-frames";
 import { IndexOutbox } from "./outbox";
@@ -127,6 +129,13 @@ export abstract class Room extends DurableObject<Env> {
     return closeSessions(this.ctx, ending);
   }
 
+  /** S31: assigns the conversation to an agent (null: unassigns), as `by`. Null: no conversation. */
+  assign(to: AgentRef | null, by: Author): { conversation: ConversationSummary; event: Message | null } | null {
+    if (!this.conversationId()) return null;
+    const event = assign(this.handle(), to, by, now());
+    return { conversation: summarize(this.state()), event };
+  }
+
   /** A contact's name changed (an agent edited it): this conversation shows it at once. */
   renameContact(contactId: string, name: string | null): ConversationSummary | null {
     const s = readState(this.sql);
@@ -220,9 +229,9 @@ export abstract class Room extends DurableObject<Env> {
       id,
       env: this.env,
       state: () => this.state(),
-      record: (input) => {
+      record: (input, changes) => {
         const at = input.at ?? now();
-        const message = recordItem(this.ctx.storage, id, input, at, this.live.someoneReading(now()));
+        const message = recordItem(this.ctx.storage, id, input, at, this.live.someoneReading(now()), changes);
         deliver(this.ctx, message);
         this.live.sent(message);
         this.changed();

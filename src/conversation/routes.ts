@@ -1,13 +1,15 @@
 import { z } from "zod";
 import { agentRouter } from "../auth/agent-router";
 import { requireAgent } from "../auth/middleware";
+import { eq } from "drizzle-orm";
 import { database } from "../db/client";
-import { countUnread, listConversations } from "../inbox/conversation-index";
+import { agents } from "../db/schema";
+import { inboxCountsFor, listConversations } from "../inbox/conversation-index";
 import { ApiError } from "../lib/errors";
 import { isOwnOrigin } from "../lib/origin";
 import { forwardUpgrade, requireUpgrade } from "../lib/sockets";
 import { validate } from "../lib/validate";
-import { CHANNELS, clientIdSchema, messageTextSchema } from "../protocol";
+import { type AgentRef, CHANNELS, clientIdSchema, messageTextSchema } from "../protocol";
 import { CONVERSATION_ID } from "./ids";
 import { conversationIdSchema, conversationStub, type PostResult, type SocketIdentity } from "./stub";
 
@@ -17,6 +19,8 @@ const listQuery = z.strictObject({
   status: z.enum(["open", "complete", "all"]).default("all"),
   channel: z.enum(CHANNELS).optional(),
   unread: z.enum(["true", "false"]).optional(),
+  /** S31: `me`, `none` (unassigned) or an agent's id. */
+  assignee: z.union([z.enum(["me", "none"]), z.uuid("Not an agent id")]).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
   cursor: z
     .string()
@@ -34,6 +38,8 @@ const pageQuery = z
 
 // A reply on a channel, or an internal note (S33). Every rule beyond the shape is the conversation's own (doors.ts).
 const postBody = z.strictObject({ clientId: clientIdSchema, channel: z.enum([...CHANNELS, "note"]), text: messageTextSchema });
+
+const assignBody = z.strictObject({ agentId: z.uuid("Not an agent id").nullable() });
 
 const REFUSALS: Record<Extract<PostResult, { ok: false }>["code"], 409 | 422 | 429> = {
   unfilled_tags: 422,
@@ -55,16 +61,19 @@ export const conversationRoutes = agentRouter()
     const q = c.req.valid("query");
     const [t, id] = q.cursor ? q.cursor.split(":") : [];
     const db = database(c.env.DB);
-    const [rows, unreadCount] = await Promise.all([
+    const assignee = q.assignee === "me" ? c.get("agent").id : q.assignee === "none" ? null : q.assignee;
+    const [rows, counts] = await Promise.all([
       listConversations(db, {
+        assignee,
         status: q.status === "all" ? undefined : q.status,
         channel: q.channel,
         unread: q.unread === "true",
         limit: q.limit + 1,
         after: q.cursor ? { lastMessageAt: Number(t), id: id! } : undefined,
       }),
-      countUnread(db),
+      inboxCountsFor(db, c.get("agent").id),
     ]);
+    const unreadCount = counts.unread;
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     const nextCursor = rows.length > q.limit && last ? `${last.lastMessageAt}:${last.id}` : null;
@@ -87,6 +96,19 @@ export const conversationRoutes = agentRouter()
       throw new ApiError(REFUSALS[result.code], result.code, result.reason, undefined, headers);
     }
     return c.json({ message: result.message, duplicate: result.duplicate }, result.duplicate ? 200 : 201);
+  })
+  /** S31: any agent assigns to any active agent, takes it, or unassigns (`agentId: null`). */
+  .post("/:id/assign", validate("param", idParam), validate("json", assignBody), async (c) => {
+    const { agentId } = c.req.valid("json");
+    let to: AgentRef | null = null;
+    if (agentId) {
+      const agent = await database(c.env.DB).query.agents.findFirst({ where: eq(agents.id, agentId) });
+      if (!agent) throw new ApiError(404, "agent_not_found", "No agent with that id");
+      if (!agent.active) throw new ApiError(409, "agent_inactive", `${agent.name} is deactivated and cannot own conversations`);
+      to = { id: agent.id, name: agent.name };
+    }
+    const me = c.get("agent");
+    return c.json(found(await conversationStub(c.env, c.req.valid("param").id).assign(to, { kind: "agent", id: me.id, name: me.name })));
   })
   .post("/:id/open", validate("param", idParam), async (c) => {
     return c.json({ conversation: found(await conversationStub(c.env, c.req.valid("param").id).markRead()) });

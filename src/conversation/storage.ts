@@ -1,4 +1,5 @@
 import {
+  type AgentRef,
   type Author,
   type Channel,
   type ContactRef,
@@ -74,6 +75,8 @@ export const MIGRATIONS: string[][] = [
     "UPDATE messages SET kind = 'reply' WHERE direction = 'outbound'",
     "ALTER TABLE messages ADD COLUMN detail TEXT",
   ],
+  // v5, ownership (S31): the assignee as JSON ({id, name}) and when it was assigned.
+  ["ALTER TABLE conversation ADD COLUMN assignee TEXT", "ALTER TABLE conversation ADD COLUMN assigned_at INTEGER"],
 ];
 
 export function migrate(sql: SqlStorage): void {
@@ -98,6 +101,7 @@ export interface ConversationState extends Omit<ConversationSummary, "lastMessag
   indexRetryAt: number | null;
   visitorOnline: boolean;
   visitorOfflineAt: number | null;
+  assignedAt: number | null;
 }
 
 type Row = Record<string, SqlStorageValue>;
@@ -125,6 +129,8 @@ export function readState(sql: SqlStorage): ConversationState | null {
     indexRetryAt: r.index_retry_at as number | null,
     visitorOnline: r.visitor_online === 1,
     visitorOfflineAt: r.visitor_offline_at as number | null,
+    assignee: r.assignee ? (JSON.parse(r.assignee as string) as AgentRef) : null,
+    assignedAt: r.assigned_at as number | null,
     lastSeq: r.last_seq as number,
   };
 }
@@ -298,6 +304,7 @@ export function summarize(s: ConversationState): ConversationSummary {
     version: s.version,
     lastSeq: s.lastSeq,
     personName: s.personName,
+    assignee: s.assignee,
   };
 }
 

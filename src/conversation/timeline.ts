@@ -12,12 +12,20 @@ const PREVIEW_CHARS = 140;
  * messages on a channel move the conversation up the list, notes and events change nothing but the
  * timeline. Every item bumps the version, since the summary's `lastSeq` moved.
  */
-export function recordItem(storage: DurableObjectStorage, conversationId: string, input: NewMessage, at: number, someoneReading: boolean): Message {
+export function recordItem(
+  storage: DurableObjectStorage,
+  conversationId: string,
+  input: NewMessage,
+  at: number,
+  someoneReading: boolean,
+  /** Changes to the conversation that go with this item (an assignment and its event), in the same transaction. */
+  extra: Record<string, SqlStorageValue> = {},
+): Message {
   return storage.transactionSync(() => {
     const message = insertMessage(storage.sql, conversationId, input, at);
     const rules = TIMELINE[input.kind];
     const counts = input.kind !== "customer" || input.reopens !== false;
-    const changes: Record<string, SqlStorageValue> = {};
+    const changes: Record<string, SqlStorageValue> = { ...extra };
     if (rules.movesInList) Object.assign(changes, { preview: input.text.slice(0, PREVIEW_CHARS), last_message_at: at });
     if (rules.reopens && counts) changes.status = "open";
     // S4: unless an agent is reading it right now, in a visible tab; then it stays Read for everyone.

@@ -1,12 +1,14 @@
-import { and, count, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, or, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { contacts, conversations } from "../db/schema";
+import { contacts, conversations, inboxCounts } from "../db/schema";
 import { type Channel, type ConversationStatus, type ConversationSummary, MAX_SUBJECT_CHARS, plainLabelOrNull, shownContact } from "../protocol";
 
 /** Columns of the D1 index that the summary does not carry. */
 export interface IndexKeys {
   visitorKey: string | null;
   messengerPsid: string | null;
+  /** S32: when the assignee got it (auto-assignment's tie-break, oldest waiting first). */
+  assignedAt: number | null;
 }
 
 /**
@@ -18,13 +20,15 @@ function indexStatement(d1: D1Database, s: ConversationSummary, keys: IndexKeys)
   return d1
     .prepare(
       `INSERT INTO conversations (id, channel, contact_id, visitor_key, messenger_psid, status, read, subject,
-         last_message_preview, last_message_at, last_inbound_at, version, last_seq, created_at, contact_verified, person_name)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         last_message_preview, last_message_at, last_inbound_at, version, last_seq, created_at, contact_verified, person_name,
+         assignee_id, assignee_name, assigned_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
        ON CONFLICT (id) DO UPDATE SET contact_id = excluded.contact_id, contact_verified = excluded.contact_verified,
          status = excluded.status,
          read = excluded.read, subject = excluded.subject, last_message_preview = excluded.last_message_preview,
          last_message_at = excluded.last_message_at, last_inbound_at = excluded.last_inbound_at,
-         version = excluded.version, last_seq = excluded.last_seq, person_name = excluded.person_name
+         version = excluded.version, last_seq = excluded.last_seq, person_name = excluded.person_name,
+         assignee_id = excluded.assignee_id, assignee_name = excluded.assignee_name, assigned_at = excluded.assigned_at
        WHERE excluded.version > conversations.version`,
     )
     .bind(
@@ -44,6 +48,9 @@ function indexStatement(d1: D1Database, s: ConversationSummary, keys: IndexKeys)
       s.createdAt,
       s.contact?.verified ? 1 : 0,
       s.personName,
+      s.assignee?.id ?? null,
+      s.assignee?.name ?? null,
+      keys.assignedAt,
     );
 }
 
@@ -70,6 +77,8 @@ export interface ListFilters {
   status?: ConversationStatus;
   channel?: Channel;
   unread?: boolean;
+  /** S31: one agent's conversations, or (null) the unassigned ones. */
+  assignee?: string | null;
   limit: number;
   /** Keyset cursor: the last row of the previous page. */
   after?: { lastMessageAt: number; id: string };
@@ -81,6 +90,7 @@ export async function listConversations(db: Database, f: ListFilters): Promise<C
   if (f.status) where.push(eq(conversations.status, f.status));
   if (f.channel) where.push(eq(conversations.channel, f.channel));
   if (f.unread) where.push(eq(conversations.read, false));
+  if (f.assignee !== undefined) where.push(f.assignee === null ? isNull(conversations.assigneeId) : eq(conversations.assigneeId, f.assignee));
   if (f.after) {
     where.push(
       or(
@@ -110,14 +120,27 @@ export async function listConversations(db: Database, f: ListFilters): Promise<C
     version: c.version,
     lastSeq: c.lastSeq,
     personName: plainLabelOrNull(c.personName),
+    assignee: c.assigneeId ? { id: c.assigneeId, name: c.assigneeName ?? "" } : null,
   }));
 }
 
-/** S2: how many open conversations are unread (served by the partial index on unread rows); a completed one waits for nobody. */
-export async function countUnread(db: Database): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(conversations)
-    .where(and(eq(conversations.read, false), eq(conversations.status, "open")));
-  return row?.n ?? 0;
+export interface InboxCounts {
+  mine: number;
+  unassigned: number;
+  all: number;
+  unread: number;
+}
+
+/**
+ * S2, S31: the inbox's counts over open conversations, read from the counters the index's triggers
+ * keep (migrations/0009): four rows by primary key, whatever the backlog.
+ */
+export async function inboxCountsFor(db: Database, agentId: string): Promise<InboxCounts> {
+  const mine = `mine:${agentId}`;
+  const rows = await db
+    .select()
+    .from(inboxCounts)
+    .where(inArray(inboxCounts.key, ["all", "unread", "unassigned", mine]));
+  const n = (key: string) => rows.find((r) => r.key === key)?.n ?? 0;
+  return { mine: n(mine), unassigned: n("unassigned"), all: n("all"), unread: n("unread") };
 }

@@ -179,6 +179,13 @@ export interface ConversationSummary {
   lastSeq: number;
   /** A name for people who are not contacts (Messenger: from their profile, else their id). */
   personName: string | null;
+  /** S31: the agent who owns it; null while unassigned. */
+  assignee: AgentRef | null;
+}
+
+export interface AgentRef {
+  id: string;
+  name: string;
 }
 
 // ---- frames a client sends on a conversation socket (visitor or agent) ----

@@ -311,7 +311,7 @@ describe("the D1 index", () => {
 
     // A late retry of an older version cannot overwrite the newer row.
     const snap = (await room(v.conversationId).snapshot())!;
-    await writeIndex(env.DB, [{ summary: { ...snap.conversation, version: 1, preview: "stale" }, keys: { visitorKey: null, messengerPsid: null } }]);
+    await writeIndex(env.DB, [{ summary: { ...snap.conversation, version: 1, preview: "stale" }, keys: { visitorKey: null, messengerPsid: null, assignedAt: null } }]);
     expect((await indexRow(v.conversationId, 2, 1)).last_message_preview).toBe("during the outage");
   });
 });

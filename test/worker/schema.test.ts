@@ -34,6 +34,14 @@ describe("conversations cannot be deleted", () => {
     expect(applied.results.map((r) => r.name)).toEqual(env.TEST_MIGRATIONS.map((m) => m.name));
   });
 
+  it("S31: the triggers that keep the inbox's counts stand on the final conversations table", async () => {
+    const triggers = await env.DB.prepare("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'conversations_counts_%' ORDER BY name").all();
+    expect(triggers.results).toEqual([
+      { name: "conversations_counts_insert", tbl_name: "conversations" },
+      { name: "conversations_counts_update", tbl_name: "conversations" },
+    ]);
+  });
+
   it("S8: no API route deletes a conversation, not even for an admin", async () => {
     expect(app.routes.filter((r) => r.method === "DELETE")).toEqual([]);
     const id = `c_${"ab".repeat(16)}`;

@@ -16,6 +16,8 @@ export const agents = sqliteTable(
     /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`, see src/auth/password.ts. */
     passwordHash: text("password_hash").notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
+    /** S32: what the agent chose while an app is open (no app open: offline, whatever this says). */
+    availability: text("availability", { enum: ["online", "away"] }).notNull().default("online"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { CHANNELS, CONVERSATION_STATUSES } from "../../protocol";
 import { contacts } from "./contacts";
 
-export const channels = ["chat", "email", "messenger"] as const;
+export const channels = CHANNELS;
 export type Channel = (typeof channels)[number];
-export const conversationStatuses = ["open", "complete"] as const;
+export const conversationStatuses = CONVERSATION_STATUSES;
 export type ConversationStatus = (typeof conversationStatuses)[number];
 
 /**
@@ -38,6 +39,10 @@ export const conversations = sqliteTable(
     /** Sequence number of the newest message. */
     lastSeq: integer("last_seq").notNull().default(0),
     createdAt: integer("created_at").notNull(),
+    /** S31: the agent who owns it (null: unassigned), their name when assigned, and when. */
+    assigneeId: text("assignee_id"),
+    assigneeName: text("assignee_name"),
+    assignedAt: integer("assigned_at"),
   },
   (t) => [
     // Newest activity first, keyset-paginated by (last_message_at, id), optionally per status or channel.
@@ -48,6 +53,8 @@ export const conversations = sqliteTable(
       .on(t.lastMessageAt, t.id)
       .where(sql`${t.read} = 0`),
     index("conversations_contact_idx").on(t.contactId, t.lastMessageAt),
+    // Mine and Unassigned, newest activity first (S31).
+    index("conversations_assignee_activity_idx").on(t.assigneeId, t.lastMessageAt, t.id),
     uniqueIndex("conversations_visitor_unique")
       .on(t.visitorKey)
       .where(sql`${t.visitorKey} is not null`),

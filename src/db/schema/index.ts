@@ -4,3 +4,4 @@ export * from "./conversations";
 export * from "./sessions";
 export * from "./email";
 export * from "./saved-responses";
+export * from "./workspace";

@@ -1,13 +1,15 @@
 import "./inbox.css";
-import { render, useEffect, useState } from "hono/jsx/dom";
+import { memo, render, useEffect, useRef, useState } from "hono/jsx/dom";
 import type { AgentView } from "../../auth/agent-view";
 import { api, whenSignedOut } from "./api";
-import { t } from "./i18n";
-import { currentRoute, navigate, onRouteChange } from "./router";
-import { store } from "./store";
+import { followState } from "./effects";
+import { lang, t } from "./i18n";
+import { currentRoute, navigate, onRouteChange, type Route } from "./router";
+import { counted, useSelect } from "./state";
+import { actions, filtersActive, store, unreadCount, visibleConversations } from "./store";
 import { AdminAgents } from "./views/AdminAgents";
 import { ConversationList, moveFocus } from "./views/ConversationList";
-import { ConversationView } from "./views/ConversationView";
+import { ConversationView, NoConversation } from "./views/ConversationView";
 import { Menu } from "./views/Menu";
 import { SetAside } from "./views/SetAside";
 import { SignIn } from "./views/SignIn";
@@ -24,20 +26,88 @@ function onShortcut(e: KeyboardEvent): void {
   else if (e.key === "k") moveFocus(-1);
   else if (e.key === "/") focus("#list-search");
   else if (e.key === "r") focus("#composer-text");
-  else if (e.key === "e" && store.thread?.summary?.status === "open") void store.setStatus("complete");
+  else if (e.key === "e" && store.state.thread?.summary?.status === "open") void actions.setStatus("complete");
+}
+
+// ---- containers: each picks the slices of the state its view shows, and re-renders only when they change ----
+
+const MenuContainer = memo(function MenuContainer({ me, page, onSignOut }: { me: AgentView; page: string; onSignOut: () => void }) {
+  const unread = useSelect(store, unreadCount);
+  return <Menu me={me} unread={unread} page={page} onSignOut={onSignOut} />;
+});
+
+const ListContainer = memo(function ListContainer({ selectedId }: { selectedId: string | null }) {
+  const conversations = useSelect(store, (s) => s.conversations);
+  const filters = useSelect(store, (s) => s.filters);
+  const online = useSelect(store, (s) => s.online);
+  const more = useSelect(store, (s) => s.nextCursor !== null);
+  const loaded = useSelect(store, (s) => s.listLoaded);
+  return <ConversationList rows={visibleConversations(conversations, filters)} filters={filters} filtered={filtersActive(filters)} online={online} selectedId={selectedId} loaded={loaded} more={more} />;
+});
+
+const ConversationContainer = memo(function ConversationContainer({ me }: { me: AgentView }) {
+  const thread = useSelect(store, (s) => s.thread);
+  const online = useSelect(store, (s) => (s.thread ? s.online.has(s.thread.id) : false));
+  if (!thread) return <section class="conversation" aria-busy="true" aria-label={t.loading} />;
+  return <ConversationView thread={thread} online={online} me={me} />;
+});
+
+const ConnectionStatus = memo(function ConnectionStatus() {
+  const connected = useSelect(store, (s) => s.connected);
+  return connected ? null : (
+    <p class="connection" role="status">
+      {t.reconnecting}
+    </p>
+  );
+});
+
+const Announcer = memo(function Announcer() {
+  const announcement = useSelect(store, (s) => s.announcement);
+  return (
+    <p class="visually-hidden" aria-live="polite" id="announcer">
+      {announcement}
+    </p>
+  );
+});
+
+function visible(el: Element | null): boolean {
+  return !!el && el !== document.body && (el as HTMLElement).offsetParent !== null;
+}
+
+/**
+ * After a route change: when the focus was left behind in a pane that is no longer shown (one pane at a
+ * time on a narrow screen), it moves to the new pane's heading, or back to the row the agent came from.
+ */
+function useFocusFollowsPane(route: Route): void {
+  const lastConversation = useRef<string | null>(null);
+  const key = route.page === "inbox" ? `${route.pane}:${route.conversationId}` : route.page;
+  useEffect(() => {
+    if (route.page !== "inbox") return;
+    const from = lastConversation.current;
+    if (route.conversationId) lastConversation.current = route.conversationId;
+    let frames = 0;
+    const attempt = () => {
+      if (visible(document.activeElement)) return;
+      const selector = route.pane === "contact" ? "#contact-title" : route.pane === "conversation" ? "#conversation-title" : from ? `a.row[data-conversation-id="${from}"]` : null;
+      const target = selector ? document.querySelector<HTMLElement>(selector) : null;
+      if (target && visible(target)) target.focus({ preventScroll: route.pane !== "list" });
+      else if (++frames < 60) requestAnimationFrame(attempt);
+    };
+    requestAnimationFrame(attempt);
+  }, [key]);
 }
 
 function App() {
+  counted("app");
   const [me, setMe] = useState<AgentView | null | undefined>(undefined);
-  const [, rerender] = useState(0);
   const [route, setRoute] = useState(currentRoute());
 
   useEffect(() => {
     whenSignedOut(() => {
-      store.stop();
+      actions.stop();
       setMe(null);
     });
-    const unsubscribe = [store.subscribe(() => rerender((n) => n + 1)), onRouteChange(() => setRoute(currentRoute()))];
+    const unsubscribe = [onRouteChange(() => setRoute(currentRoute())), followState()];
     void api.auth.me.$get().then(async (res) => setMe(res.ok ? (await res.json()).agent : null));
     addEventListener("keydown", onShortcut);
     return () => {
@@ -47,46 +117,47 @@ function App() {
   }, []);
 
   useEffect(() => {
-    if (me) store.start(me);
-    return () => store.stop();
+    if (me) actions.start(me);
+    return () => actions.stop();
   }, [me?.id]);
 
+  const conversationId = route.page === "inbox" ? route.conversationId : null;
   useEffect(() => {
     if (!me || route.page !== "inbox") return;
-    if (route.conversationId) void store.open(route.conversationId);
-    else store.close();
-  }, [me?.id, route.page === "inbox" ? route.conversationId : route.page]);
+    if (conversationId) void actions.open(conversationId);
+    else actions.close();
+  }, [me?.id, route.page === "inbox" ? conversationId : route.page]);
+
+  useFocusFollowsPane(route);
 
   if (me === undefined) return <main aria-busy="true" />;
   if (me === null) return <SignIn onSignedIn={setMe} />;
 
   const signOut = async () => {
     await api.auth["sign-out"].$post();
-    store.stop();
+    actions.stop();
     setMe(null);
     navigate("/");
   };
 
   return (
     <div class="app">
-      <Menu me={me} unread={store.unreadCount} page={route.page} onSignOut={signOut} />
+      <MenuContainer me={me} page={route.page} onSignOut={signOut} />
       {route.page === "agents" && me.role === "admin" ? (
         <AdminAgents me={me} />
       ) : route.page === "set-aside" ? (
         <SetAside />
       ) : (
-        <main class="inbox">
-          <ConversationList selectedId={route.page === "inbox" ? route.conversationId : null} />
-          {store.thread ? <ConversationView thread={store.thread} /> : <p class="placeholder">{t.pickConversation}</p>}
+        <main class="inbox" data-pane={route.page === "inbox" ? route.pane : "list"}>
+          <ListContainer selectedId={conversationId} />
+          {conversationId ? <ConversationContainer me={me} /> : <NoConversation />}
         </main>
       )}
-      {store.connected ? null : <p class="connection" role="status">{t.reconnecting}</p>}
-      <p class="visually-hidden" aria-live="polite" id="announcer">
-        {store.announcement}
-      </p>
+      <ConnectionStatus />
+      <Announcer />
     </div>
   );
 }
 
-document.documentElement.lang = navigator.language.toLowerCase().startsWith("es") ? "es" : "en";
+document.documentElement.lang = lang;
 render(<App />, document.getElementById("app")!);

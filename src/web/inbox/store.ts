@@ -4,97 +4,211 @@ import { api, type ApiFailure, ok } from "./api";
 import { displayName } from "./format";
 import { t } from "./i18n";
 import { LiveSocket } from "./live";
+import { Store } from "./state";
 
 /** Inside the server's 5-minute touch interval, far inside the idle limit (SESSION_IDLE_MINUTES). */
 const HEARTBEAT_MS = 4 * 60_000;
+/** A typing indicator that is never switched off (a closed tab) fades by itself. */
+const TYPING_FADE_MS = 6000;
 
 export interface Filters {
-  status: ConversationStatus | "all";
-  channel: Channel | "";
-  unread: boolean;
-  search: string;
+  readonly status: ConversationStatus | "all";
+  readonly channel: Channel | "";
+  readonly unread: boolean;
+  readonly search: string;
 }
 
 export interface Pending {
-  clientId: string;
-  text: string;
-  channel: Channel;
-  state: "sending" | "failed";
+  readonly clientId: string;
+  readonly text: string;
+  readonly channel: Channel;
+  readonly state: "sending" | "failed";
   /** Why it was refused (e.g. Messenger's 24-hour window). */
-  error?: string;
+  readonly error?: string;
 }
 
+/** The open conversation: what its thread shows. Presence and typing live in their own slices. */
 export interface Thread {
-  id: string;
-  summary: ConversationSummary | null;
-  messages: Message[];
-  pending: Pending[];
-  visitorOnline: boolean;
-  visitorTyping: boolean;
-  agentTyping: string | null;
+  readonly id: string;
+  readonly summary: ConversationSummary | null;
+  readonly messages: readonly Message[];
+  readonly pending: readonly Pending[];
 }
+
+/** Who is typing where: changes many times a second, so it is a slice of its own. */
+export interface Typing {
+  /** Conversations whose visitor is typing now. */
+  readonly visitors: ReadonlySet<string>;
+  /** Another agent typing in a conversation: its name. */
+  readonly agents: ReadonlyMap<string, string>;
+}
+
+/** One immutable snapshot of everything the app shows. Every change makes a new one. */
+export interface InboxState {
+  readonly me: AgentView | null;
+  /** The list as loaded and kept current by the feed socket. */
+  readonly conversations: ReadonlyMap<string, ConversationSummary>;
+  /** Unread conversations the server counted that are not in `conversations` (beyond the loaded page). */
+  readonly hiddenUnread: number;
+  readonly nextCursor: string | null;
+  readonly listLoaded: boolean;
+  readonly filters: Filters;
+  /** Conversations whose visitor has a page open (S3). */
+  readonly online: ReadonlySet<string>;
+  readonly typing: Typing;
+  readonly thread: Thread | null;
+  readonly connected: boolean;
+  /** Said by screen readers (a polite live region). */
+  readonly announcement: string;
+  /** Moves every 30 s so relative times ("5 min") move on; only time labels read it. */
+  readonly now: number;
+}
+
+const initialState: InboxState = {
+  me: null,
+  conversations: new Map(),
+  hiddenUnread: 0,
+  nextCursor: null,
+  listLoaded: false,
+  filters: { status: "open", channel: "", unread: false, search: "" },
+  online: new Set(),
+  typing: { visitors: new Set(), agents: new Map() },
+  thread: null,
+  connected: true,
+  announcement: "",
+  now: Date.now(),
+};
+
+export const store = new Store<InboxState>(initialState);
+
+// ---- selectors: derived values, memoized on the slices they read ----
+
+/** Returns a function that recomputes only when one of the inputs is a different value. */
+function memoize<A extends readonly unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  let last: { args: A; result: R } | null = null;
+  return (...args: A) => {
+    if (last && args.every((a, i) => Object.is(a, last!.args[i]))) return last.result;
+    last = { args, result: fn(...args) };
+    return last.result;
+  };
+}
+
+const countUnread = memoize((conversations: ReadonlyMap<string, ConversationSummary>, hidden: number) => {
+  let n = hidden;
+  for (const c of conversations.values()) if (!c.read) n++;
+  return n;
+});
+
+/** S2: unread conversations, derived from what is known plus what the server counted beyond it. */
+export function unreadCount(s: InboxState): number {
+  return countUnread(s.conversations, s.hiddenUnread);
+}
+
+/** The list as shown: filters applied, newest activity first. Sorted again only when the list or filters change. */
+export const visibleConversations = memoize((conversations: ReadonlyMap<string, ConversationSummary>, filters: Filters) => {
+  const q = filters.search.trim().toLowerCase();
+  return [...conversations.values()]
+    .filter((c) => filters.status === "all" || c.status === filters.status)
+    .filter((c) => !filters.channel || c.channel === filters.channel)
+    .filter((c) => !filters.unread || !c.read)
+    .filter((c) => !q || [displayName(c), c.contact?.email ?? "", c.preview ?? ""].some((x) => x.toLowerCase().includes(q)))
+    .sort((a, b) => b.lastMessageAt - a.lastMessageAt || (a.id < b.id ? 1 : -1));
+});
+
+export function filtersActive(f: Filters): boolean {
+  return f.status !== "open" || f.channel !== "" || f.unread || f.search.trim() !== "";
+}
+
+// ---- pure updates: (state, input) → new state ----
+
+function withSet<T>(set: ReadonlySet<T>, item: T, present: boolean): ReadonlySet<T> {
+  if (set.has(item) === present) return set;
+  const next = new Set(set);
+  if (present) next.add(item);
+  else next.delete(item);
+  return next;
+}
+
+const STATUS_RANK: Record<Message["status"], number> = { sending: 0, failed: 1, sent: 2, delivered: 3, read: 4 };
+
+/** Adds messages once each, in sequence order, and settles the pending sends they answer. */
+export function addMessages(thread: Thread, incoming: readonly Message[]): Thread {
+  let messages = thread.messages;
+  let pending = thread.pending;
+  for (const m of incoming) {
+    const at = messages.findIndex((x) => x.seq === m.seq);
+    if (at !== -1) {
+      // The same message again (a reply's answer after its socket frame): keep the furthest status.
+      const known = messages[at]!;
+      if (STATUS_RANK[m.status] > STATUS_RANK[known.status]) messages = messages.with(at, { ...known, status: m.status, error: m.error });
+      continue;
+    }
+    const last = messages.at(-1);
+    messages = !last || last.seq < m.seq ? [...messages, m] : [...messages, m].sort((a, b) => a.seq - b.seq);
+    if (m.clientId && pending.some((p) => p.clientId === m.clientId)) pending = pending.filter((p) => p.clientId !== m.clientId);
+  }
+  return messages === thread.messages && pending === thread.pending ? thread : { ...thread, messages, pending };
+}
+
+/** A message's delivery status changed (sent, delivered, read, failed). */
+function setStatus(thread: Thread, seq: number, status: Message["status"], error: string | null): Thread {
+  const at = thread.messages.findIndex((m) => m.seq === seq);
+  if (at === -1) return thread;
+  return { ...thread, messages: thread.messages.with(at, { ...thread.messages[at]!, status, error }) };
+}
+
+/** Applies a newer version of a conversation to the list and the open thread; older versions change nothing. */
+function applySummary(s: InboxState, c: ConversationSummary): InboxState {
+  const known = s.conversations.get(c.id);
+  if (known && known.version >= c.version) {
+    // The thread may hold an older copy (it was opened from beyond the loaded page).
+    if (s.thread?.id === c.id && (s.thread.summary?.version ?? 0) < known.version) return { ...s, thread: { ...s.thread, summary: known } };
+    return s;
+  }
+  const conversations = new Map(s.conversations).set(c.id, c);
+  const thread = s.thread?.id === c.id && (s.thread.summary?.version ?? 0) < c.version ? { ...s.thread, summary: c } : s.thread;
+  return { ...s, conversations, thread };
+}
+
+/** The failure an API call threw, or a plain one for network errors. */
+function failure(err: unknown): ApiFailure {
+  if (err && typeof err === "object" && "status" in err) return err as ApiFailure;
+  return { status: 0, code: "network", message: t.networkError };
+}
+
+/** What became of a send: sent, refused for now (the draft goes back to the composer), or failed with Retry. */
+export type SendOutcome = { ok: true } | { ok: false; rateLimited: true; message: string; retryAfterS: number } | { ok: false; rateLimited: false };
 
 /**
- * The inbox's state and everything that changes it: the list (kept current by the feed socket), the
- * open conversation (kept current by its own socket), the unread count (S2) and presence (S3).
- * Views re-render on `subscribe`.
+ * Everything that changes the inbox's state: the list (kept current by the feed socket), the open
+ * conversation (kept current by its own socket), unread counts (S2) and presence (S3). Each change
+ * makes a new snapshot in `store`; the side effects of a state (the tab's title, the favicon) are
+ * in effects.ts, not here.
  */
-export class InboxStore {
-  me: AgentView | null = null;
-  conversations = new Map<string, ConversationSummary>();
-  online = new Set<string>();
-  typingIn = new Map<string, number>();
-  /** Unread conversations the server counted that are not in `conversations` (beyond the loaded page). */
-  private hiddenUnread = 0;
-  private recountTimer: ReturnType<typeof setTimeout> | undefined;
-  nextCursor: string | null = null;
-  filters: Filters = { status: "open", channel: "", unread: false, search: "" };
-  thread: Thread | null = null;
-  connected = true;
-  announcement = "";
-
-  private listeners = new Set<() => void>();
+class InboxActions {
   private feed: LiveSocket | null = null;
   private room: LiveSocket | null = null;
   private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private recountTimer: ReturnType<typeof setTimeout> | undefined;
   private clock: ReturnType<typeof setInterval> | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** Grows each time a conversation opens or closes: answers for an earlier one are ignored. */
+  private opening = 0;
 
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  private get s(): InboxState {
+    return store.state;
   }
 
-  /** S2: unread conversations, derived from what is known plus what the server counted beyond it. */
-  get unreadCount(): number {
-    let n = this.hiddenUnread;
-    for (const c of this.conversations.values()) if (!c.read) n++;
-    return n;
-  }
-
-  emit(): void {
-    document.title = this.unreadCount > 0 ? `(${this.unreadCount}) ${t.appName}` : t.appName;
-    for (const l of this.listeners) l();
-  }
-
-  /** The list as shown: filters applied, newest activity first. */
-  visible(): ConversationSummary[] {
-    const q = this.filters.search.trim().toLowerCase();
-    return [...this.conversations.values()]
-      .filter((c) => this.filters.status === "all" || c.status === this.filters.status)
-      .filter((c) => !this.filters.channel || c.channel === this.filters.channel)
-      .filter((c) => !this.filters.unread || !c.read)
-      .filter((c) => !q || [displayName(c), c.contact?.email ?? "", c.preview ?? ""].some((s) => s.toLowerCase().includes(q)))
-      .sort((a, b) => b.lastMessageAt - a.lastMessageAt || (a.id < b.id ? 1 : -1));
+  private update(fn: (s: InboxState) => InboxState): void {
+    store.set(fn);
   }
 
   // ---- the list and the feed ----
 
   start(me: AgentView): void {
-    this.me = me;
+    this.update((s) => ({ ...s, me }));
     void this.loadList();
-    // Relative times ("5 min") move on even when nothing else happens.
-    this.clock = setInterval(() => this.emit(), 30_000);
+    this.clock = setInterval(() => this.update((s) => ({ ...s, now: Date.now() })), 30_000);
     // An open app is activity (the session's idle limit), and a session ended elsewhere is noticed.
     this.heartbeat = setInterval(() => void api.auth.me.$get().then(ok).catch(() => {}), HEARTBEAT_MS);
     this.feed = new LiveSocket(
@@ -102,9 +216,8 @@ export class InboxStore {
       (f) => this.onFeedFrame(f),
       (connected) => {
         // After a drop the feed missed changes: reload what the list shows.
-        if (connected && !this.connected) void this.loadList();
-        this.connected = connected;
-        this.emit();
+        if (connected && !this.s.connected) void this.loadList();
+        this.update((s) => (s.connected === connected ? s : { ...s, connected }));
       },
     );
   }
@@ -113,189 +226,199 @@ export class InboxStore {
     clearInterval(this.clock);
     clearInterval(this.heartbeat);
     clearTimeout(this.recountTimer);
+    for (const timer of this.typingTimers.values()) clearTimeout(timer);
+    this.typingTimers.clear();
     this.feed?.stop();
     this.room?.stop();
     this.feed = this.room = null;
+    this.opening++;
+    store.set({ ...initialState, now: Date.now() });
   }
 
   async setFilters(changes: Partial<Filters>): Promise<void> {
     const reload = changes.status !== undefined || changes.channel !== undefined || changes.unread !== undefined;
-    this.filters = { ...this.filters, ...changes };
-    this.emit();
+    this.update((s) => ({ ...s, filters: { ...s.filters, ...changes } }));
     if (reload) await this.loadList();
   }
 
   async loadList(more = false): Promise<void> {
-    const f = this.filters;
+    const f = this.s.filters;
+    const cursor = this.s.nextCursor;
     const res = await api.conversations.$get({
       query: {
         status: f.status,
         ...(f.channel ? { channel: f.channel } : {}),
         ...(f.unread ? { unread: "true" } : {}),
         limit: "50",
-        ...(more && this.nextCursor ? { cursor: this.nextCursor } : {}),
+        ...(more && cursor ? { cursor } : {}),
       },
     });
     const page = await ok(res);
-    const known = this.conversations;
-    if (!more) this.conversations = new Map();
-    // A live update may have overtaken this response: never replace a newer version with an older one,
-    // and keep conversations newer than the page's oldest row that the query ran too early to see.
-    for (const c of page.conversations) {
-      const live = known.get(c.id);
-      // A further page brings in rows the server had counted beyond the first: they are known now.
-      if (more && !live && !c.read) this.hiddenUnread = Math.max(0, this.hiddenUnread - 1);
-      this.conversations.set(c.id, live && live.version > c.version ? live : c);
-    }
-    if (!more) {
-      const oldest = page.conversations.at(-1)?.lastMessageAt ?? 0;
-      for (const c of known.values()) if (!this.conversations.has(c.id) && c.lastMessageAt > oldest) this.conversations.set(c.id, c);
-      this.hiddenUnread = Math.max(0, page.unreadCount - page.conversations.filter((c) => !c.read).length);
-    }
-    this.nextCursor = page.nextCursor;
-    this.emit();
+    this.update((s) => {
+      const known = s.conversations;
+      const conversations = more ? new Map(known) : new Map<string, ConversationSummary>();
+      let hiddenUnread = s.hiddenUnread;
+      // A live update may have overtaken this response: never replace a newer version with an older one,
+      // and keep conversations newer than the page's oldest row that the query ran too early to see.
+      for (const c of page.conversations) {
+        const live = known.get(c.id);
+        // A further page brings in rows the server had counted beyond the first: they are known now.
+        if (more && !live && !c.read) hiddenUnread = Math.max(0, hiddenUnread - 1);
+        conversations.set(c.id, live && live.version > c.version ? live : c);
+      }
+      if (!more) {
+        const oldest = page.conversations.at(-1)?.lastMessageAt ?? 0;
+        for (const c of known.values()) if (!conversations.has(c.id) && c.lastMessageAt > oldest) conversations.set(c.id, c);
+        hiddenUnread = Math.max(0, page.unreadCount - page.conversations.filter((c: ConversationSummary) => !c.read).length);
+      }
+      return { ...s, conversations, hiddenUnread, nextCursor: page.nextCursor, listLoaded: true };
+    });
   }
 
   private onFeedFrame(f: ServerFrame): void {
-    if (f.type === "snapshot") this.online = new Set(f.online);
+    if (f.type === "snapshot") this.update((s) => ({ ...s, online: new Set(f.online) }));
     else if (f.type === "presence") this.setOnline(f.conversationId, f.visitorOnline);
-    else if (f.type === "conversation") this.applySummary(f.conversation, true);
-    else if (f.type === "typing" && f.who === "visitor") this.setTyping(f.conversationId, f.typing);
-    this.emit();
+    else if (f.type === "conversation") this.summaryArrived(f.conversation, true);
+    else if (f.type === "typing" && f.who === "visitor") this.setVisitorTyping(f.conversationId, f.typing);
   }
 
-  /** Applies a newer version of a conversation (the unread count follows from the map). */
-  private applySummary(c: ConversationSummary, live: boolean): void {
-    const known = this.conversations.get(c.id);
-    if (known && known.version >= c.version) return;
+  /** A newer version of a conversation; `live` ones from the feed may announce a new message. */
+  private summaryArrived(c: ConversationSummary, live: boolean): void {
+    const known = this.s.conversations.get(c.id);
+    if (known && known.version >= c.version) return this.update((s) => applySummary(s, c));
     // An older conversation from beyond the loaded page may already be in `hiddenUnread`: recount soon,
     // once the D1 index (written just after this live update) has caught up.
     if (!known && c.version > 1) this.scheduleRecount();
-    this.conversations.set(c.id, c);
-    if (this.thread?.id === c.id) this.thread.summary = c;
-    if (live && !c.read && c.lastInboundAt === c.lastMessageAt && (!known || known.lastSeq < c.lastSeq)) {
-      this.announcement = t.newMessageFrom(displayName(c));
-    }
+    const news = live && !c.read && c.lastInboundAt === c.lastMessageAt && (!known || known.lastSeq < c.lastSeq);
+    this.update((s) => {
+      const next = applySummary(s, c);
+      return news ? { ...next, announcement: t.newMessageFrom(displayName(c)) } : next;
+    });
   }
 
   private scheduleRecount(): void {
     clearTimeout(this.recountTimer);
     this.recountTimer = setTimeout(async () => {
       const page = await ok(await api.conversations.$get({ query: { limit: "1" } }));
-      let knownUnread = 0;
-      for (const c of this.conversations.values()) if (!c.read) knownUnread++;
-      this.hiddenUnread = Math.max(0, page.unreadCount - knownUnread);
-      this.emit();
+      this.update((s) => {
+        let knownUnread = 0;
+        for (const c of s.conversations.values()) if (!c.read) knownUnread++;
+        const hiddenUnread = Math.max(0, page.unreadCount - knownUnread);
+        return hiddenUnread === s.hiddenUnread ? s : { ...s, hiddenUnread };
+      });
     }, 800);
   }
 
   private setOnline(id: string, online: boolean): void {
-    if (online) this.online.add(id);
-    else this.online.delete(id);
-    if (this.thread?.id === id) this.thread.visitorOnline = online;
+    this.update((s) => {
+      const next = withSet(s.online, id, online);
+      return next === s.online ? s : { ...s, online: next };
+    });
   }
 
-  private setTyping(id: string, typing: boolean): void {
+  private setVisitorTyping(id: string, typing: boolean): void {
     clearTimeout(this.typingTimers.get(id));
-    if (!typing) {
-      this.typingIn.delete(id);
-      return;
-    }
-    this.typingIn.set(id, Date.now());
-    // A typing indicator that is never switched off (a closed tab) fades by itself.
-    this.typingTimers.set(
-      id,
-      setTimeout(() => {
-        this.typingIn.delete(id);
-        if (this.thread?.id === id) this.thread.visitorTyping = false;
-        this.emit();
-      }, 6000),
-    );
-    if (this.thread?.id === id) this.thread.visitorTyping = true;
+    this.typingTimers.delete(id);
+    if (typing) this.typingTimers.set(id, setTimeout(() => this.setVisitorTyping(id, false), TYPING_FADE_MS));
+    this.update((s) => {
+      const visitors = withSet(s.typing.visitors, id, typing);
+      return visitors === s.typing.visitors ? s : { ...s, typing: { ...s.typing, visitors } };
+    });
+  }
+
+  private setAgentTyping(id: string, name: string | null): void {
+    this.update((s) => {
+      if ((s.typing.agents.get(id) ?? null) === name) return s;
+      const agents = new Map(s.typing.agents);
+      if (name === null) agents.delete(id);
+      else agents.set(id, name);
+      return { ...s, typing: { ...s.typing, agents } };
+    });
   }
 
   // ---- one conversation ----
 
+  private updateThread(id: string, fn: (thread: Thread) => Thread): void {
+    this.update((s) => {
+      if (s.thread?.id !== id) return s;
+      const thread = fn(s.thread);
+      return thread === s.thread ? s : { ...s, thread };
+    });
+  }
+
   /** Opens a conversation: loads its thread, follows it live and marks it Read for everyone (S4). */
   async open(id: string): Promise<void> {
-    if (this.thread?.id === id) return;
+    if (this.s.thread?.id === id) return;
     this.room?.stop();
-    const thread: Thread = { id, summary: this.conversations.get(id) ?? null, messages: [], pending: [], visitorOnline: this.online.has(id), visitorTyping: false, agentTyping: null };
-    this.thread = thread;
-    this.emit();
+    this.room = null;
+    const attempt = ++this.opening;
+    this.update((s) => ({ ...s, thread: { id, summary: s.conversations.get(id) ?? null, messages: [], pending: [] } }));
     const data = await ok(await api.conversations[":id"].$get({ param: { id }, query: {} }));
-    if (this.thread !== thread) return;
-    thread.summary = data.conversation;
-    thread.visitorOnline = data.visitorOnline;
-    this.addMessages(thread, data.messages);
+    if (attempt !== this.opening) return;
+    this.setOnline(id, data.visitorOnline);
+    this.update((s) => applySummary(s, data.conversation));
+    this.updateThread(id, (thread) => addMessages(thread, data.messages));
     this.room = new LiveSocket(
-      () => `/api/conversations/${id}/socket?after=${thread.messages.at(-1)?.seq ?? 0}`,
-      (f) => this.onRoomFrame(thread, f),
+      () => `/api/conversations/${id}/socket?after=${this.s.thread?.id === id ? (this.s.thread.messages.at(-1)?.seq ?? 0) : 0}`,
+      (f) => {
+        if (attempt === this.opening) this.onRoomFrame(id, f);
+      },
     );
     const opened = await ok(await api.conversations[":id"].open.$post({ param: { id } }));
-    this.applySummary(opened.conversation, false);
-    this.emit();
+    if (attempt === this.opening) this.summaryArrived(opened.conversation, false);
   }
 
   close(): void {
+    if (!this.s.thread) return;
+    this.opening++;
     this.room?.stop();
     this.room = null;
-    this.thread = null;
-    this.emit();
+    this.update((s) => ({ ...s, thread: null }));
   }
 
-  private onRoomFrame(thread: Thread, f: ServerFrame): void {
-    if (this.thread !== thread) return;
+  private onRoomFrame(id: string, f: ServerFrame): void {
     if (f.type === "welcome") {
-      thread.visitorOnline = f.visitorOnline;
-      if (f.conversation) this.applySummary(f.conversation, false);
-    } else if (f.type === "message") this.addMessages(thread, [f.message]);
-    else if (f.type === "status") {
-      const m = thread.messages.find((x) => x.seq === f.seq);
-      if (m) Object.assign(m, { status: f.status, error: f.error });
-    }
-    else if (f.type === "presence") this.setOnline(thread.id, f.visitorOnline);
-    else if (f.type === "conversation") this.applySummary(f.conversation, false);
+      this.setOnline(id, f.visitorOnline);
+      if (f.conversation) this.summaryArrived(f.conversation, false);
+    } else if (f.type === "message") this.updateThread(id, (thread) => addMessages(thread, [f.message]));
+    else if (f.type === "status") this.updateThread(id, (thread) => setStatus(thread, f.seq, f.status, f.error));
+    else if (f.type === "presence") this.setOnline(id, f.visitorOnline);
+    else if (f.type === "conversation") this.summaryArrived(f.conversation, false);
     else if (f.type === "typing") {
-      if (f.who === "visitor") this.setTyping(thread.id, f.typing);
-      else thread.agentTyping = f.typing ? f.agentName : null;
+      if (f.who === "visitor") this.setVisitorTyping(id, f.typing);
+      else this.setAgentTyping(id, f.typing ? (f.agentName ?? t.unknown) : null);
     }
-    this.emit();
   }
 
-  /** Adds messages once each, in sequence order, and settles the pending sends they answer. */
-  private addMessages(thread: Thread, messages: Message[]): void {
-    for (const m of messages) {
-      const known = thread.messages.find((x) => x.seq === m.seq);
-      // The same message again (a reply's answer after its socket frame): keep the furthest status.
-      if (known) {
-        if (STATUS_RANK[m.status] > STATUS_RANK[known.status]) Object.assign(known, { status: m.status, error: m.error });
-        continue;
-      }
-      thread.messages.push(m);
-      thread.pending = thread.pending.filter((p) => p.clientId !== m.clientId);
-    }
-    thread.messages.sort((a, b) => a.seq - b.seq);
-  }
-
-  async send(text: string, channel: Channel, clientId: string = crypto.randomUUID()): Promise<void> {
-    const thread = this.thread;
-    if (!thread) return;
+  /**
+   * Posts a reply. A refusal for now (429: posting too fast) removes it again and says when to retry,
+   * so the composer can keep the draft; any other failure stays in the thread as Not sent with Retry.
+   */
+  async send(text: string, channel: Channel, clientId: string = crypto.randomUUID()): Promise<SendOutcome> {
+    const id = this.s.thread?.id;
+    if (!id) return { ok: false, rateLimited: false };
     const pending: Pending = { clientId, text, channel, state: "sending" };
-    thread.pending = [...thread.pending.filter((p) => p.clientId !== clientId), pending];
-    this.emit();
+    this.updateThread(id, (thread) => ({ ...thread, pending: [...thread.pending.filter((p) => p.clientId !== clientId), pending] }));
     try {
-      const res = await api.conversations[":id"].messages.$post({ param: { id: thread.id }, json: { clientId, channel, text } });
+      const res = await api.conversations[":id"].messages.$post({ param: { id }, json: { clientId, channel, text } });
       const { message } = await ok(res);
-      this.addMessages(thread, [message]);
+      this.updateThread(id, (thread) => addMessages(thread, [message]));
+      return { ok: true };
     } catch (err) {
-      pending.state = "failed";
-      pending.error = (err as ApiFailure).message;
+      const f = failure(err);
+      if (f.status === 429) {
+        this.updateThread(id, (thread) => ({ ...thread, pending: thread.pending.filter((p) => p.clientId !== clientId) }));
+        return { ok: false, rateLimited: true, message: f.message, retryAfterS: f.retryAfterS ?? 1 };
+      }
+      this.updateThread(id, (thread) => ({
+        ...thread,
+        pending: thread.pending.map((p) => (p.clientId === clientId ? { ...p, state: "failed", error: f.message } : p)),
+      }));
+      return { ok: false, rateLimited: false };
     }
-    this.emit();
   }
 
-  retry(p: Pending): Promise<void> {
+  retry(p: Pending): Promise<SendOutcome> {
     return this.send(p.text, p.channel, p.clientId);
   }
 
@@ -305,14 +428,11 @@ export class InboxStore {
   }
 
   async setStatus(status: ConversationStatus): Promise<void> {
-    const id = this.thread?.id;
+    const id = this.s.thread?.id;
     if (!id) return;
     const res = status === "complete" ? await api.conversations[":id"].complete.$post({ param: { id } }) : await api.conversations[":id"].reopen.$post({ param: { id } });
-    this.applySummary((await ok(res)).conversation, false);
-    this.emit();
+    this.summaryArrived((await ok(res)).conversation, false);
   }
 }
 
-const STATUS_RANK: Record<Message["status"], number> = { sending: 0, failed: 1, sent: 2, delivered: 3, read: 4 };
-
-export const store = new InboxStore();
+export const actions = new InboxActions();

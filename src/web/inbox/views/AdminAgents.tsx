@@ -1,5 +1,6 @@
 import type { AgentView } from "../../../auth/agent-view";
 import { api, ok } from "../api";
+import { initials } from "../format";
 import { t } from "../i18n";
 import { AdminCategories } from "./AdminCategories";
 import { useList } from "./use-list";
@@ -30,12 +31,12 @@ export function AdminAgents({ me }: { me: AgentView }) {
   };
 
   return (
-    <main class="admin" aria-labelledby="agents-title">
+    <main class="page admin" aria-labelledby="agents-title">
       <h1 id="agents-title">{t.agents}</h1>
       <p class="error" role="alert">
         {error}
       </p>
-      <table>
+      <table class="table stack">
         <thead>
           <tr>
             <th scope="col">{t.name}</th>
@@ -47,18 +48,29 @@ export function AdminAgents({ me }: { me: AgentView }) {
         <tbody>
           {agents.map((a) => (
             <tr key={a.id} data-agent-email={a.email}>
-              <td>{a.name}</td>
-              <td>{a.email}</td>
-              <td>
-                <select aria-label={`${t.role}: ${a.name}`} value={a.role} onChange={(e: Event) => void update(a.id, { role: (e.target as HTMLSelectElement).value as "admin" | "agent" })}>
-                  <option value="agent" selected={a.role === "agent"}>{t.roleAgent}</option>
-                  <option value="admin" selected={a.role === "admin"}>{t.roleAdmin}</option>
+              <td data-label={t.name}>
+                <span class="person">
+                  <span class="avatar avatar-sm tone-me" aria-hidden="true">
+                    {initials(a.name)}
+                  </span>
+                  {a.name}
+                </span>
+              </td>
+              <td data-label={t.email}>{a.email}</td>
+              <td data-label={t.role}>
+                <select class="select" aria-label={`${t.role}: ${a.name}`} value={a.role} onChange={(e: Event) => void update(a.id, { role: (e.target as HTMLSelectElement).value as "admin" | "agent" })}>
+                  <option value="agent" selected={a.role === "agent"}>
+                    {t.roleAgent}
+                  </option>
+                  <option value="admin" selected={a.role === "admin"}>
+                    {t.roleAdmin}
+                  </option>
                 </select>
               </td>
-              <td>
-                {a.active ? t.active : t.deactivated}{" "}
+              <td data-label={t.status}>
+                <span class={`badge${a.active ? " ok" : ""}`}>{a.active ? t.active : t.deactivated}</span>{" "}
                 {a.id === me.id ? null : (
-                  <button type="button" onClick={() => void update(a.id, { active: !a.active })}>
+                  <button type="button" class="button small" onClick={() => void update(a.id, { active: !a.active })}>
                     {a.active ? t.deactivate : t.reactivate}
                   </button>
                 )}
@@ -67,20 +79,22 @@ export function AdminAgents({ me }: { me: AgentView }) {
           ))}
         </tbody>
       </table>
-      <form class="add-agent" onSubmit={add}>
+      <form class="card form-grid" onSubmit={add}>
         <h2>{t.addAgent}</h2>
         <label for="new-name">{t.name}</label>
-        <input id="new-name" name="name" required />
+        <input id="new-name" class="input" name="name" required />
         <label for="new-email">{t.email}</label>
-        <input id="new-email" name="email" type="email" required />
+        <input id="new-email" class="input" name="email" type="email" required />
         <label for="new-role">{t.role}</label>
-        <select id="new-role" name="role">
+        <select id="new-role" class="select" name="role">
           <option value="agent">{t.roleAgent}</option>
           <option value="admin">{t.roleAdmin}</option>
         </select>
         <label for="new-password">{t.initialPassword}</label>
-        <input id="new-password" name="password" type="password" minLength={10} autocomplete="new-password" required />
-        <button type="submit">{t.add}</button>
+        <input id="new-password" class="input" name="password" type="password" minLength={10} autocomplete="new-password" required />
+        <button type="submit" class="button primary">
+          {t.add}
+        </button>
       </form>
       <AdminCategories />
     </main>

@@ -15,7 +15,7 @@ export function AdminCategories() {
   const update = (id: string, json: { name?: string; archived?: boolean }) => run(async () => ok(await api["saved-responses"].categories[":id"].$patch({ param: { id }, json })));
 
   return (
-    <section class="categories" aria-labelledby="categories-title">
+    <section class="card categories" aria-labelledby="categories-title">
       <h2 id="categories-title">{t.categories}</h2>
       <p class="error" role="alert">
         {error}
@@ -23,15 +23,16 @@ export function AdminCategories() {
       <ul>
         {categories.map((c) => (
           <li key={c.id} data-category={c.name}>
-            <input aria-label={`${t.category}: ${c.name}`} value={c.name} onChange={(e: Event) => void update(c.id, { name: (e.target as HTMLInputElement).value })} />{" "}
-            {c.archived ? <span class="badge">{t.archived}</span> : null}{" "}
-            <button type="button" onClick={() => void update(c.id, { archived: !c.archived })}>
+            <input class="input" aria-label={`${t.category}: ${c.name}`} value={c.name} onChange={(e: Event) => void update(c.id, { name: (e.target as HTMLInputElement).value })} />
+            {c.archived ? <span class="badge">{t.archived}</span> : null}
+            <button type="button" class="button small" onClick={() => void update(c.id, { archived: !c.archived })}>
               {c.archived ? t.restore : t.archive}
             </button>
           </li>
         ))}
       </ul>
       <form
+        class="inline-form"
         onSubmit={(e: Event) => {
           e.preventDefault();
           const form = e.target as HTMLFormElement;
@@ -42,7 +43,11 @@ export function AdminCategories() {
           });
         }}
       >
-        <label for="new-category">{t.category}</label> <input id="new-category" name="name" required maxLength={60} /> <button type="submit">{t.addCategory}</button>
+        <label for="new-category">{t.category}</label>
+        <input id="new-category" class="input" name="name" required maxLength={60} />
+        <button type="submit" class="button">
+          {t.addCategory}
+        </button>
       </form>
     </section>
   );

@@ -1,17 +1,35 @@
+import { memo } from "hono/jsx/dom";
 import { type ConversationSummary, typedAddress } from "../../../protocol";
-import { channelIconPath, channelLabel, displayName, relativeTime } from "../format";
+import { avatarTone, channelLabel, displayName, initials } from "../format";
+import { Icon } from "../icons";
 import { t } from "../i18n";
-import { navigate } from "../router";
-import { store } from "../store";
+import { navigate, paths } from "../router";
+import { counted, useSelect } from "../state";
+import { actions, type Filters, store } from "../store";
+import { RelativeTime } from "./Time";
 
-function Row({ c, selected }: { c: ConversationSummary; selected: boolean }) {
-  const online = store.online.has(c.id);
-  const typing = store.typingIn.has(c.id);
-  const open = () => navigate(`/conversations/${c.id}`);
+/** The row's preview, or "… is typing…" while its visitor types: the one part of a row typing changes. */
+function Preview({ id, text }: { id: string; text: string }) {
+  const typing = useSelect(store, (s) => s.typing.visitors.has(id));
+  return <span class="preview">{typing ? t.typing(t.visitor) : text}</span>;
+}
+
+/** A marker with its legend: a tooltip on hover and the same words for screen readers. */
+function Marker({ class: className, label, children }: { class: string; label: string; children?: unknown }) {
+  return (
+    <span class={className} role="img" aria-label={label} title={label}>
+      {children}
+    </span>
+  );
+}
+
+const Row = memo(function Row({ c, selected, online }: { c: ConversationSummary; selected: boolean; online: boolean }) {
+  counted("row");
+  const name = displayName(c);
   return (
     <li>
       <a
-        href={`/conversations/${c.id}`}
+        href={paths.conversation(c.id)}
         class={`row${selected ? " selected" : ""}${c.read ? "" : " unread"}`}
         data-conversation-id={c.id}
         data-read={String(c.read)}
@@ -20,75 +38,123 @@ function Row({ c, selected }: { c: ConversationSummary; selected: boolean }) {
         aria-current={selected ? "true" : undefined}
         onClick={(e: MouseEvent) => {
           e.preventDefault();
-          open();
+          navigate(paths.conversation(c.id));
         }}
       >
-        <span class="marks">
-          {c.read ? null : <span class="unread-dot" title={t.unread} role="img" aria-label={t.unread} />}
-          {online ? <span class="online-dot" title={t.online} role="img" aria-label={t.online} /> : null}
+        <span class="avatar-wrap">
+          <span class={`avatar tone-${avatarTone(c.id)}`} aria-hidden="true">
+            {initials(name)}
+          </span>
+          {online ? <Marker class="online-dot" label={t.visitorOnline} /> : null}
         </span>
-        <span class="channel-icon" title={channelLabel(c.channel)} role="img" aria-label={channelLabel(c.channel)}>
-          <svg viewBox="0 0 20 20" aria-hidden="true">
-            <path d={channelIconPath[c.channel]} />
-          </svg>
+        <span class="row-top">
+          <span class="who">{name}</span>
+          {typedAddress(c) ? (
+            <span class="badge warn" title={t.unverifiedHint}>
+              {t.unverified}
+            </span>
+          ) : null}
+          <RelativeTime class="when" at={c.lastMessageAt} />
         </span>
-        <span class="who">
-          {displayName(c)}
-          {typedAddress(c) ? <span class="badge warn"> ({t.unverified})</span> : null}
+        <span class="row-bottom">
+          <Marker class="channel-icon" label={channelLabel(c.channel)}>
+            <Icon name={c.channel === "chat" ? "chat" : c.channel} />
+          </Marker>
+          <Preview id={c.id} text={c.preview ?? ""} />
+          {c.status === "complete" ? (
+            <Marker class="check" label={t.completed}>
+              <Icon name="check" />
+            </Marker>
+          ) : null}
+          {c.read ? null : <Marker class="unread-dot" label={t.unread} />}
         </span>
-        {c.status === "complete" ? <span class="check" role="img" aria-label={t.completed} title={t.completed}>✓</span> : null}
-        <time class="when" dateTime={new Date(c.lastMessageAt).toISOString()}>
-          {relativeTime(c.lastMessageAt)}
-        </time>
-        <span class="preview">{typing ? t.typing(t.visitor) : c.preview ?? ""}</span>
       </a>
     </li>
   );
-}
+});
 
-export function ConversationList({ selectedId }: { selectedId: string | null }) {
-  const f = store.filters;
-  const rows = store.visible();
+function FilterBar({ filters: f }: { filters: Filters }) {
   return (
-    <section class="list" aria-label={t.conversations}>
-      <form class="filters" aria-label={t.filters} onSubmit={(e: Event) => e.preventDefault()}>
+    <form class="filters" aria-label={t.filters} onSubmit={(e: Event) => e.preventDefault()}>
+      <div class="search-field">
+        <Icon name="search" />
         <input
           id="list-search"
+          class="input"
           type="search"
           placeholder={t.search}
           aria-label={t.search}
           value={f.search}
-          onInput={(e: Event) => void store.setFilters({ search: (e.target as HTMLInputElement).value })}
+          onInput={(e: Event) => void actions.setFilters({ search: (e.target as HTMLInputElement).value })}
         />
-        <div class="filter-row">
-          <select aria-label={t.status} value={f.status} onChange={(e: Event) => void store.setFilters({ status: (e.target as HTMLSelectElement).value as typeof f.status })}>
-            <option value="open">{t.statusOpen}</option>
-            <option value="complete">{t.statusComplete}</option>
-            <option value="all">{t.statusAll}</option>
-          </select>
-          <select aria-label={t.channel} value={f.channel} onChange={(e: Event) => void store.setFilters({ channel: (e.target as HTMLSelectElement).value as typeof f.channel })}>
-            <option value="">{t.allChannels}</option>
-            <option value="chat">{t.chat}</option>
-            <option value="email">{t.emailChannel}</option>
-            <option value="messenger">{t.messenger}</option>
-          </select>
-          <label class="check-label">
-            <input type="checkbox" checked={f.unread} onChange={(e: Event) => void store.setFilters({ unread: (e.target as HTMLInputElement).checked })} />
-            {t.unreadOnly}
-          </label>
-        </div>
-      </form>
-      {rows.length === 0 ? <p class="empty">{t.noConversations}</p> : null}
-      <ul class="rows" id="conversation-rows">
-        {rows.map((c) => (
-          <Row key={c.id} c={c} selected={c.id === selectedId} />
-        ))}
-      </ul>
-      {store.nextCursor ? (
-        <button type="button" class="more" onClick={() => void store.loadList(true)}>
-          {t.loadMore}
-        </button>
-      ) : null}
+      </div>
+      <div class="filter-row">
+        <select class="select" aria-label={t.status} value={f.status} onChange={(e: Event) => void actions.setFilters({ status: (e.target as HTMLSelectElement).value as Filters["status"] })}>
+          <option value="open" selected={f.status === "open"}>{t.statusOpen}</option>
+          <option value="complete" selected={f.status === "complete"}>{t.statusComplete}</option>
+          <option value="all" selected={f.status === "all"}>{t.statusAll}</option>
+        </select>
+        <select class="select" aria-label={t.channel} value={f.channel} onChange={(e: Event) => void actions.setFilters({ channel: (e.target as HTMLSelectElement).value as Filters["channel"] })}>
+          <option value="" selected={f.channel === ""}>{t.allChannels}</option>
+          <option value="chat" selected={f.channel === "chat"}>{t.chat}</option>
+          <option value="email" selected={f.channel === "email"}>{t.emailChannel}</option>
+          <option value="messenger" selected={f.channel === "messenger"}>{t.messenger}</option>
+        </select>
+        <label class="chip">
+          <input type="checkbox" checked={f.unread} onChange={(e: Event) => void actions.setFilters({ unread: (e.target as HTMLInputElement).checked })} />
+          {t.unreadOnly}
+        </label>
+      </div>
+    </form>
+  );
+}
+
+export interface ListProps {
+  rows: readonly ConversationSummary[];
+  filters: Filters;
+  filtered: boolean;
+  online: ReadonlySet<string>;
+  selectedId: string | null;
+  loaded: boolean;
+  more: boolean;
+}
+
+export function ConversationList({ rows, filters, filtered, online, selectedId, loaded, more }: ListProps) {
+  counted("list");
+  return (
+    <section class="list pane" aria-label={t.conversations}>
+      <FilterBar filters={filters} />
+      <div class="list-scroll">
+        {rows.length === 0 ? (
+          <div class="empty-state">
+            {!loaded ? (
+              <p>{t.loading}</p>
+            ) : filtered ? (
+              <>
+                <p>{t.emptyFiltered}</p>
+                <button type="button" class="button" onClick={() => void actions.setFilters({ status: "open", channel: "", unread: false, search: "" })}>
+                  {t.clearFilters}
+                </button>
+              </>
+            ) : (
+              <>
+                <Icon name="inbox" class="empty-icon" />
+                <p>{t.emptyList}</p>
+              </>
+            )}
+          </div>
+        ) : null}
+        <ul class="rows" id="conversation-rows">
+          {rows.map((c) => (
+            <Row key={c.id} c={c} selected={c.id === selectedId} online={online.has(c.id)} />
+          ))}
+        </ul>
+        {more ? (
+          <button type="button" class="button more" onClick={() => void actions.loadList(true)}>
+            {t.loadMore}
+          </button>
+        ) : null}
+      </div>
     </section>
   );
 }
@@ -101,3 +167,4 @@ export function moveFocus(step: 1 | -1): void {
   const next = at === -1 ? (step === 1 ? 0 : rows.length - 1) : Math.min(rows.length - 1, Math.max(0, at + step));
   rows[next]!.focus();
 }
+

@@ -1,50 +1,84 @@
-import { useEffect, useRef, useState } from "hono/jsx/dom";
-import { type Channel, type Message, typedAddress } from "../../../protocol";
-import { messengerWindow, preselectedChannel, replyChannels } from "../channels";
-import { channelLabel, clockTime, displayName } from "../format";
-import { t } from "../i18n";
+import { memo, useEffect, useRef, useState } from "hono/jsx/dom";
+import type { AgentView } from "../../../auth/agent-view";
+import { type Channel, type ConversationSummary, type Message, typedAddress } from "../../../protocol";
 import { fillTags, hasTags, splitName, type TagValues } from "../../../saved-responses/tags";
-import { type Pending, store, type Thread } from "../store";
+import { messengerWindow, preselectedChannel, replyChannels } from "../channels";
+import { avatarTone, channelLabel, dayLabel, displayName, initials, sameDay } from "../format";
+import { Icon } from "../icons";
+import { t } from "../i18n";
+import { goUp, navigate, paths } from "../router";
+import { counted, useSelect } from "../state";
+import { actions, type Pending, store, type Thread } from "../store";
 import { SavedResponsesPicker } from "./SavedResponses";
+import { Clock } from "./Time";
 
-function author(m: Message, thread: Thread): string {
-  if (m.author.kind === "agent") return m.author.id === store.me?.id ? t.you : m.author.name ?? t.unknown;
+function authorOf(m: Message, summary: ConversationSummary, meId: string): string {
+  if (m.author.kind === "agent") return m.author.id === meId ? t.you : (m.author.name ?? t.unknown);
   if (m.author.kind === "system") return t.system;
   // S18: a mail shows who really sent it, whatever the conversation's contact is called.
   const from = m.email?.from;
   if (m.kind === "customer" && from) return m.author.name && m.author.name !== from ? `${m.author.name} <${from}>` : from;
-  return thread.summary ? displayName(thread.summary) : t.visitor;
+  return displayName(summary);
 }
 
 /** A mail joined this conversation (by its reply address or threading headers) from someone else. */
-function fromSomeoneElse(m: Message, thread: Thread): boolean {
-  const contact = thread.summary?.contact?.email;
+function fromSomeoneElse(m: Message, summary: ConversationSummary): boolean {
+  const contact = summary.contact?.email;
   return m.kind === "customer" && !!m.email?.from && !!contact && m.email.from.toLowerCase() !== contact.toLowerCase();
 }
 
-function MessageItem({ m, thread }: { m: Message; thread: Thread }) {
+const statusLabel: Record<Message["status"], string> = { sending: t.sending, sent: t.sent, delivered: t.delivered, read: t.seen, failed: t.failed };
+
+function ChannelTag({ channel }: { channel: Channel }) {
   return (
-    <li class={`message ${m.direction}`} data-seq={m.seq}>
-      <div class="meta">
-        {m.channel ? <span class={`tag tag-${m.channel}`}>{channelLabel(m.channel)}</span> : m.kind === "note" ? <span class="tag tag-note">{t.note}</span> : null}
-        <span class="author">{author(m, thread)}</span>
-        <time dateTime={new Date(m.createdAt).toISOString()}>{clockTime(m.createdAt)}</time>
-        {m.direction === "outbound" ? <span class="state">{statusLabel[m.status]}</span> : null}
-        {m.status === "failed" && m.clientId && m.channel ? (
-          <button type="button" onClick={() => void store.send(m.text, m.channel!, m.clientId!)}>
-            {t.retry}
-          </button>
-        ) : null}
-      </div>
-      {m.error ? <p class="error">{m.error}</p> : null}
-      {m.email ? <EmailHeader m={m} thread={thread} /> : null}
-      <p class="text">{m.text}</p>
-      {m.email ? <EmailExtras m={m} /> : null}
-    </li>
+    <span class={`tag tag-${channel}`}>
+      <Icon name={channel} />
+      {channelLabel(channel)}
+    </span>
   );
 }
 
-function EmailHeader({ m, thread }: { m: Message; thread: Thread }) {
+/** One message of the thread. `mixed`: the thread holds more than one channel, so each message shows its own. */
+const MessageItem = memo(function MessageItem({ m, author, mixed, someoneElse }: { m: Message; author: string; mixed: boolean; someoneElse: boolean }) {
+  const retryable = m.status === "failed" && m.clientId && m.channel;
+  return (
+    <li class={`message ${m.direction} kind-${m.kind}${m.status === "failed" ? " failed" : ""}`} data-seq={m.seq}>
+      <div class="meta">
+        {mixed && m.channel ? <ChannelTag channel={m.channel} /> : null}
+        {m.kind === "note" ? (
+          <span class="tag tag-note">
+            <Icon name="note" />
+            {t.internalNote}
+          </span>
+        ) : null}
+        <span class="author">{author}</span>
+        <Clock at={m.createdAt} />
+      </div>
+      <div class="bubble">
+        {m.email ? <EmailHeader m={m} someoneElse={someoneElse} /> : null}
+        <p class="text">{m.text}</p>
+        {m.email ? <EmailExtras m={m} /> : null}
+      </div>
+      {m.direction === "outbound" ? (
+        <div class="delivery">
+          <span class="state">{statusLabel[m.status]}</span>
+          {retryable ? (
+            <button type="button" class="link-button" onClick={() => void actions.send(m.text, m.channel!, m.clientId!)}>
+              {t.retry}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {m.error ? (
+        <p class="error" role="note">
+          {m.error}
+        </p>
+      ) : null}
+    </li>
+  );
+});
+
+function EmailHeader({ m, someoneElse }: { m: Message; someoneElse: boolean }) {
   const e = m.email!;
   return (
     <p class="email-header">
@@ -53,14 +87,13 @@ function EmailHeader({ m, thread }: { m: Message; thread: Thread }) {
           {t.subject}: {e.subject}
         </span>
       ) : null}
-      {e.senderVerified === false ? <span class="badge warn"> {t.senderNotVerified}</span> : null}
-      {fromSomeoneElse(m, thread) ? (
+      {e.senderVerified === false ? <span class="badge warn">{t.senderNotVerified}</span> : null}
+      {someoneElse ? (
         <span class="badge warn" data-testid="not-the-contact">
-          {" "}
           {t.notTheContact}
         </span>
       ) : null}
-      {e.autoReply ? <span class="badge"> {t.autoReply}</span> : null}
+      {e.autoReply ? <span class="badge">{t.autoReply}</span> : null}
     </p>
   );
 }
@@ -79,12 +112,12 @@ function EmailExtras({ m }: { m: Message }) {
         </details>
       ) : null}
       {e.html ? (
-        <p>
-          <button type="button" onClick={() => setFrame("0")}>
+        <p class="email-actions">
+          <button type="button" class="button small" onClick={() => setFrame("0")}>
             {t.showFormatted}
-          </button>{" "}
+          </button>
           {e.remoteImages && frame === "0" ? (
-            <button type="button" onClick={() => setFrame("1")}>
+            <button type="button" class="button small" onClick={() => setFrame("1")}>
               {t.loadImages}
             </button>
           ) : null}
@@ -95,6 +128,7 @@ function EmailExtras({ m }: { m: Message }) {
         <ul class="attachments" aria-label={t.attachments}>
           {e.attachments.map((a) => (
             <li>
+              <Icon name="clip" />
               <a href={`${base}/attachments/${a.index}`} download={a.filename}>
                 {a.filename}
               </a>{" "}
@@ -107,57 +141,142 @@ function EmailExtras({ m }: { m: Message }) {
   );
 }
 
-const statusLabel: Record<Message["status"], string> = { sending: t.sending, sent: t.sent, delivered: t.delivered, read: t.seen, failed: t.failed };
-
-function PendingItem({ p }: { p: Pending }) {
+/** Agent-only events (assigned, labelled…): a quiet line in the thread. */
+function EventLine({ m }: { m: Message }) {
   return (
-    <li class={`message outbound pending ${p.state}`}>
-      <div class="meta">
-        <span class={`tag tag-${p.channel}`}>{channelLabel(p.channel)}</span>
-        <span class="author">{t.you}</span>
-        <span class="state">{p.state === "sending" ? t.sending : t.failed}</span>
-        {p.error ? <span class="error">{p.error}</span> : null}
-        {p.state === "failed" ? (
-          <button type="button" onClick={() => void store.retry(p)}>
-            {t.retry}
-          </button>
-        ) : null}
-      </div>
-      <p class="text">{p.text}</p>
+    <li class="event" data-seq={m.seq}>
+      <span>{m.text}</span> <Clock at={m.createdAt} />
     </li>
   );
 }
 
-/** S12: the values personalization tags take in this conversation. */
-function tagValues(thread: Thread): TagValues {
-  const c = thread.summary!;
-  const contact = splitName(c.contact?.name ?? c.personName);
-  const agent = splitName(store.me?.name);
-  return { "contact.first_name": contact.first, "contact.last_name": contact.last, "contact.email": c.contact?.email ?? null, "agent.name": store.me?.name ?? null, "agent.first_name": agent.first };
+function PendingItem({ p, mixed }: { p: Pending; mixed: boolean }) {
+  return (
+    <li class={`message outbound pending ${p.state}`}>
+      <div class="meta">
+        {mixed ? <ChannelTag channel={p.channel} /> : null}
+        <span class="author">{t.you}</span>
+      </div>
+      <div class="bubble">
+        <p class="text">{p.text}</p>
+      </div>
+      <div class="delivery">
+        <span class="state">{p.state === "sending" ? t.sending : t.failed}</span>
+        {p.state === "failed" ? (
+          <button type="button" class="link-button" onClick={() => void actions.retry(p)}>
+            {t.retry}
+          </button>
+        ) : null}
+      </div>
+      {p.error ? (
+        <p class="error" role="alert">
+          {p.error}
+        </p>
+      ) : null}
+    </li>
+  );
 }
 
-function Composer({ thread }: { thread: Thread }) {
-  const summary = thread.summary!;
+/** The thread, oldest first, with a divider for each day. Re-renders when its messages change, never for typing. */
+const ThreadView = memo(function ThreadView({ messages, pending, summary, meId }: { messages: Thread["messages"]; pending: Thread["pending"]; summary: ConversationSummary; meId: string }) {
+  counted("thread");
+  const list = useRef<HTMLOListElement>(null);
+  // Follow new messages while the agent is at the bottom; leave them alone while they read further up.
+  const atBottom = useRef(true);
+  useEffect(() => {
+    const el = list.current;
+    if (el && (atBottom.current || pending.length > 0)) el.scrollTop = el.scrollHeight;
+  }, [messages.length, pending.length]);
+
+  const channels = new Set<Channel>();
+  for (const m of messages) if (m.channel) channels.add(m.channel);
+  for (const p of pending) channels.add(p.channel);
+  const mixed = channels.size > 1;
+  const items: unknown[] = [];
+  let day: number | null = null;
+  for (const m of messages) {
+    if (day === null || !sameDay(day, m.createdAt)) {
+      day = m.createdAt;
+      items.push(
+        <li class="day" key={`day-${m.seq}`}>
+          <time dateTime={new Date(m.createdAt).toISOString().slice(0, 10)}>{dayLabel(m.createdAt)}</time>
+        </li>,
+      );
+    }
+    items.push(m.kind === "event" ? <EventLine key={m.seq} m={m} /> : <MessageItem key={m.seq} m={m} author={authorOf(m, summary, meId)} mixed={mixed} someoneElse={fromSomeoneElse(m, summary)} />);
+  }
+  for (const p of pending) items.push(<PendingItem key={p.clientId} p={p} mixed={mixed} />);
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable with the keyboard
+    <ol
+      class="thread"
+      ref={list}
+      aria-label={t.thread}
+      tabindex={0}
+      onScroll={(e: Event) => {
+        const el = e.target as HTMLElement;
+        atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+      }}
+    >
+      {items}
+    </ol>
+  );
+});
+
+/** "… is typing…": the only thing a typing frame re-renders in the conversation. */
+function TypingLine({ id, visitorName }: { id: string; visitorName: string }) {
+  counted("typing-line");
+  const who = useSelect(store, (s) => (s.typing.visitors.has(id) ? visitorName : (s.typing.agents.get(id) ?? null)));
+  return (
+    <p class="typing" aria-live="polite">
+      {who ? t.typing(who) : ""}
+    </p>
+  );
+}
+
+/** S12: the values personalization tags take in this conversation. */
+function tagValues(c: ConversationSummary, me: AgentView): TagValues {
+  const contact = splitName(c.contact?.name ?? c.personName);
+  const agent = splitName(me.name);
+  return { "contact.first_name": contact.first, "contact.last_name": contact.last, "contact.email": c.contact?.email ?? null, "agent.name": me.name, "agent.first_name": agent.first };
+}
+
+function channelOptionLabel(channel: Channel, disabledReason: string | null, summary: ConversationSummary): string {
+  if (disabledReason) return `${channelLabel(channel)} — ${disabledReason}`;
+  if (channel === "email" && typedAddress(summary)) return `${channelLabel(channel)} — ${summary.contact!.email} (${t.unverified})`;
+  return channelLabel(channel);
+}
+
+function Composer({ summary, online, me }: { summary: ConversationSummary; online: boolean; me: AgentView }) {
+  counted("composer");
   const options = replyChannels(summary);
-  const [channel, setChannel] = useState<Channel>(preselectedChannel(summary, thread.visitorOnline));
+  const [channel, setChannel] = useState<Channel>(preselectedChannel(summary, online));
   const [text, setText] = useState("");
   const [picking, setPicking] = useState(false);
+  const [notice, setNotice] = useState("");
   const area = useRef<HTMLTextAreaElement>(null);
   const typingSince = useRef<number | null>(null);
-  // Pre-select again when another conversation opens or the visitor comes and goes (S7).
-  useEffect(() => setChannel(preselectedChannel(summary, thread.visitorOnline)), [thread.id, thread.visitorOnline]);
+  // Pre-select again when the visitor comes and goes (S7).
+  useEffect(() => setChannel(preselectedChannel(summary, online)), [summary.id, online]);
 
-  const filled = hasTags(text) ? fillTags(text, tagValues(thread)) : null;
+  const filled = hasTags(text) ? fillTags(text, tagValues(summary, me)) : null;
   const stopTyping = () => {
-    if (typingSince.current !== null) store.typing(false);
+    if (typingSince.current !== null) actions.typing(false);
     typingSince.current = null;
   };
-  const submit = () => {
+  const submit = async () => {
     if (!text.trim() || (filled && !filled.ok)) return;
+    const draft = text;
     const out = filled?.ok ? filled.text : text;
     setText("");
+    setNotice("");
     stopTyping();
-    void store.send(out.trim(), channel);
+    const outcome = await actions.send(out.trim(), channel);
+    // Posting too fast (429): the reply was not taken, so the draft comes back with the reason.
+    if (!outcome.ok && outcome.rateLimited) {
+      setText((current: string) => (current === "" ? draft : current));
+      setNotice(`${outcome.message} ${t.draftKept}`);
+    }
   };
   /** S11: a saved response goes in at the cursor, replacing a "/" that opened the picker. */
   const insert = (body: string) => {
@@ -181,142 +300,251 @@ function Composer({ thread }: { thread: Thread }) {
       aria-label={t.composer}
       onSubmit={(e: Event) => {
         e.preventDefault();
-        submit();
+        void submit();
       }}
     >
       <div class="composer-bar">
-        <label for="reply-channel">{t.replyVia}</label>
-        <select id="reply-channel" value={channel} aria-describedby="channel-reasons" onChange={(e: Event) => setChannel((e.target as HTMLSelectElement).value as Channel)}>
+        <label for="reply-channel" class="bar-label">
+          {t.replyVia}
+        </label>
+        <select id="reply-channel" class="select" value={channel} aria-describedby="channel-reasons" onChange={(e: Event) => setChannel((e.target as HTMLSelectElement).value as Channel)}>
           {options.map((o) => (
             <option value={o.channel} disabled={o.disabledReason !== null} selected={o.channel === channel}>
-              {o.disabledReason
-                ? `${channelLabel(o.channel)} — ${o.disabledReason}`
-                : o.channel === "email" && typedAddress(summary)
-                  ? `${channelLabel(o.channel)} — ${summary.contact!.email} (${t.unverified})`
-                  : channelLabel(o.channel)}
+              {channelOptionLabel(o.channel, o.disabledReason, summary)}
             </option>
           ))}
         </select>
-        <SavedResponsesPicker open={picking} onOpen={() => setPicking(true)} onClose={() => { setPicking(false); area.current?.focus(); }} onPick={insert} />
+        {channel === "email" && typedAddress(summary) ? (
+          <span class="badge warn" title={t.unverifiedHint}>
+            {t.unverified}
+          </span>
+        ) : null}
+        <SavedResponsesPicker
+          open={picking}
+          onOpen={() => setPicking(true)}
+          onClose={() => {
+            setPicking(false);
+            area.current?.focus();
+          }}
+          onPick={insert}
+        />
       </div>
-      {channel === "messenger" ? <p class="window">{messengerWindow(summary)}</p> : null}
-      <ul id="channel-reasons" class="channel-reasons">
-        {reasons.map((o) => (
-          <li>
-            {channelLabel(o.channel)}: {o.disabledReason}
-          </li>
-        ))}
-      </ul>
-      <textarea
-        id="composer-text"
-        ref={area}
-        rows={3}
-        aria-label={t.composer}
-        placeholder={t.replyPlaceholder}
-        value={text}
-        onKeyDown={(e: KeyboardEvent) => {
-          if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
-            e.preventDefault();
-            submit();
-          }
-        }}
-        onInput={(e: Event) => {
-          const el = e.target as HTMLTextAreaElement;
-          setText(el.value);
-          // Typing "/" at the start of a line opens the saved-responses search (S11).
-          const caret = el.selectionStart ?? 0;
-          if (el.value[caret - 1] === "/" && (caret === 1 || el.value[caret - 2] === "\n")) setPicking(true);
-          if (el.value === "") return stopTyping();
-          if (typingSince.current === null) store.typing(true, channel);
-          typingSince.current = Date.now();
-        }}
-        onBlur={stopTyping}
-      />
-      {filled ? (
-        <div class={`reply-preview${filled.ok ? "" : " invalid"}`} aria-live="polite">
-          <strong>{t.preview}</strong>
-          {filled.ok ? (
-            <p class="text">{filled.text}</p>
-          ) : (
-            <ul role="alert">
-              {filled.problems.map((p) => (
-                <li>{p}</li>
-              ))}
-            </ul>
-          )}
-        </div>
-      ) : null}
-      <button type="submit" disabled={!!filled && !filled.ok}>
-        {t.send}
-      </button>
+      <div class="composer-notes">
+        {channel === "messenger" ? (
+          <p class="window">
+            <Icon name="info" />
+            {messengerWindow(summary)}
+          </p>
+        ) : null}
+        <ul id="channel-reasons" class="channel-reasons" aria-label={t.channelUnavailable}>
+          {reasons.map((o) => (
+            <li>
+              {channelLabel(o.channel)}: {o.disabledReason}
+            </li>
+          ))}
+        </ul>
+        {filled ? (
+          <div class={`reply-preview${filled.ok ? "" : " invalid"}`} aria-live="polite">
+            <strong>{t.preview}</strong>
+            {filled.ok ? (
+              <p class="text">{filled.text}</p>
+            ) : (
+              <ul role="alert">
+                {filled.problems.map((p) => (
+                  <li>{p}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+        ) : null}
+        <p class="composer-error" role="alert">
+          {notice}
+        </p>
+      </div>
+      <div class="composer-input">
+        <textarea
+          id="composer-text"
+          class="input"
+          ref={area}
+          rows={2}
+          aria-label={t.composer}
+          placeholder={t.replyPlaceholder}
+          value={text}
+          onKeyDown={(e: KeyboardEvent) => {
+            if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              void submit();
+            }
+          }}
+          onInput={(e: Event) => {
+            const el = e.target as HTMLTextAreaElement;
+            setText(el.value);
+            if (notice) setNotice("");
+            // Typing "/" at the start of a line opens the saved-responses search (S11).
+            const caret = el.selectionStart ?? 0;
+            if (el.value[caret - 1] === "/" && (caret === 1 || el.value[caret - 2] === "\n")) setPicking(true);
+            if (el.value === "") return stopTyping();
+            if (typingSince.current === null) actions.typing(true, channel);
+            typingSince.current = Date.now();
+          }}
+          onBlur={stopTyping}
+        />
+        <button type="submit" class="button primary send" disabled={!!filled && !filled.ok}>
+          <Icon name="send" />
+          <span>{t.send}</span>
+        </button>
+      </div>
     </form>
   );
 }
 
-function ContactPanel({ thread }: { thread: Thread }) {
-  const c = thread.summary!;
+const ConversationHeader = memo(function ConversationHeader({ summary: s, online }: { summary: ConversationSummary; online: boolean }) {
+  const name = displayName(s);
   return (
-    <aside class="contact" aria-label={t.contact}>
-      <h2>{t.contact}</h2>
-      <dl>
-        <dt>{t.name}</dt>
-        <dd>{c.contact?.name || displayName(c)}</dd>
-        <dt>{t.email}</dt>
-        <dd>
-          {c.contact?.email ?? "—"}
-          {c.contact && !c.contact.verified ? <span class="badge warn" data-testid="unverified"> ({t.unverified})</span> : null}
-        </dd>
-        <dt>{t.identities}</dt>
-        <dd>
-          {channelLabel(c.channel)}
-          {c.channel === "chat" ? ` · ${t.visitorId} ${c.id.slice(2, 10)}` : ""}
-        </dd>
-      </dl>
+    <header class="conversation-header">
+      <button type="button" class="icon-button back" aria-label={t.backToList} title={t.backToList} onClick={() => goUp(paths.list)}>
+        <Icon name="back" />
+      </button>
+      <span class="avatar-wrap">
+        <span class={`avatar tone-${avatarTone(s.id)}`} aria-hidden="true">
+          {initials(name)}
+        </span>
+      </span>
+      <div class="heading">
+        <h1 id="conversation-title" tabindex={-1}>
+          {name}
+        </h1>
+        <p class="subline">
+          <span class="channel-chip">
+            <Icon name={s.channel} />
+            {channelLabel(s.channel)}
+          </span>
+          <span class={`presence ${online ? "on" : "off"}`}>{online ? t.online : t.offline}</span>
+          {typedAddress(s) ? (
+            <span class="badge warn" title={t.unverifiedHint}>
+              {t.unverified}
+            </span>
+          ) : null}
+        </p>
+      </div>
+      <a
+        href={paths.contact(s.id)}
+        class="icon-button contact-button"
+        aria-label={t.contactDetails}
+        title={t.contactDetails}
+        onClick={(e: MouseEvent) => {
+          e.preventDefault();
+          navigate(paths.contact(s.id));
+        }}
+      >
+        <Icon name="contact" />
+      </a>
+      {s.status === "open" ? (
+        <button type="button" class="button" id="complete-button" onClick={() => void actions.setStatus("complete")}>
+          <Icon name="check" />
+          <span>{t.complete}</span>
+        </button>
+      ) : (
+        <button type="button" class="button" id="reopen-button" onClick={() => void actions.setStatus("open")}>
+          <Icon name="reopen" />
+          <span>{t.reopen}</span>
+        </button>
+      )}
+    </header>
+  );
+});
+
+const ContactPanel = memo(function ContactPanel({ summary: c, online }: { summary: ConversationSummary; online: boolean }) {
+  const name = c.contact?.name || displayName(c);
+  return (
+    <aside class="contact" aria-labelledby="contact-title">
+      <div class="pane-head">
+        <button type="button" class="icon-button back" aria-label={t.backToConversation} title={t.backToConversation} onClick={() => goUp(paths.conversation(c.id))}>
+          <Icon name="back" />
+        </button>
+        <h2 id="contact-title" tabindex={-1}>
+          {t.contact}
+        </h2>
+      </div>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable with the keyboard */}
+      <div class="contact-body" tabindex={0} role="group" aria-labelledby="contact-title">
+        <div class="contact-card">
+          <span class={`avatar avatar-lg tone-${avatarTone(c.id)}`} aria-hidden="true">
+            {initials(name)}
+          </span>
+          <p class="contact-name">{name}</p>
+          <p class={`presence-line ${online ? "on" : "off"}`}>{online ? t.online : t.offline}</p>
+        </div>
+        <dl class="facts">
+          <dt>{t.email}</dt>
+          <dd>
+            {c.contact?.email ?? "—"}
+            {c.contact && !c.contact.verified ? (
+              <span class="badge warn" data-testid="unverified" title={t.unverifiedHint}>
+                {t.unverified}
+              </span>
+            ) : null}
+          </dd>
+          <dt>{t.identities}</dt>
+          <dd>
+            {channelLabel(c.channel)}
+            {c.channel === "chat" ? ` · ${t.visitorId} ${c.id.slice(2, 10)}` : ""}
+          </dd>
+        </dl>
+        <h3>{t.details}</h3>
+        <dl class="facts">
+          <dt>{t.status}</dt>
+          <dd>{c.status === "open" ? t.statusOpenOne : t.completed}</dd>
+          <dt>{t.started}</dt>
+          <dd>
+            <Clock at={c.createdAt} withDate />
+          </dd>
+          <dt>{t.lastActivity}</dt>
+          <dd>
+            <Clock at={c.lastMessageAt} withDate />
+          </dd>
+        </dl>
+      </div>
     </aside>
+  );
+});
+
+export function ConversationView({ thread, online, me }: { thread: Thread; online: boolean; me: AgentView }) {
+  counted("conversation");
+  const s = thread.summary;
+  if (!s) return <section class="conversation" aria-busy="true" aria-label={t.loading} />;
+  return (
+    <section class="conversation" aria-labelledby="conversation-title">
+      <ConversationHeader summary={s} online={online} />
+      <div class="thread-column">
+        <ThreadView messages={thread.messages} pending={thread.pending} summary={s} meId={me.id} />
+        <TypingLine id={thread.id} visitorName={displayName(s)} />
+        <Composer key={thread.id} summary={s} online={online} me={me} />
+      </div>
+      <ContactPanel summary={s} online={online} />
+    </section>
   );
 }
 
-export function ConversationView({ thread }: { thread: Thread }) {
-  const list = useRef<HTMLOListElement>(null);
-  useEffect(() => {
-    list.current?.lastElementChild?.scrollIntoView({ block: "end" });
-  }, [thread.messages.length, thread.pending.length]);
-  if (!thread.summary) return <section class="conversation" aria-busy="true" />;
-  const s = thread.summary;
+/** What the conversation pane says before one is chosen: what to do next, and the keys that do it. */
+export function NoConversation() {
   return (
-    <section class="conversation" aria-label={displayName(s)}>
-      <header class="conversation-header">
-        <h1>
-          {displayName(s)}
-          <span class={`presence ${thread.visitorOnline ? "on" : "off"}`}>{thread.visitorOnline ? t.online : t.offline}</span>
-        </h1>
-        <span class="status-label">{s.read ? t.read : t.unread}</span>
-        {s.status === "open" ? (
-          <button type="button" id="complete-button" onClick={() => void store.setStatus("complete")}>
-            {t.complete}
-          </button>
-        ) : (
-          <button type="button" id="reopen-button" onClick={() => void store.setStatus("open")}>
-            ✓ {t.reopen}
-          </button>
-        )}
-      </header>
-      <div class="conversation-body">
-        <div class="thread-column">
-          <ol class="thread" ref={list} aria-label={t.thread}>
-            {thread.messages.map((m) => (
-              <MessageItem key={m.seq} m={m} thread={thread} />
-            ))}
-            {thread.pending.map((p) => (
-              <PendingItem key={p.clientId} p={p} />
-            ))}
-          </ol>
-          <p class="typing" aria-live="polite">
-            {thread.visitorTyping ? t.typing(displayName(s)) : thread.agentTyping ? t.typing(thread.agentTyping) : ""}
-          </p>
-          <Composer thread={thread} />
-        </div>
-        <ContactPanel thread={thread} />
+    <section class="conversation placeholder" aria-label={t.pickConversation}>
+      <div class="empty-state">
+        <Icon name="inbox" class="empty-icon" />
+        <p class="empty-title">{t.pickConversation}</p>
+        <p>{t.pickHint}</p>
+        <h2>{t.shortcutsTitle}</h2>
+        <dl class="shortcuts">
+          {t.shortcutList.map(([keys, what]) => (
+            <>
+              <dt>
+                <kbd>{keys}</kbd>
+              </dt>
+              <dd>{what}</dd>
+            </>
+          ))}
+        </dl>
       </div>
     </section>
   );

@@ -1,46 +1,62 @@
 import type { AgentView } from "../../../auth/agent-view";
+import { initials } from "../format";
+import { Icon, type IconName } from "../icons";
 import { t } from "../i18n";
 import { navigate } from "../router";
+import { counted } from "../state";
 
-/** The app's main menu; the Conversations entry carries the red dot while anything is unread (S2). */
+/**
+ * The app's main menu: a rail of icons on the left of a wide screen, a bar across the top of a narrow
+ * one. The Conversations entry carries a red badge while anything is unread (S2).
+ */
 export function Menu({ me, unread, page, onSignOut }: { me: AgentView; unread: number; page: string; onSignOut: () => void }) {
-  const link = (href: string, label: string, current: boolean, extra?: unknown) => (
+  counted("menu");
+  const link = (href: string, icon: IconName, label: string, current: boolean, extra?: unknown) => (
     <a
       href={href}
+      class="menu-link"
+      data-tip={label}
       aria-current={current ? "page" : undefined}
       onClick={(e: MouseEvent) => {
         e.preventDefault();
         navigate(href);
       }}
     >
-      {label}
+      <Icon name={icon} />
+      <span class="visually-hidden">{label}</span>
       {extra}
     </a>
   );
   return (
     <nav class="menu" aria-label={t.mainMenu}>
-      <span class="brand">{t.appName}</span>
+      <span class="brand" title={t.appName}>
+        <Icon name="brand" />
+      </span>
       <ul>
         <li>
           {link(
             "/",
+            "inbox",
             t.conversations,
             page === "inbox",
             unread > 0 ? (
               <span class="red-dot" data-testid="unread-dot" title={t.unreadConversations(unread)}>
+                <span aria-hidden="true">{unread > 99 ? "99+" : unread}</span>
                 <span class="visually-hidden">{t.unreadConversations(unread)}</span>
               </span>
             ) : null,
           )}
         </li>
-        <li>{link("/set-aside", t.setAside, page === "set-aside")}</li>
-        {me.role === "admin" ? <li>{link("/admin/agents", t.agents, page === "agents")}</li> : null}
+        <li>{link("/set-aside", "setAside", t.setAside, page === "set-aside")}</li>
+        {me.role === "admin" ? <li>{link("/admin/agents", "agents", t.agents, page === "agents")}</li> : null}
       </ul>
-      <p class="shortcuts">{t.shortcuts}</p>
       <div class="me">
-        <span>{me.name}</span>
-        <button type="button" onClick={onSignOut}>
-          {t.signOut}
+        <span class="avatar avatar-sm tone-me" role="img" aria-label={t.signedInAs(me.name)} title={t.signedInAs(me.name)}>
+          {initials(me.name)}
+        </span>
+        <button type="button" class="icon-button menu-button" data-tip={t.signOut} onClick={onSignOut}>
+          <Icon name="signOut" />
+          <span class="visually-hidden">{t.signOut}</span>
         </button>
       </div>
     </nav>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { api, ok } from "../api";
+import { Icon } from "../icons";
 import { t } from "../i18n";
 
 interface Category {
@@ -43,15 +44,23 @@ export function SavedResponsesPicker({ open, onOpen, onClose, onPick }: { open: 
 
   return (
     <span class="saved-responses">
-      <button type="button" aria-expanded={open} aria-controls={open ? "saved-responses-panel" : undefined} onClick={() => (open ? onClose() : onOpen())}>
-        {t.savedResponses}
+      <button
+        type="button"
+        class="button ghost picker-button"
+        aria-expanded={open}
+        aria-controls={open ? "saved-responses-panel" : undefined}
+        title={t.savedResponses}
+        onClick={() => (open ? onClose() : onOpen())}
+      >
+        <Icon name="saved" />
+        <span class="button-label">{t.savedResponses}</span>
       </button>
       {open ? (
         <div
           id="saved-responses-panel"
           class="picker"
           role="dialog"
-          aria-label={t.savedResponses}
+          aria-labelledby="saved-responses-title"
           onKeyDown={(e: KeyboardEvent) => {
             if (e.key === "Escape") {
               e.preventDefault();
@@ -59,15 +68,23 @@ export function SavedResponsesPicker({ open, onOpen, onClose, onPick }: { open: 
             }
           }}
         >
-          <select aria-label={t.category} value={category} onChange={(e: Event) => setCategory((e.target as HTMLSelectElement).value)}>
-            <option value="">{t.allCategories}</option>
-            {categories.map((c) => (
-              <option value={c.id} selected={c.id === category}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-          <input ref={search} type="search" aria-label={t.searchResponses} placeholder={t.searchResponses} value={query} onInput={(e: Event) => setQuery((e.target as HTMLInputElement).value)} />
+          <div class="picker-head">
+            <h2 id="saved-responses-title">{t.savedResponses}</h2>
+            <button type="button" class="icon-button" aria-label={t.close} title={t.close} onClick={onClose}>
+              <Icon name="close" />
+            </button>
+          </div>
+          <div class="picker-filters">
+            <select class="select" aria-label={t.category} value={category} onChange={(e: Event) => setCategory((e.target as HTMLSelectElement).value)}>
+              <option value="">{t.allCategories}</option>
+              {categories.map((c) => (
+                <option value={c.id} selected={c.id === category}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+            <input ref={search} class="input" type="search" aria-label={t.searchResponses} placeholder={t.searchResponses} value={query} onInput={(e: Event) => setQuery((e.target as HTMLInputElement).value)} />
+          </div>
           <ul class="picker-list">
             {responses.length === 0 ? <li class="empty">{t.noResponses}</li> : null}
             {responses.map((r) => (

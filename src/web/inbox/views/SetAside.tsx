@@ -1,7 +1,8 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { api, ok } from "../api";
-import { clockTime } from "../format";
+import { Icon } from "../icons";
 import { t } from "../i18n";
+import { Clock } from "./Time";
 
 interface SetAsideMail {
   id: string;
@@ -15,15 +16,22 @@ interface SetAsideMail {
 export function SetAside() {
   const [mail, setMail] = useState<SetAsideMail[] | null>(null);
   useEffect(() => {
-    void api.mail["set-aside"].$get().then(async (res) => setMail((await ok(res)).mail));
+    void api.mail["set-aside"].$get({ query: {} }).then(async (res) => setMail((await ok(res)).mail));
   }, []);
   return (
-    <main class="set-aside" aria-labelledby="set-aside-title">
+    <main class="page set-aside" aria-labelledby="set-aside-title">
       <h1 id="set-aside-title">{t.setAside}</h1>
-      <p>{t.setAsideIntro}</p>
-      {mail && mail.length === 0 ? <p>{t.nothingSetAside}</p> : null}
+      <p class="intro">{t.setAsideIntro}</p>
+      {mail === null ? <p>{t.loading}</p> : null}
+      {mail && mail.length === 0 ? (
+        <div class="empty-state">
+          <Icon name="setAside" class="empty-icon" />
+          <p class="empty-title">{t.nothingSetAside}</p>
+          <p>{t.nothingSetAsideHint}</p>
+        </div>
+      ) : null}
       {mail && mail.length > 0 ? (
-        <table>
+        <table class="table stack">
           <thead>
             <tr>
               <th scope="col">{t.received}</th>
@@ -36,11 +44,13 @@ export function SetAside() {
           <tbody>
             {mail.map((m) => (
               <tr key={m.id}>
-                <td>{clockTime(m.receivedAt)}</td>
-                <td>{m.sender ?? "—"}</td>
-                <td>{m.subject ?? "—"}</td>
-                <td>{m.reason}</td>
-                <td>
+                <td data-label={t.received}>
+                  <Clock at={m.receivedAt} withDate />
+                </td>
+                <td data-label={t.sender}>{m.sender ?? "—"}</td>
+                <td data-label={t.subject}>{m.subject ?? "—"}</td>
+                <td data-label={t.reason}>{m.reason}</td>
+                <td data-label={t.rawMail}>
                   <a href={`/api/mail/set-aside/${m.id}/raw`} download>
                     {t.downloadRaw}
                   </a>

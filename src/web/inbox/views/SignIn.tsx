@@ -1,6 +1,7 @@
 import { useState } from "hono/jsx/dom";
 import type { AgentView } from "../../../auth/agent-view";
 import { api, type ApiFailure, ok } from "../api";
+import { Icon } from "../icons";
 import { t } from "../i18n";
 
 export function SignIn({ onSignedIn }: { onSignedIn: (agent: AgentView) => void }) {
@@ -23,13 +24,20 @@ export function SignIn({ onSignedIn }: { onSignedIn: (agent: AgentView) => void 
 
   return (
     <main class="sign-in">
-      <form onSubmit={submit}>
+      <form class="card" onSubmit={submit}>
+        <span class="brand">
+          <Icon name="brand" />
+        </span>
         <h1>{t.signInTitle}</h1>
-        <label for="email">{t.email}</label>
-        <input id="email" name="email" type="email" autocomplete="username" required autofocus />
-        <label for="password">{t.password}</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required />
-        <button type="submit" disabled={busy}>
+        <div class="field">
+          <label for="email">{t.email}</label>
+          <input id="email" class="input" name="email" type="email" autocomplete="username" required autofocus />
+        </div>
+        <div class="field">
+          <label for="password">{t.password}</label>
+          <input id="password" class="input" name="password" type="password" autocomplete="current-password" required />
+        </div>
+        <button type="submit" class="button primary wide" disabled={busy}>
           {t.signIn}
         </button>
         <p class="error" role="alert">
