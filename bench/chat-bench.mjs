@@ -1,4 +1,8 @@
-// The chat load against both targets in the same run, rounds alternating, and the hot-room ramp.
+// The chat load against the worker and its two floors in the same run, rounds alternating, and the
+// hot-room ramp. Every target is reached through the same door: posts over HTTP, sockets to receive.
+import { testClient } from "../test/support/client.ts";
+import { nodeTransport } from "../test/support/node-transport.ts";
+import { FLOOR_MESSAGES_PATH, FLOOR_SOCKET_PATH } from "./bench-doors.ts";
 import { closeSockets, jitteredSchedule, openRooms, runTimetable, steadySchedule } from "./chat-load.mjs";
 import { median } from "./latency-recorder.mjs";
 import { cpuBetween, cpuSnapshot } from "./process-cpu.mjs";
@@ -26,13 +30,13 @@ export async function twoAgents(url) {
 }
 
 /** `count` new widget conversations (from loopback, which the per-client limit exempts). */
-export async function newConversations(url, count, concurrency = 16) {
+export async function newConversations(url, count, { concurrency = 16, origin = BENCH_ORIGIN } = {}) {
   const out = [];
   let made = 0;
   const worker = async () => {
     while (made < count) {
       made++;
-      const res = await post(url, "/api/widget/session", { json: {}, headers: { origin: BENCH_ORIGIN } });
+      const res = await post(url, "/api/widget/session", { json: {}, headers: { origin } });
       out.push(await res.json());
     }
   };
@@ -40,21 +44,40 @@ export async function newConversations(url, count, concurrency = 16) {
   return out;
 }
 
-/** Socket targets of the worker: per conversation its visitor and the two agents. */
-export function workerRooms(url, conversations, cookies, lastSeq) {
-  const ws = url.replace(/^http/, "ws");
+/**
+ * The worker's rooms: per conversation its visitor (posting to /api/widget/messages with its token) and
+ * one agent per cookie (posting to /api/conversations/:id/messages), each also on its socket. The doors
+ * are the test client's (test/support/client.ts), the same the end-to-end tests use.
+ */
+export function workerRooms(url, conversations, cookies, lastSeq, { origin = BENCH_ORIGIN } = {}) {
+  const { targets } = testClient(nodeTransport, { baseUrl: url, site: origin, address: null });
   return conversations.map((c, i) => ({
     participants: [
-      { url: `${ws}/api/widget/socket?token=${encodeURIComponent(c.token)}&after=${lastSeq[i] ?? 0}`, headers: { origin: BENCH_ORIGIN } },
-      ...cookies.map((cookie) => ({ url: `${ws}/api/conversations/${c.conversationId}/socket?after=${lastSeq[i] ?? 0}`, headers: { origin: url, cookie } })),
+      { ...targets.visitorSocket(c, lastSeq[i] ?? 0), post: targets.visitorPost(c) },
+      ...cookies.map((cookie) => ({ ...targets.agentSocket(cookie, c.conversationId, lastSeq[i] ?? 0), post: targets.agentPost(cookie, c.conversationId) })),
     ],
   }));
 }
 
-/** The same rooms on the baseline server. */
-export function baselineRooms(wsUrl, count, lastSeq) {
+/** Rooms of a visitor and two agents on the same-runtime floor room (bench/floor-room.ts), in `url`'s wrangler dev. */
+export function floorRooms(url, count, lastSeq, prefix = "f") {
+  const ws = url.replace(/^http/, "ws");
   return Array.from({ length: count }, (_, i) => ({
-    participants: ["visitor", "agent", "agent"].map((role) => ({ url: `${wsUrl}/?room=c${i}&role=${role}&after=${lastSeq[i] ?? 0}` })),
+    participants: ["visitor", "agent", "agent"].map((role) => {
+      const q = `room=${prefix}${i}&role=${role}`;
+      return { url: `${ws}${FLOOR_SOCKET_PATH}?${q}&after=${lastSeq[i] ?? 0}`, post: { url: `${url}${FLOOR_MESSAGES_PATH}?${q}` } };
+    }),
+  }));
+}
+
+/** The same rooms on the raw baseline server (bench/baseline-server.mjs). */
+export function baselineRooms(url, count, lastSeq, prefix = "c") {
+  const ws = url.replace(/^http/, "ws");
+  return Array.from({ length: count }, (_, i) => ({
+    participants: ["visitor", "agent", "agent"].map((role) => {
+      const q = `room=${prefix}${i}&role=${role}`;
+      return { url: `${ws}/?${q}&after=${lastSeq[i] ?? 0}`, post: { url: `${url}/messages?${q}` } };
+    }),
   }));
 }
 
@@ -71,60 +94,90 @@ async function oneRound(rooms, lastSeq, { intervalMs, durationMs, warmupMs, serv
   Object.assign(result, { cpuMsPerMsg: cpu ? (cpu.totalS * 1000) / result.sent : null, busiest: cpu?.busiest ?? null, busiestShare: cpu?.busiestShare ?? null });
   for (const s of sockets) lastSeq[s.room] = Math.max(lastSeq[s.room] ?? 0, s.lastSeq);
   closeSockets(sockets);
-  await new Promise((r) => setTimeout(r, 1000));
+  await settle(serverPid);
   return { ...result, sockets: sockets.length, openMs };
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
 /**
- * `rounds` rounds; in each, the baseline and the worker take turns (the order alternates, so neither
- * always runs on a warmer machine). Returns the per-round results and the medians.
+ * After a round, waits (up to `maxMs`) until the server's processes use under 5 % of a core for a second,
+ * so that what the round set off (visitors going offline after the presence grace — run.mjs sets it to
+ * 1 s — and the index commits that follow) does not land in the next target's round.
+ */
+async function settle(pid, { graceMs = 1500, maxMs = 20_000 } = {}) {
+  await sleep(graceMs);
+  for (const until = performance.now() + maxMs; performance.now() < until; ) {
+    const before = cpuSnapshot(pid);
+    await sleep(1000);
+    const used = cpuBetween(before, cpuSnapshot(pid), 1);
+    if (!used || used.totalS < 0.05) return;
+  }
+}
+
+const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : "–");
+
+/**
+ * `rounds` rounds; in each, the three targets take turns: the worker, the same-runtime floor room (in the
+ * same wrangler dev) and the raw baseline, the order reversing every round so none always runs on a
+ * warmer machine. Same rooms, sockets and timetable shape for all. Returns per-target results and medians.
  */
 export async function chatRounds({ url, baselineUrl, conversations, cookies, rounds, intervalMs, durationMs, warmupMs, log, workerPid, baselinePid }) {
-  const seqWorker = [];
-  const seqBaseline = [];
-  const worker = [];
-  const baseline = [];
+  const targets = {
+    worker: { rooms: (seq) => workerRooms(url, conversations, cookies, seq), pid: workerPid },
+    floor: { rooms: (seq) => floorRooms(url, conversations.length, seq), pid: workerPid },
+    baseline: { rooms: (seq) => baselineRooms(baselineUrl, conversations.length, seq), pid: baselinePid },
+  };
+  const seq = { worker: [], floor: [], baseline: [] };
+  const results = { worker: [], floor: [], baseline: [] };
   for (let r = 0; r < rounds; r++) {
-    const order = r % 2 === 0 ? ["baseline", "worker"] : ["worker", "baseline"];
-    for (const target of order) {
-      const rooms = target === "worker" ? workerRooms(url, conversations, cookies, seqWorker) : baselineRooms(baselineUrl, conversations.length, seqBaseline);
-      const serverPid = target === "worker" ? workerPid : baselinePid;
-      const res = await oneRound(rooms, target === "worker" ? seqWorker : seqBaseline, { intervalMs, durationMs, warmupMs, serverPid });
-      (target === "worker" ? worker : baseline).push(res);
-      log(`  round ${r + 1} ${target.padEnd(8)} sent ${res.sent} (${res.offeredPerS.toFixed(0)}/s) p50 ${res.p50.toFixed(1)} ms p99 ${res.p99.toFixed(1)} ms, ping floor p50 ${res.floorP50.toFixed(1)} p99 ${res.floorP99.toFixed(1)} ms, lost ${res.lost} dup ${res.duplicated}, server CPU ${res.cpuMsPerMsg?.toFixed(2)} ms/msg, busiest process ${res.busiest} at ${((res.busiestShare ?? 0) * 100).toFixed(0)} % of a core (sockets opened in ${(res.openMs / 1000).toFixed(1)} s)`);
+    const order = r % 2 === 0 ? ["baseline", "floor", "worker"] : ["worker", "floor", "baseline"];
+    for (const name of order) {
+      const res = await oneRound(targets[name].rooms(seq[name]), seq[name], { intervalMs, durationMs, warmupMs, serverPid: targets[name].pid });
+      results[name].push(res);
+      log(
+        `  round ${r + 1} ${name.padEnd(8)} sent ${res.sent} (${res.offeredPerS.toFixed(0)}/s) p50 ${f1(res.p50)} ms p99 ${f1(res.p99)} ms, post answered p99 ${f1(res.postP99)} ms, ping p50 ${f1(res.floorP50)} p99 ${f1(res.floorP99)} ms, lost ${res.lost} dup ${res.duplicated} failed ${res.failed}, server CPU ${res.cpuMsPerMsg?.toFixed(2)} ms/msg, busiest process ${res.busiest} at ${((res.busiestShare ?? 0) * 100).toFixed(0)} % of a core (sockets opened in ${(res.openMs / 1000).toFixed(1)} s)`,
+      );
+      for (const e of res.errors) log(`    failed post: ${e}`);
+      if (res.closed) log(`    ${res.closed} sockets closed by the server during the round`);
     }
   }
   const med = (list, key) => (list.every((x) => x[key] !== null) ? median(list.map((x) => x[key])) : null);
   const sum = (list, key) => list.reduce((a, x) => a + x[key], 0);
+  const summary = (list) => ({
+    p50: med(list, "p50"),
+    p99: med(list, "p99"),
+    postP99: med(list, "postP99"),
+    pingP50: med(list, "floorP50"),
+    pingP99: med(list, "floorP99"),
+    cpuMsPerMsg: med(list, "cpuMsPerMsg"),
+    busiestShare: med(list, "busiestShare"),
+    sent: sum(list, "sent"),
+    lost: sum(list, "lost"),
+    duplicated: sum(list, "duplicated"),
+    failed: sum(list, "failed"),
+    closed: sum(list, "closed"),
+  });
+  const { worker, floor, baseline } = results;
   return {
-    worker,
-    baseline,
+    results,
     figures: {
       sockets: worker[0].sockets,
       offeredPerS: med(worker, "offeredPerS"),
-      p50: med(worker, "p50"),
-      p99: med(worker, "p99"),
-      baselineP50: med(baseline, "p50"),
-      baselineP99: med(baseline, "p99"),
-      ratioP99: median(worker.map((w, i) => w.p99 / baseline[i].p99)),
-      floorP50: med(worker, "floorP50"),
-      floorP99: med(worker, "floorP99"),
-      baselineFloorP99: med(baseline, "floorP99"),
-      sent: sum(worker, "sent"),
-      lost: sum(worker, "lost"),
-      duplicated: sum(worker, "duplicated"),
-      baselineLost: sum(baseline, "lost"),
-      cpuMsPerMsg: med(worker, "cpuMsPerMsg"),
-      baselineCpuMsPerMsg: med(baseline, "cpuMsPerMsg"),
+      worker: summary(worker),
+      floor: summary(floor),
+      baseline: summary(baseline),
       busiest: worker[0].busiest,
-      busiestShare: med(worker, "busiestShare"),
+      // Paired by round: each ratio compares runs minutes apart on the same machine.
+      ratioP99: median(worker.map((w, i) => w.p99 / floor[i].p99)),
+      baselineRatioP99: median(worker.map((w, i) => w.p99 / baseline[i].p99)),
     },
   };
 }
 
-/** Raises the rate on one conversation until p99 passes `limitMs` (or messages go missing). */
+/** Raises the rate on one conversation until p99 passes `limitMs` (or messages go missing, or posts fail). */
 export async function hotRoom({ url, cookies, rates, stepMs, limitMs = 100, log }) {
-  const [conversation] = await newConversations(url, 1, 1);
+  const [conversation] = await newConversations(url, 1, { concurrency: 1 });
   const lastSeq = [];
   let best = 0;
   const steps = [];
@@ -134,9 +187,9 @@ export async function hotRoom({ url, cookies, rates, stepMs, limitMs = 100, log 
     const res = await runTimetable(sockets, steadySchedule({ participants: sockets.length, ratePerS: rate, durationMs: stepMs }), { warmupMs: 500 });
     lastSeq[0] = Math.max(...sockets.map((s) => s.lastSeq));
     closeSockets(sockets);
-    steps.push({ rate, p50: res.p50, p99: res.p99, lost: res.lost });
-    log(`  hot room ${rate} msg/s: p50 ${res.p50.toFixed(1)} ms p99 ${res.p99.toFixed(1)} ms lost ${res.lost}`);
-    if (res.p99 > limitMs || res.lost > 0) {
+    steps.push({ rate, p50: res.p50, p99: res.p99, lost: res.lost, failed: res.failed });
+    log(`  hot room ${rate} msg/s: p50 ${f1(res.p50)} ms p99 ${f1(res.p99)} ms lost ${res.lost} failed ${res.failed} sockets closed ${res.closed}${res.errors.length ? ` (${res.errors[0]})` : ""}`);
+    if (res.p99 > limitMs || res.lost > 0 || res.failed > 0) {
       if (retried) break;
       retried = true; // one noisy step (a GC pause, the other core busy) gets one retry at the same rate
       i--;

@@ -1,7 +1,10 @@
-// The open-loop chat load generator, the same code for both targets (the worker and the baseline).
-// Every send is planned on a timetable before the run starts; each message carries its planned time,
-// and latency = receive time − planned time, so a slow server cannot hide queueing behind a slow
-// sender (no coordinated omission). Many sockets from one Node process: one timer walks the timetable.
+// The open-loop chat load generator, the same code for every target (the worker, the same-runtime floor
+// room, the raw baseline). Each participant posts over HTTP, as the inbox app and the widget do, and
+// receives over its socket. Every post is planned on a timetable before the run starts; each message
+// carries its planned time, and latency = receive time − planned time, so a slow server cannot hide
+// queueing behind a slow sender (no coordinated omission). Many sockets from one Node process: one timer
+// walks the timetable, posts go out through one keep-alive pool.
+import { Agent, request } from "node:http";
 import { LatencyRecorder } from "./latency-recorder.mjs";
 
 /**
@@ -35,8 +38,31 @@ export function parseBenchText(text) {
 }
 
 /**
- * Opens every socket (`rooms[i].participants[j] = { url, headers }`), `concurrency` at a time, and
- * resolves with them once each said `welcome`.
+ * Posts `{...target.body, ...fields}` as JSON to `target.url` with `target.headers`, through one pool of
+ * at most `maxSockets` keep-alive connections. Resolves `{ status, text }` (status 0: no answer). A
+ * reused connection the server had just closed is retried once on a fresh one (nothing was received).
+ */
+export function httpPoster({ maxSockets = 256 } = {}) {
+  const agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  const send = (target, body, retry) =>
+    new Promise((resolve) => {
+      const req = request(target.url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...target.headers } }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode, text }));
+        res.on("error", (err) => resolve({ status: 0, text: err.message }));
+      });
+      req.on("error", (err) => resolve(retry && req.reusedSocket && err.code === "ECONNRESET" ? send(target, body, false) : { status: 0, text: err.message }));
+      req.end(body);
+    });
+  return { post: (target, fields) => send(target, JSON.stringify({ ...target.body, ...fields }), true), close: () => agent.destroy() };
+}
+
+/**
+ * Opens every socket (`rooms[i].participants[j] = { url, headers, post }`, `post` being where that
+ * participant posts: `{ url, headers, body }`), `concurrency` at a time, and resolves with them once
+ * each said `welcome`.
  */
 export async function openRooms(rooms, { concurrency = 32, timeoutMs = 30_000 } = {}) {
   const flat = rooms.flatMap((room, r) => room.participants.map((p) => ({ ...p, room: r })));
@@ -55,7 +81,7 @@ export async function openRooms(rooms, { concurrency = 32, timeoutMs = 30_000 } 
 function openSocket(target, timeoutMs) {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(target.url, { headers: target.headers ?? {} });
-    const socket = { ws, room: target.room, onFrame: null, onPong: null, lastSeq: 0 };
+    const socket = { ws, room: target.room, post: target.post, onFrame: null, onPong: null, lastSeq: 0, closed: undefined };
     const timer = setTimeout(() => reject(new Error(`socket ${target.url.split("?")[0]}: no welcome after ${timeoutMs} ms`)), timeoutMs);
     ws.addEventListener("message", (event) => {
       const data = typeof event.data === "string" ? event.data : "";
@@ -76,6 +102,7 @@ function openSocket(target, timeoutMs) {
       clearTimeout(timer);
       reject(new Error(`socket ${target.url.split("?")[0]} failed to open`));
     });
+    ws.addEventListener("close", (event) => (socket.closed ??= event.code));
   });
 }
 
@@ -88,12 +115,16 @@ export function closeSockets(sockets) {
 }
 
 /**
- * Runs one timetable over open sockets. Every message is expected at every socket of its room
- * (the sender included: rooms echo to everyone). Latencies count from `warmupMs` on; lost and
- * duplicated count the whole run, after waiting up to `drainMs` for stragglers.
+ * Runs one timetable over open sockets: each planned message is posted by its participant (`socket.post`)
+ * and expected at every socket of its room (the sender's included: rooms send to everyone). Latencies
+ * count from `warmupMs` on; lost and duplicated count the whole run, after waiting up to `drainMs` for
+ * stragglers. A post answered with anything but 2xx is `failed` (its first answers kept in `errors`);
+ * its message is also counted lost wherever it was expected, as are messages a closed socket missed. `poster`: httpPoster()'s shape (the default).
  */
-export async function runTimetable(sockets, schedule, { warmupMs = 0, drainMs = 5000, run = `r${Date.now().toString(36)}` } = {}) {
+export async function runTimetable(sockets, schedule, { warmupMs = 0, drainMs = 5000, run = `r${Date.now().toString(36)}`, poster } = {}) {
+  const client = poster ?? httpPoster();
   const latency = new LatencyRecorder();
+  const postLatency = new LatencyRecorder();
   const byRoom = new Map();
   sockets.forEach((s, i) => {
     s.index = i;
@@ -118,9 +149,9 @@ export async function runTimetable(sockets, schedule, { warmupMs = 0, drainMs = 
       if (parsed.plannedAt >= warmupMs) latency.record(now - parsed.plannedAt);
     };
   }
-  // The floor under the same load: a `ping` is answered `pong` by the runtime itself (the worker's
-  // auto-response; the baseline's first line), so its round trip is what a message costs before any code
-  // of ours runs. One probe every 20 ms on a socket picked in turn.
+  // The floor under the same load: a `ping` is answered `pong` by the runtime itself (the Durable Object's
+  // auto-response; the baseline's first line), so its round trip is what a frame costs before any code of
+  // ours runs. One probe every 20 ms on a socket picked in turn.
   const floor = new LatencyRecorder();
   let probe = 0;
   const pinger = setInterval(() => {
@@ -134,8 +165,18 @@ export async function runTimetable(sockets, schedule, { warmupMs = 0, drainMs = 
     s.ws.send("ping");
   }, 20);
   const counts = new Array(sockets.length).fill(0);
+  const posts = [];
+  const errors = [];
   let expected = 0;
   let sent = 0;
+  let failed = 0;
+  const postOne = async (s, at, fields) => {
+    const answer = await client.post(s.post, fields);
+    if (at >= warmupMs) postLatency.record(performance.now() - start - at);
+    if (answer.status >= 200 && answer.status < 300) return;
+    failed++;
+    if (errors.length < 5) errors.push(`${answer.status} ${answer.text.slice(0, 200)}`);
+  };
   start = performance.now();
   await new Promise((resolve) => {
     let i = 0;
@@ -145,8 +186,7 @@ export async function runTimetable(sockets, schedule, { warmupMs = 0, drainMs = 
         const { at, participant } = schedule[i++];
         const s = sockets[participant];
         const n = ++counts[participant];
-        const clientId = `b${run}x${participant}x${n}`;
-        if (s.ws.readyState === WebSocket.OPEN) s.ws.send(JSON.stringify({ type: "send", clientId, text: benchText(run, participant, n, at) }));
+        posts.push(postOne(s, at, { clientId: `b${run}x${participant}x${n}`, text: benchText(run, participant, n, at) }));
         sent++;
         expected += byRoom.get(s.room).length;
       }
@@ -155,11 +195,30 @@ export async function runTimetable(sockets, schedule, { warmupMs = 0, drainMs = 
     };
     tick();
   });
+  await Promise.all(posts);
   clearInterval(pinger);
   const drainUntil = performance.now() + drainMs;
   while (received < expected && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
+  if (!poster) client.close();
   const seconds = (schedule.at(-1)?.at ?? 0) / 1000;
   for (const s of sockets) s.onFrame = null;
   const floorSummary = floor.summary();
-  return { sent, expected, received, lost: expected - received, duplicated, offeredPerS: seconds > 0 ? sent / seconds : 0, ...latency.summary(), floorP50: floorSummary.p50, floorP99: floorSummary.p99 };
+  const postSummary = postLatency.summary();
+  return {
+    sent,
+    failed,
+    errors,
+    // Sockets the server closed before the end (a worker reload closes them all): what they miss is lost.
+    closed: sockets.filter((s) => s.closed !== undefined).length,
+    expected,
+    received,
+    lost: expected - received,
+    duplicated,
+    offeredPerS: seconds > 0 ? sent / seconds : 0,
+    ...latency.summary(),
+    floorP50: floorSummary.p50,
+    floorP99: floorSummary.p99,
+    postP50: postSummary.p50,
+    postP99: postSummary.p99,
+  };
 }

@@ -18,7 +18,6 @@ export const PRICES = {
   d1RowsRead: { included: 25e9, usdPerMillion: 0.001 },
   d1RowsWritten: { included: 50e6, usdPerMillion: 1.0 },
 };
-export const WEBSOCKET_MESSAGES_PER_BILLED_REQUEST = 20;
 
 /** The month the issue prices: 10 agents, 10,000 conversations of 8 messages each. */
 export const MONTH = { agents: 10, conversations: 10_000, messagesPerConversation: 8, listLoadsPerAgentPerDay: 100, days: 30 };
@@ -31,7 +30,7 @@ export function monthlyCost({ perMessage, perConversation, perListLoad, month = 
   const messages = month.conversations * month.messagesPerConversation;
   const listLoads = month.agents * month.listLoadsPerAgentPerDay * month.days;
   const usage = {
-    workerRequests: month.conversations * perConversation.workerRequests + listLoads,
+    workerRequests: messages * (perMessage.workerRequests ?? 0) + month.conversations * perConversation.workerRequests + listLoads,
     doRequests: messages * perMessage.doRequests + month.conversations * perConversation.doRequests,
     doGbSeconds: (messages * perMessage.doActiveMs * 128) / 1024 / 1000,
     doRowsWritten: messages * perMessage.doRowsWritten,

@@ -2,8 +2,6 @@
 // Object; workerd runs them in one isolate) through wrangler dev's inspector, summarised by source
 // module. What the isolate does not spend itself (waiting on the D1 and R2 simulators, which run on the
 // same workerd thread) shows as idle. The profiler slows the server: take figures from a run without it.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import WebSocket from "ws";
 
 /** Starts the profiler; `stop()` resolves with the V8 profile. Null if no inspector answers. */
@@ -42,18 +40,10 @@ export async function startProfile({ inspector = "http://127.0.0.1:9229", interv
   };
 }
 
-/** The newest bundle wrangler dev wrote for `entryName` (e.g. "email-ingest-entry.js"), or null. */
-export function latestBundle(entryName, root = ".wrangler/tmp") {
-  let best = null;
-  for (const dir of readdirSync(root, { withFileTypes: true })) {
-    const file = join(root, dir.name, entryName);
-    try {
-      const t = statSync(file).mtimeMs;
-      if (!best || t > best.t) best = { file, t };
-    } catch {}
-  }
-  return best ? readFileSync(best.file, "utf8") : null;
-}
+// esbuild names each module in the bundle relative to its output folder, which is outside the project
+// (bench-config.mjs): `../../../work/main/src/app.ts`. From the project root:
+const ROOT = `${process.cwd().replace(/^\//, "")}/`;
+const projectPath = (path) => (path.includes(ROOT) ? path.slice(path.indexOf(ROOT) + ROOT.length) : path);
 
 /** `src/conversation/room.ts` → `src/conversation`; `node_modules/drizzle-orm/d1/x.js` → `drizzle-orm`. */
 function moduleGroup(path) {
@@ -68,8 +58,8 @@ function moduleGroup(path) {
 export function summariseProfile(profile, bundleText) {
   const marks = [];
   (bundleText ?? "").split("\n").forEach((line, i) => {
-    const m = /^\/\/ ((?:src|bench|node_modules)\/\S+)$/.exec(line);
-    if (m) marks.push([i, moduleGroup(m[1])]);
+    const path = /^\/\/ (\S+)$/.exec(line)?.[1];
+    if (path && /^(src|bench|node_modules)\//.test(projectPath(path))) marks.push([i, moduleGroup(projectPath(path))]);
   });
   const moduleAt = (line) => {
     let found = "(bundle)";
@@ -83,7 +73,10 @@ export function summariseProfile(profile, bundleText) {
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n);
   const self = new Map();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  // Every sample weighs the median interval: on a busy machine the thread is descheduled between some
+  // samples, and that wall-clock gap is not time the code at the next sample spent.
+  const unitUs = [...profile.timeDeltas].sort((a, b) => a - b)[Math.floor(profile.timeDeltas.length / 2)] ?? 0;
+  profile.samples.forEach((id) => self.set(id, (self.get(id) ?? 0) + unitUs));
   const bundleUrl = profile.nodes.find((n) => /\.js$/.test(n.callFrame.url) && !n.callFrame.url.startsWith("cloudflare"))?.callFrame.url;
   const totals = new Map();
   let allUs = 0;

@@ -7,7 +7,8 @@ export const BUDGETS = {
   "widget.loader_gzip_bytes": { text: "≤ 5 KB", ok: (v) => v <= 5 * 1024 },
   "widget.total_gzip_bytes": { text: "≤ 25 KB", ok: (v) => v <= 25 * 1024 },
   "inbox.app_gzip_bytes": { text: "≤ 60 KB", ok: (v) => v <= 60 * 1024 },
-  "chat.ratio_p99": { text: "≤ 1.5 (at 500 conversations)", ok: (v) => v <= 1.5 },
+  // Ours over the same-runtime Durable Object floor (chat.floor_do_p99_ms), at the full bench's load.
+  "chat.ratio_p99": { text: "≤ 1.5 × DO floor (at 500 conversations)", ok: (v) => v <= 1.5 },
   "chat.lost": { text: "= 0", ok: (v) => v === 0 },
   "chat.duplicated": { text: "= 0", ok: (v) => v === 0 },
   "list.rows_read_first_page": { text: "≤ 100", ok: (v) => v <= 100 },

@@ -1,18 +1,15 @@
 // Starts the product the way `npm start` does (build, migrations, demo admin, wrangler dev) on a free
 // port with a throw-away state folder, and stops it with its whole process group.
 import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { wranglerBin, wranglerEnv } from "../scripts/wrangler.mjs";
 import { freePort, stopGroup } from "../test/support/processes.ts";
+import { writeBenchConfig, writeFloorConfig } from "./bench-config.mjs";
 
-/** Resolves with `{ url, stop }` once wrangler dev says "Ready on". */
-export async function startWorker({ persistTo, env = {}, timeoutMs = 180_000 }) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["scripts/start.mjs"], {
-    env: { ...process.env, PORT: String(port), PERSIST_TO: persistTo, IP: "127.0.0.1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
+/** Resolves once the child printed "Ready on http"; rejects if it exits first or takes too long. */
+function ready(child, timeoutMs) {
   let output = "";
-  await new Promise((resolve, reject) => {
+  const done = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`wrangler dev not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const onData = (chunk) => {
       output += chunk;
@@ -25,15 +22,43 @@ export async function startWorker({ persistTo, env = {}, timeoutMs = 180_000 }) 
     child.stderr.on("data", onData);
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code}:\n${output}`));
+      reject(new Error(`wrangler dev exited with ${code}:\n${output}`));
     });
   });
-  const stop = () => stopGroup(child);
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop, output: () => output };
+  return { done, output: () => output };
 }
 
+/**
+ * The bench's server: `npm start` with the config bench-config.mjs generates in `persistTo` (the worker
+ * through bench/email-ingest-entry.ts, bundled once, plus the floor room). Resolves with
+ * `{ url, pid, stop, bundle, inspector }` (`bundle`: the worker's code as wrangler dev runs it).
+ */
+export async function startWorker({ persistTo, env = {}, timeoutMs = 180_000 }) {
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const { config, bundle } = await writeBenchConfig(join(persistTo, "wrangler-config"), { inspectorPort });
+  const child = spawn(process.execPath, ["scripts/start.mjs"], {
+    env: { ...process.env, PORT: String(port), PERSIST_TO: persistTo, IP: "127.0.0.1", WRANGLER_CONFIG: config, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const started = ready(child, timeoutMs);
+  await started.done;
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => stopGroup(child), output: started.output, bundle, inspector: `http://127.0.0.1:${inspectorPort}` };
+}
 
-/** Starts bench/baseline-server.mjs in its own process; resolves with `{ url, stop }`. */
+/** The floor room alone in its own wrangler dev (state and config in `dir`), for its test. */
+export async function startFloorServer({ dir, timeoutMs = 120_000 }) {
+  const port = await freePort();
+  const config = writeFloorConfig(join(dir, "config"));
+  const args = ["dev", "--config", config, "--port", String(port), "--ip", "127.0.0.1", "--persist-to", join(dir, "state"), "--show-interactive-dev-session=false"];
+  const child = spawn(process.execPath, [wranglerBin, ...args], { env: wranglerEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const started = ready(child, timeoutMs);
+  await started.done;
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => stopGroup(child), output: started.output };
+}
+
+/** Starts bench/baseline-server.mjs in its own process; resolves with `{ url, stop }` (url: http://). */
 export async function startBaselineProcess() {
   const child = spawn(process.execPath, ["bench/baseline-server.mjs", "0"], { stdio: ["ignore", "pipe", "inherit"], detached: true });
   const port = await new Promise((resolve, reject) => {
@@ -45,5 +70,5 @@ export async function startBaselineProcess() {
     });
     child.once("exit", (code) => reject(new Error(`baseline server exited with ${code}`)));
   });
-  return { url: `ws://127.0.0.1:${port}`, pid: child.pid, stop: () => stopGroup(child) };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => stopGroup(child) };
 }
