@@ -2,6 +2,7 @@ import { agentRouter } from "../auth/agent-router";
 import { z } from "zod";
 import { requireAdmin, requireAgent } from "../auth/middleware";
 import { closeSessionSockets } from "../auth/sessions";
+import { workspaceFeed } from "../lib/workspace";
 import { passwordSchema } from "../auth/password";
 import { agentRoles } from "../db/schema";
 import { database } from "../db/client";
@@ -31,7 +32,11 @@ const idParam = z.object({ id: z.uuid("Not an agent id") });
 /** Every agent may see the team; only admins change it. There is no DELETE: agents are deactivated. */
 export const agentRoutes = agentRouter()
   .use(requireAgent)
-  .get("/", async (c) => c.json({ agents: await listAgents(database(c.env.DB)) }))
+  /** The team, with each agent's status now (S32: online, away, offline). */
+  .get("/", async (c) => {
+    const [agents, statuses] = await Promise.all([listAgents(database(c.env.DB)), workspaceFeed(c.env).statuses()]);
+    return c.json({ agents: agents.map((a) => ({ ...a, status: statuses[a.id] ?? "offline" })) });
+  })
   .post("/", requireAdmin, validate("json", newAgentSchema), async (c) => {
     const agent = await createAgent(database(c.env.DB), c.req.valid("json"));
     return c.json({ agent }, 201);
@@ -44,7 +49,8 @@ export const agentRoutes = agentRouter()
     // S31: a deactivated agent owns nothing open any more (auto-assignment then places it).
     if (changes.active === false) {
       const me = c.get("agent");
-      await unassignAll(c.env, agent.id, { kind: "agent", id: me.id, name: me.name });
+      const owned = await unassignAll(c.env, agent.id, { kind: "agent", id: me.id, name: me.name });
+      await workspaceFeed(c.env).requeue(owned);
     }
     return c.json({ agent });
   });

@@ -83,12 +83,13 @@ export async function updateAgent(db: Database, id: string, changes: AgentChange
 }
 
 /** S31: every open conversation `agentId` owns goes back to unassigned, by `by` (an event in each thread). */
-export async function unassignAll(env: Env, agentId: string, by: Author): Promise<void> {
+export async function unassignAll(env: Env, agentId: string, by: Author): Promise<string[]> {
   const owned = await database(env.DB)
     .select({ id: conversations.id })
     .from(conversations)
     .where(and(eq(conversations.assigneeId, agentId), eq(conversations.status, "open")));
   await Promise.all(owned.map((row) => conversationStub(env, row.id).assign(null, by)));
+  return owned.map((row) => row.id);
 }
 
 function anotherActiveAdmin(exceptId: string) {

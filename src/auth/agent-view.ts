@@ -10,11 +10,13 @@ export interface AgentView {
   name: string;
   role: AgentRole;
   active: boolean;
+  /** S32: online or away, by the agent's choice (with no app open they are offline whatever this says). */
+  availability: "online" | "away";
   createdAt: number;
 }
 
 export function agentView(a: Agent): AgentView {
-  return { id: a.id, email: a.email, name: a.name, role: a.role, active: a.active, createdAt: a.createdAt };
+  return { id: a.id, email: a.email, name: a.name, role: a.role, active: a.active, availability: a.availability, createdAt: a.createdAt };
 }
 
 /** The agent who signs in with this address (any case), with the stored hash to check. */

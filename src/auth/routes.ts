@@ -8,6 +8,7 @@ import { now } from "../lib/clock";
 import { ApiError } from "../lib/errors";
 import { validate } from "../lib/validate";
 import { normalizeEmail } from "../lib/email-address";
+import { workspaceFeed } from "../lib/workspace";
 import { agentView, findAgentByEmail } from "./agent-view";
 import { requireAgent } from "./middleware";
 import { hashPassword, needsRehash, passwordSchema, UNUSABLE_HASH, verifyPassword } from "./password";
@@ -59,6 +60,14 @@ export const authRoutes = agentRouter()
     return c.body(null, 204);
   })
   .get("/me", requireAgent, (c) => c.json({ agent: c.get("agent") }))
+  /** S32: online or away while the app is open; shown live to the team. */
+  .put("/me/availability", requireAgent, validate("json", z.strictObject({ status: z.enum(["online", "away"]) })), async (c) => {
+    const me = c.get("agent");
+    const { status } = c.req.valid("json");
+    await database(c.env.DB).update(agents).set({ availability: status, updatedAt: now() }).where(eq(agents.id, me.id));
+    await workspaceFeed(c.env).setAvailability({ id: me.id, name: me.name }, status);
+    return c.json({ agent: { ...me, availability: status } });
+  })
   /** Agents change their own name (S10's "things a team manages itself"); the role stays an admin's. */
   .patch("/me", requireAgent, validate("json", profileSchema), async (c) => {
     const db = database(c.env.DB);

@@ -177,8 +177,10 @@ export async function postAsAgent(
  * it reopens nothing, marks nothing unread). Null when the assignee was already that one.
  */
 export function assign(room: RoomHandle, to: AgentRef | null, by: Author, at: number): Message | null {
-  const before = room.state().assignee;
+  const { assignee: before, status } = room.state();
   if ((before?.id ?? null) === (to?.id ?? null)) return null;
+  // Auto-assignment (S32) only places what waits: never over an owner someone chose meanwhile, never a closed one.
+  if (by.kind === "system" && (before || status !== "open")) return null;
   const who = by.name ?? "Auto-assignment";
   const text = !to ? `${who} unassigned ${before!.name}` : by.id === to.id ? `${who} took this` : `${who} assigned this to ${to.name}`;
   return room.record(

@@ -3,8 +3,10 @@ import type { Env } from "../env";
 import { now } from "../lib/clock";
 import { GroupCommit } from "../lib/group-commit";
 import { type AgentSession, closeBack, closeSessions, receive, type SessionsEnding, send, sendAll, sessionTags } from "../lib/socket-frames";
-import { type ConversationSummary, PING, PONG, type ServerFrame } from "../protocol";
+import { type AgentRef, type AgentStatus, CLOSE_STALE, type ConversationSummary, PING, PONG, type ServerFrame } from "../protocol";
 import { type IndexEntry, type IndexKeys, writeIndex } from "./conversation-index";
+import { type AssignmentSettings, AutoAssign, DEFAULT_ASSIGNMENT } from "./auto-assign";
+import { Availability, SILENT_MS } from "./availability";
 import { SessionSockets } from "./session-sockets";
 
 // D1 takes up to 100 statements per batch; each conversation's write is one.
@@ -17,9 +19,30 @@ const INDEX_BATCH = 50;
  * index through here, so writes from many conversations are committed together. It also knows
  * where each agent session has sockets open, so a session that ends closes all of them (S9).
  */
+/** Who opens a feed socket: the worker states it (the agent, their availability choice, their session). */
+export interface FeedIdentity {
+  agent: AgentRef;
+  choice: "online" | "away";
+  session: AgentSession;
+}
+
+function connectedAt(ws: WebSocket): number {
+  return (ws.deserializeAttachment() as { connectedAt?: number } | null)?.connectedAt ?? 0;
+}
+
+/** The admin's auto-assignment setting (S32), from D1; off until an admin turns it on. */
+export async function loadAssignmentSettings(db: D1Database): Promise<AssignmentSettings> {
+  const row = await db.prepare("SELECT value FROM workspace_settings WHERE key = 'assignment'").first<{ value: string }>();
+  return row ? { ...DEFAULT_ASSIGNMENT, ...(JSON.parse(row.value) as Partial<AssignmentSettings>) } : DEFAULT_ASSIGNMENT;
+}
+
 export class InboxFeed extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly sessions: SessionSockets;
+  private readonly availability: Availability;
+  private readonly autoAssign: AutoAssign;
+  private settings: AssignmentSettings | null = null;
+  private published = "";
   private readonly index = new GroupCommit<IndexEntry>((entries) => writeIndex(this.env.DB, entries), INDEX_BATCH);
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -27,6 +50,8 @@ export class InboxFeed extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     this.sql.exec("CREATE TABLE IF NOT EXISTS online (conversation_id TEXT PRIMARY KEY)");
     this.sessions = new SessionSockets(this.sql);
+    this.availability = new Availability(ctx, (ws) => Math.max(ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0, connectedAt(ws)));
+    this.autoAssign = new AutoAssign(this.sql);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
 
@@ -40,7 +65,61 @@ export class InboxFeed extends DurableObject<Env> {
    */
   async conversationChanged(summary: ConversationSummary, keys: IndexKeys): Promise<void> {
     this.publish({ type: "conversation", conversation: summary });
+    this.autoAssign.seen(summary, now());
+    this.ctx.waitUntil(this.place());
     await this.index.add({ summary, keys });
+  }
+
+  // ---- availability and auto-assignment (S32) ----
+
+  /** The team's statuses, for the agents list. */
+  statuses(): Record<string, AgentStatus> {
+    return this.availability.statuses(now());
+  }
+
+  /** An agent chose online or away (their app is open, so that is what they are now). */
+  async setAvailability(agent: AgentRef, choice: "online" | "away"): Promise<void> {
+    this.availability.chose(agent.id, agent.name, choice);
+    this.publishStatuses();
+    await this.place();
+  }
+
+  /** An admin changed auto-assignment: it applies to what waits at once. */
+  async assignmentChanged(settings: AssignmentSettings): Promise<void> {
+    this.settings = settings;
+    await this.place();
+  }
+
+  /** These conversations lost their owner (deactivated): they wait for a new one. */
+  async requeue(conversationIds: string[]): Promise<void> {
+    this.autoAssign.requeue(conversationIds, now());
+    await this.place();
+  }
+
+  /** Places what waits, if anyone can take it: decided here, then told to each conversation. */
+  private async place(): Promise<void> {
+    this.settings ??= await loadAssignmentSettings(this.env.DB);
+    const placements = this.autoAssign.place(this.settings, this.availability.available(now()), now());
+    const system = { kind: "system" as const, id: null, name: null };
+    await Promise.all(
+      placements.map(async ({ conversationId, to }) => {
+        let confirmed: ConversationSummary | null = null;
+        try {
+          confirmed = (await this.env.CONVERSATIONS.getByName(conversationId).assign(to, system))?.conversation ?? null;
+        } catch (err) {
+          console.error("auto-assignment failed", conversationId, err);
+        }
+        this.autoAssign.placed(conversationId, confirmed, now());
+      }),
+    );
+  }
+
+  private publishStatuses(except?: WebSocket): void {
+    const statuses = this.availability.statuses(now(), except);
+    const text = JSON.stringify(statuses);
+    if (text === this.published) return;
+    this.published = text;
+    for (const ws of this.ctx.getWebSockets()) if (ws !== except) send(ws, { type: "availability", statuses });
   }
 
   setPresence(conversationId: string, online: boolean): void {
@@ -73,27 +152,50 @@ export class InboxFeed extends DurableObject<Env> {
     await this.scheduleExpiry();
   }
 
-  /** Sessions past their absolute limit end like any other (an open app keeps the idle limit away). */
+  /**
+   * Two timers on one alarm: sessions past their absolute limit end like any other (an open app keeps
+   * the idle limit away), and while apps are open, a sweep closes the ones gone silent (S32: a laptop
+   * that slept is offline within a minute).
+   */
   override async alarm(): Promise<void> {
-    const expired = this.sessions.expired(now());
+    const at = now();
+    for (const ws of this.ctx.getWebSockets()) {
+      if (at - Math.max(this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0, connectedAt(ws)) >= SILENT_MS) {
+        try {
+          ws.close(CLOSE_STALE, "No keep-alive received");
+        } catch {}
+      }
+    }
+    this.publishStatuses();
+    const expired = this.sessions.expired(at);
     if (expired.length) await this.endSessions({ keys: expired });
     else await this.scheduleExpiry();
   }
 
   private async scheduleExpiry(): Promise<void> {
-    const next = this.sessions.nextExpiry();
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else if (next !== (await this.ctx.storage.getAlarm())) await this.ctx.storage.setAlarm(next);
+    const due = [this.sessions.nextExpiry(), this.ctx.getWebSockets().length ? now() + SILENT_MS / 3 : null].filter((d): d is number => d !== null);
+    if (due.length === 0) await this.ctx.storage.deleteAlarm();
+    else {
+      const next = Math.min(...due);
+      const current = await this.ctx.storage.getAlarm();
+      if (current === null || next < current || current < now()) await this.ctx.storage.setAlarm(next);
+    }
   }
 
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade") !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
-    const { agentId, session } = JSON.parse(new URL(request.url).searchParams.get("identity")!) as { agentId: string; session: AgentSession };
+    const { agent, choice, session } = JSON.parse(new URL(request.url).searchParams.get("identity")!) as FeedIdentity;
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, sessionTags(agentId, session));
-    this.sessions.opened(agentId, session, null);
+    this.ctx.acceptWebSocket(server, sessionTags(agent.id, session));
+    server.serializeAttachment({ connectedAt: now() });
+    this.sessions.opened(agent.id, session, null);
+    this.availability.chose(agent.id, agent.name, choice);
     await this.scheduleExpiry();
     send(server, { type: "snapshot", online: this.online() });
+    this.published = "";
+    this.publishStatuses();
+    // Someone came online: what waits for an owner may go to them.
+    this.ctx.waitUntil(this.place());
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -104,5 +206,10 @@ export class InboxFeed extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     closeBack(ws, code, reason);
+    this.publishStatuses(ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.publishStatuses(ws);
   }
 }

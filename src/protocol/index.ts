@@ -188,6 +188,9 @@ export interface AgentRef {
   name: string;
 }
 
+/** S32: an agent with an app open is online or away, by their choice; with none, offline. */
+export type AgentStatus = "online" | "away" | "offline";
+
 // ---- frames a client sends on a conversation socket (visitor or agent) ----
 
 // Messages are posted over HTTP (one door, with every rule and the session checked per request);
@@ -223,6 +226,8 @@ export type ServerFrame =
   | { type: "conversation"; conversation: ConversationSummary }
   /** First frame on the inbox feed socket: which conversations have a visitor online now. */
   | { type: "snapshot"; online: string[] }
+  /** The team's availability (S32), on connect and whenever it changes. */
+  | { type: "availability"; statuses: Record<string, AgentStatus> }
   /** Agents only: a message's delivery status changed (sent, delivered, read, failed). */
   | { type: "status"; conversationId: string; seq: number; status: Message["status"]; error: string | null }
   | { type: "error"; code: ErrorCode; message: string };

@@ -57,12 +57,12 @@ export function displayName(c: Pick<ConversationSummary, "id" | "contact" | "per
   return c.contact?.name || c.contact?.email || c.personName || `${t.visitor} ${c.id.slice(2, 6).toUpperCase()}`;
 }
 
-/** Up to two initials for an avatar: "Ana García" → "AG", "ana@example.com" → "A", "Visitor 1ED4" → "V". */
+/** Up to two initials for an avatar: "Ana García" → "AG", "ana@example.com" → "A", "Visitor 1ED4" → "V" (words with digits are tags, not names). */
 export function initials(name: string): string {
   const words = name
     .replace(/@.*/, "")
     .split(/[\s._-]+/)
-    .filter((w) => /^\p{L}/u.test(w));
+    .filter((w) => /^\p{L}+$/u.test(w));
   const letters = words.length > 1 ? [words[0]!, words.at(-1)!] : words.slice(0, 1);
   return letters.map((w) => w.charAt(0).toLocaleUpperCase()).join("") || "?";
 }

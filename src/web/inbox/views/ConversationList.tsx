@@ -88,6 +88,10 @@ function FilterBar({ filters: f }: { filters: Filters }) {
           onInput={(e: Event) => void actions.setFilters({ search: (e.target as HTMLInputElement).value })}
         />
       </div>
+      <label class="chip">
+        <input type="checkbox" checked={f.unread} onChange={(e: Event) => void actions.setFilters({ unread: (e.target as HTMLInputElement).checked })} />
+        {t.unreadOnly}
+      </label>
       <div class="filter-row">
         <select class="select" aria-label={t.status} value={f.status} onChange={(e: Event) => void actions.setFilters({ status: (e.target as HTMLSelectElement).value as Filters["status"] })}>
           <option value="open" selected={f.status === "open"}>{t.statusOpen}</option>
@@ -100,10 +104,6 @@ function FilterBar({ filters: f }: { filters: Filters }) {
           <option value="email" selected={f.channel === "email"}>{t.emailChannel}</option>
           <option value="messenger" selected={f.channel === "messenger"}>{t.messenger}</option>
         </select>
-        <label class="chip">
-          <input type="checkbox" checked={f.unread} onChange={(e: Event) => void actions.setFilters({ unread: (e.target as HTMLInputElement).checked })} />
-          {t.unreadOnly}
-        </label>
       </div>
     </form>
   );
