@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { contacts, conversations } from "../src/db/schema";
@@ -209,7 +209,10 @@ describe("list SQL and seed", () => {
         .limit(50)
         .toSQL();
     expect(listSql()).toBe(query([]).sql.replace("limit ?", "limit 50"));
-    expect(listSql({ status: "open" })).toBe(query([eq(conversations.status, "open")]).sql.replace("= ?", "= 'open'").replace("limit ?", "limit 50"));
+    expect(listSql({ status: "open" })).toBe(
+      query([eq(conversations.status, "open"), isNull(conversations.snoozedUntil)]).sql.replace("= ?", "= 'open'").replace("limit ?", "limit 50"),
+    );
+    expect(listSql({ assignee: null })).toBe(query([isNull(conversations.assigneeId)]).sql.replace("limit ?", "limit 50"));
   });
   it("seeds in batched multi-row INSERTs", () => {
     const sql = seedSql(2500, { batch: 1000 });

@@ -9,17 +9,40 @@ import { LatencyRecorder } from "./latency-recorder.mjs";
  * The SQL `listConversations` (src/inbox/conversation-index.ts) runs, as drizzle generates it, with its
  * parameters written in (a test checks this against drizzle's `.toSQL()`).
  */
-export function listSql({ status, limit = 50 } = {}) {
-  const columns = [
-    "id", "channel", "contact_id", "contact_verified", "visitor_key", "messenger_psid", "status", "read", "subject", "person_name",
-    "last_message_preview", "last_message_at", "last_inbound_at", "version", "last_seq", "created_at",
-  ].map((c) => `"conversations"."${c}"`);
-  const where = status ? ` where "conversations"."status" = ${status === "open" ? "'open'" : "'complete'"}` : "";
-  return `select ${columns.join(", ")}, "contacts"."id", "contacts"."name", "contacts"."email" from "conversations" left join "contacts" on "contacts"."id" = "conversations"."contact_id"${where} order by "conversations"."last_message_at" desc, "conversations"."id" desc limit ${Number(limit)}`;
+export const CONVERSATION_COLUMNS = [
+  "id", "channel", "contact_id", "contact_verified", "visitor_key", "messenger_psid", "status", "read", "subject", "person_name",
+  "last_message_preview", "last_message_at", "last_inbound_at", "version", "last_seq", "created_at",
+  "assignee_id", "assignee_name", "assigned_at", "snoozed_until", "labels",
+];
+
+/**
+ * The list route's SQL for a page: all, a status, one assignee (Mine: an id; Unassigned: null), or one
+ * label (paged over conversation_labels, as the route does).
+ */
+export function listSql({ status, assignee, label, limit = 50 } = {}) {
+  const columns = CONVERSATION_COLUMNS.map((c) => `"conversations"."${c}"`);
+  const where = [];
+  if (status === "open") where.push(`"conversations"."status" = 'open'`, `"conversations"."snoozed_until" is null`);
+  else if (status === "snoozed") where.push(`"conversations"."status" = 'open'`, `"conversations"."snoozed_until" is not null`);
+  else if (status) where.push(`"conversations"."status" = 'complete'`);
+  if (assignee === null) where.push(`"conversations"."assignee_id" is null`);
+  else if (assignee) where.push(`"conversations"."assignee_id" = '${assignee}'`);
+  if (label) where.push(`"conversation_labels"."label_id" = '${label}'`);
+  const from = label
+    ? `"conversation_labels" inner join "conversations" on "conversations"."id" = "conversation_labels"."conversation_id"`
+    : `"conversations"`;
+  const [at, id] = label ? [`"conversation_labels"."last_message_at"`, `"conversation_labels"."conversation_id"`] : [`"conversations"."last_message_at"`, `"conversations"."id"`];
+  const filter = where.length === 0 ? "" : where.length === 1 ? ` where ${where[0]}` : ` where (${where.join(" and ")})`;
+  return `select ${columns.join(", ")}, "contacts"."id", "contacts"."name", "contacts"."email" from ${from} left join "contacts" on "contacts"."id" = "conversations"."contact_id"${filter} order by ${at} desc, ${id} desc limit ${Number(limit)}`;
 }
 
-/** The unread count the same route runs beside the page (`countUnread`). */
-export const UNREAD_COUNT_SQL = `select count(*) from "conversations" where "conversations"."read" = 0`;
+/** What GET /api/inbox/counts reads (`inboxCountsFor`): the counters' rows, never the conversations. */
+export function countsSql(agentId) {
+  return [
+    `select "key", "n" from "inbox_counts" where "inbox_counts"."key" in ('all', 'unread', 'unassigned', 'snoozed', 'mine:${agentId}', 'mentions:${agentId}')`,
+    `select "key", "n" from "inbox_counts" where ("inbox_counts"."key" >= 'label:' and "inbox_counts"."key" < 'label;')`,
+  ];
+}
 
 /** Multi-row INSERTs for `count` conversations: a mix of channels and states, newest last. */
 export function seedSql(count, { batch = 400, unreadShare = 0.05, openShare = 0.3, start = Date.UTC(2026, 0, 1) } = {}) {

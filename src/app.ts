@@ -8,6 +8,7 @@ import { widgetRoutes } from "./channels/chat/routes";
 import { mailRoutes } from "./channels/email/routes";
 import { messengerRoutes } from "./channels/messenger/routes";
 import { contactRoutes } from "./contacts/routes";
+import { labelRoutes } from "./labels/routes";
 import { conversationRoutes } from "./conversation/routes";
 import { inboxRoutes } from "./inbox/routes";
 import { savedResponseRoutes } from "./saved-responses/routes";
@@ -30,6 +31,7 @@ const api = app
   .route("/api/agents", agentRoutes)
   .route("/api/conversations", conversationRoutes)
   .route("/api/contacts", contactRoutes)
+  .route("/api/labels", labelRoutes)
   .route("/api/inbox", inboxRoutes)
   .route("/api/widget", widgetRoutes)
   .route("/api/mail", mailRoutes)

@@ -6,7 +6,7 @@
  * stores a customer's text exactly as written (S28: a `{{…}}` in a customer's mail is their text).
  */
 import type { Env } from "../env";
-import type { AgentRef, Author, Channel, EmailDetails, Message, TimelineEvent } from "../protocol";
+import type { Author, Channel, EmailDetails, Message, TimelineEvent } from "../protocol";
 import { hasTags } from "../saved-responses/tags";
 import { newMessageId } from "./ids";
 import type { OutboundChannels } from "./outbound";
@@ -170,23 +170,6 @@ export async function postAsAgent(
     : setMessageStatus(room.sql, room.id, current.seq, "failed", sent.reason);
   if (changed) room.statusChanged(changed);
   return { ok: true, message: changed ?? current, duplicate: false };
-}
-
-/**
- * S31: the conversation's owner changes, with an agent-only event that says who did it (S33's rules:
- * it reopens nothing, marks nothing unread). Null when the assignee was already that one.
- */
-export function assign(room: RoomHandle, to: AgentRef | null, by: Author, at: number): Message | null {
-  const { assignee: before, status } = room.state();
-  if ((before?.id ?? null) === (to?.id ?? null)) return null;
-  // Auto-assignment (S32) only places what waits: never over an owner someone chose meanwhile, never a closed one.
-  if (by.kind === "system" && (before || status !== "open")) return null;
-  const who = by.name ?? "Auto-assignment";
-  const text = !to ? `${who} unassigned ${before!.name}` : by.id === to.id ? `${who} took this` : `${who} assigned this to ${to.name}`;
-  return room.record(
-    { kind: "event", clientId: null, author: by, text, event: { type: "assigned", to } },
-    { assignee: to ? JSON.stringify(to) : null, assigned_at: to ? at : null },
-  );
 }
 
 function thread(room: RoomHandle): Message[] {

@@ -17,7 +17,8 @@ import {
   typingReachesVisitor,
 } from "../protocol";
 import { Alarms } from "./alarms";
-import { type AgentPost, assign, type ChannelEvent, type PostResult, postAsAgent, type Received, receiveFromChannel, type RoomHandle } from "./doors";
+import { type AgentPost, type ChannelEvent, type PostResult, postAsAgent, type Received, receiveFromChannel, type RoomHandle } from "./doors";
+import { assign, setLabels, type SnoozeResult, snooze, wake } from "./triage";
 import { PostingLimits, postingRates } from "./limits";
 import { LiveFrames } from "./live-frames";
 import { IndexOutbox } from "./outbox";
@@ -40,7 +41,7 @@ export abstract class Room extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly presence: VisitorPresence;
   private readonly outbox: IndexOutbox;
-  private readonly alarms: Alarms<"presence" | "index">;
+  private readonly alarms: Alarms<"presence" | "index" | "snooze">;
   private readonly limits: PostingLimits;
   private readonly live: LiveFrames;
 
@@ -52,7 +53,11 @@ export abstract class Room extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     this.presence = new VisitorPresence(ctx, presenceTimings(env), (online) => this.presenceChanged(online));
     this.outbox = new IndexOutbox(this.sql, env, () => this.schedule());
-    this.alarms = new Alarms(ctx.storage, { presence: this.presence, index: this.outbox });
+    this.alarms = new Alarms(ctx.storage, {
+      presence: this.presence,
+      index: this.outbox,
+      snooze: { due: (s) => s.snoozedUntil, fire: (at) => void (this.conversationId() && wake(this.handle(), at)) },
+    });
     this.limits = new PostingLimits(postingRates(env));
     this.live = new LiveFrames(ctx, () => this.conversationId()!, (frame) => this.publish(frame));
   }
@@ -134,6 +139,26 @@ export abstract class Room extends DurableObject<Env> {
     if (!this.conversationId()) return null;
     const event = assign(this.handle(), to, by, now());
     return { conversation: summarize(this.state()), event };
+  }
+
+  /** S35: sets the conversation's labels (ids the worker checked). Null: no conversation. */
+  setLabels(labelIds: string[], by: Author): { conversation: ConversationSummary; event: Message | null } | null {
+    if (!this.conversationId()) return null;
+    const event = setLabels(this.handle(), labelIds, by);
+    return { conversation: summarize(this.state()), event };
+  }
+
+  /** S36: snoozes until `until` (null: unsnoozes now). Null: no conversation. */
+  async snooze(until: number | null, by: Author): Promise<(SnoozeResult & { conversation: ConversationSummary }) | null> {
+    if (!this.conversationId()) return null;
+    const result = snooze(this.handle(), until, by);
+    await this.schedule();
+    return { ...result, conversation: summarize(this.state()) };
+  }
+
+  /** S36: unread for everyone (the counterpart of markRead). */
+  markUnread(): ConversationSummary | null {
+    return this.change({ read: 0 }, (s) => s.read);
   }
 
   /** A contact's name changed (an agent edited it): this conversation shows it at once. */

@@ -10,17 +10,26 @@ import { isOwnOrigin } from "../lib/origin";
 import { forwardUpgrade, requireUpgrade } from "../lib/sockets";
 import { validate } from "../lib/validate";
 import { type AgentRef, CHANNELS, clientIdSchema, messageTextSchema } from "../protocol";
+import { LABEL_ID, usableLabels } from "../labels/store";
+import { now } from "../lib/clock";
 import { CONVERSATION_ID } from "./ids";
+import { activeAgents, agentAuthor, notifyMentions } from "./mentions";
+import { MAX_SNOOZE_MS } from "./triage";
 import { conversationIdSchema, conversationStub, type PostResult, type SocketIdentity } from "./stub";
 
 const idParam = z.object({ id: conversationIdSchema });
 
 const listQuery = z.strictObject({
-  status: z.enum(["open", "complete", "all"]).default("all"),
+  /** `open` hides snoozed ones (S36); `snoozed` lists them. */
+  status: z.enum(["open", "complete", "snoozed", "all"]).default("all"),
   channel: z.enum(CHANNELS).optional(),
   unread: z.enum(["true", "false"]).optional(),
   /** S31: `me`, `none` (unassigned) or an agent's id. */
   assignee: z.union([z.enum(["me", "none"]), z.uuid("Not an agent id")]).optional(),
+  /** S35: one label's conversations. */
+  label: z.string().regex(LABEL_ID, "Not a label id").optional(),
+  /** S34: conversations with a mention of me I have not seen. */
+  mentioned: z.literal("me").optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
   cursor: z
     .string()
@@ -36,8 +45,18 @@ const pageQuery = z
   })
   .refine((q) => q.after === undefined || q.before === undefined, "Use either after or before, not both");
 
-// A reply on a channel, or an internal note (S33). Every rule beyond the shape is the conversation's own (doors.ts).
-const postBody = z.strictObject({ clientId: clientIdSchema, channel: z.enum([...CHANNELS, "note"]), text: messageTextSchema });
+// A reply on a channel, or an internal note (S33) that may mention agents (S34). Every rule beyond the
+// shape is the conversation's own (doors.ts).
+const postBody = z
+  .strictObject({
+    clientId: clientIdSchema,
+    channel: z.enum([...CHANNELS, "note"]),
+    text: messageTextSchema,
+    mentions: z.array(z.uuid("Not an agent id")).max(20).optional(),
+  })
+  .refine((b) => !b.mentions?.length || b.channel === "note", { message: "Only a note mentions agents", path: ["mentions"] });
+const labelsBody = z.strictObject({ labelIds: z.array(z.string().regex(LABEL_ID, "Not a label id")).max(20) });
+const snoozeBody = z.strictObject({ until: z.number().int() });
 
 const assignBody = z.strictObject({ agentId: z.uuid("Not an agent id").nullable() });
 
@@ -65,6 +84,8 @@ export const conversationRoutes = agentRouter()
     const [rows, counts] = await Promise.all([
       listConversations(db, {
         assignee,
+        label: q.label,
+        mentioned: q.mentioned ? c.get("agent").id : undefined,
         status: q.status === "all" ? undefined : q.status,
         channel: q.channel,
         unread: q.unread === "true",
@@ -86,11 +107,15 @@ export const conversationRoutes = agentRouter()
     return c.json({ ...found(snap), messages: found(messages) });
   })
   .post("/:id/messages", validate("param", idParam), validate("json", postBody), async (c) => {
-    const { clientId, channel, text } = c.req.valid("json");
+    const { clientId, channel, text, mentions = [] } = c.req.valid("json");
     const agent = c.get("agent");
     const author = { kind: "agent" as const, id: agent.id, name: agent.name };
+    const mentioned = await activeAgents(c.env.DB, mentions);
     const stub = conversationStub(c.env, c.req.valid("param").id);
-    const result = found(await stub.post(channel === "note" ? { kind: "note", clientId, text, author } : { kind: "reply", channel, clientId, text, author }));
+    const result = found(
+      await stub.post(channel === "note" ? { kind: "note", clientId, text, author, mentions: mentioned } : { kind: "reply", channel, clientId, text, author }),
+    );
+    if (result.ok && !result.duplicate && result.message.kind === "note") await notifyMentions(c.env, result.message, { id: agent.id, name: agent.name });
     if (!result.ok) {
       const headers = result.retryAfterS === undefined ? undefined : { "Retry-After": String(result.retryAfterS) };
       throw new ApiError(REFUSALS[result.code], result.code, result.reason, undefined, headers);
@@ -111,7 +136,33 @@ export const conversationRoutes = agentRouter()
     return c.json(found(await conversationStub(c.env, c.req.valid("param").id).assign(to, { kind: "agent", id: me.id, name: me.name })));
   })
   .post("/:id/open", validate("param", idParam), async (c) => {
-    return c.json({ conversation: found(await conversationStub(c.env, c.req.valid("param").id).markRead()) });
+    const id = c.req.valid("param").id;
+    const conversation = found(await conversationStub(c.env, id).markRead());
+    // S34: opening it is seeing what mentioned me there.
+    await c.env.DB.prepare("DELETE FROM unseen_mentions WHERE agent_id = ? AND conversation_id = ?").bind(c.get("agent").id, id).run();
+    return c.json({ conversation });
+  })
+  /** S36: unread for everyone. */
+  .post("/:id/unread", validate("param", idParam), async (c) => {
+    return c.json({ conversation: found(await conversationStub(c.env, c.req.valid("param").id).markUnread()) });
+  })
+  /** S35: the conversation's labels, all at once (unknown or archived ids: 400). */
+  .put("/:id/labels", validate("param", idParam), validate("json", labelsBody), async (c) => {
+    const ids = await usableLabels(database(c.env.DB), c.req.valid("json").labelIds);
+    return c.json(found(await conversationStub(c.env, c.req.valid("param").id).setLabels(ids, agentAuthor(c.get("agent")))));
+  })
+  /** S36: set aside until a time ahead (within a year); a completed conversation cannot be (409). */
+  .post("/:id/snooze", validate("param", idParam), validate("json", snoozeBody), async (c) => {
+    const { until } = c.req.valid("json");
+    const at = now();
+    if (until <= at || until > at + MAX_SNOOZE_MS) throw new ApiError(400, "invalid_request", "Snooze until a time ahead, within a year", { until: "Not a time ahead within a year" });
+    const result = found(await conversationStub(c.env, c.req.valid("param").id).snooze(until, agentAuthor(c.get("agent"))));
+    if (!result.ok) throw new ApiError(409, result.code, result.reason);
+    return c.json({ conversation: result.conversation, event: result.event });
+  })
+  .post("/:id/unsnooze", validate("param", idParam), async (c) => {
+    const result = found(await conversationStub(c.env, c.req.valid("param").id).snooze(null, agentAuthor(c.get("agent"))));
+    return c.json({ conversation: result.conversation, event: result.ok ? result.event : null });
   })
   .post("/:id/complete", validate("param", idParam), async (c) => {
     return c.json({ conversation: found(await conversationStub(c.env, c.req.valid("param").id).setStatus("complete")) });

@@ -77,6 +77,8 @@ export const MIGRATIONS: string[][] = [
   ],
   // v5, ownership (S31): the assignee as JSON ({id, name}) and when it was assigned.
   ["ALTER TABLE conversation ADD COLUMN assignee TEXT", "ALTER TABLE conversation ADD COLUMN assigned_at INTEGER"],
+  // v6, labels (S35, a JSON array of ids) and snooze (S36).
+  ["ALTER TABLE conversation ADD COLUMN labels TEXT NOT NULL DEFAULT '[]'", "ALTER TABLE conversation ADD COLUMN snoozed_until INTEGER"],
 ];
 
 export function migrate(sql: SqlStorage): void {
@@ -131,6 +133,8 @@ export function readState(sql: SqlStorage): ConversationState | null {
     visitorOfflineAt: r.visitor_offline_at as number | null,
     assignee: r.assignee ? (JSON.parse(r.assignee as string) as AgentRef) : null,
     assignedAt: r.assigned_at as number | null,
+    labels: JSON.parse(r.labels as string) as string[],
+    snoozedUntil: r.snoozed_until as number | null,
     lastSeq: r.last_seq as number,
   };
 }
@@ -305,6 +309,8 @@ export function summarize(s: ConversationState): ConversationSummary {
     lastSeq: s.lastSeq,
     personName: s.personName,
     assignee: s.assignee,
+    labels: s.labels,
+    snoozedUntil: s.snoozedUntil,
   };
 }
 

@@ -30,7 +30,8 @@ export function recordItem(
     if (rules.reopens && counts) changes.status = "open";
     // S4: unless an agent is reading it right now, in a visible tab; then it stays Read for everyone.
     if (rules.marksUnread && counts && !someoneReading) changes.read = 0;
-    if (input.kind === "customer" && counts) changes.last_inbound_at = at;
+    // The customer writes: a snoozed conversation comes back now (S36).
+    if (input.kind === "customer" && counts) Object.assign(changes, { last_inbound_at: at, snoozed_until: null });
     updateConversation(storage.sql, changes);
     return message;
   });

@@ -20,7 +20,7 @@ export class AutoAssign {
     // `placing`: a decision of ours the conversation has not confirmed yet; a summary from before it
     // (which still says unassigned) must not free the agent's capacity meanwhile.
     sql.exec(`CREATE TABLE IF NOT EXISTS tracked (conversation_id TEXT PRIMARY KEY, open INTEGER NOT NULL, assignee_id TEXT,
-        waiting_since INTEGER, version INTEGER NOT NULL, placing INTEGER NOT NULL DEFAULT 0);
+        waiting_since INTEGER, version INTEGER NOT NULL, placing INTEGER NOT NULL DEFAULT 0, snoozed INTEGER NOT NULL DEFAULT 0);
       CREATE INDEX IF NOT EXISTS tracked_waiting ON tracked (waiting_since) WHERE waiting_since IS NOT NULL;
       CREATE INDEX IF NOT EXISTS tracked_assignee ON tracked (assignee_id) WHERE open = 1;
       CREATE TABLE IF NOT EXISTS last_assigned (agent_id TEXT PRIMARY KEY, at INTEGER NOT NULL)`);
@@ -36,8 +36,8 @@ export class AutoAssign {
     const open = s.status === "open";
     const arrives = open && !s.assignee && (!before || before.open === 0);
     this.sql.exec(
-      `INSERT INTO tracked (conversation_id, open, assignee_id, waiting_since, version) VALUES (?1, ?2, ?3, ?4, ?5)
-       ON CONFLICT (conversation_id) DO UPDATE SET open = ?2, version = ?5,
+      `INSERT INTO tracked (conversation_id, open, assignee_id, waiting_since, version, snoozed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+       ON CONFLICT (conversation_id) DO UPDATE SET open = ?2, version = ?5, snoozed = ?6,
          assignee_id = CASE WHEN placing = 1 AND ?3 IS NULL THEN assignee_id ELSE ?3 END,
          waiting_since = CASE WHEN ?2 = 0 OR ?3 IS NOT NULL OR placing = 1 THEN NULL ELSE coalesce(?4, waiting_since) END`,
       s.id,
@@ -45,6 +45,7 @@ export class AutoAssign {
       s.assignee?.id ?? null,
       arrives ? at : null,
       s.version,
+      s.snoozedUntil === null ? 0 : 1,
     );
   }
 
@@ -67,7 +68,9 @@ export class AutoAssign {
   place(settings: AssignmentSettings, available: AgentRef[], at: number): { conversationId: string; to: AgentRef }[] {
     if (settings.mode !== "balanced" || available.length === 0) return [];
     const load = new Map(available.map((a) => [a.id, 0]));
-    for (const r of this.sql.exec<{ assignee_id: string; n: number }>("SELECT assignee_id, count(*) AS n FROM tracked WHERE open = 1 AND assignee_id IS NOT NULL GROUP BY assignee_id")) {
+    // Snoozed conversations do not count against capacity (S36).
+    const held = "SELECT assignee_id, count(*) AS n FROM tracked WHERE open = 1 AND snoozed = 0 AND assignee_id IS NOT NULL GROUP BY assignee_id";
+    for (const r of this.sql.exec<{ assignee_id: string; n: number }>(held)) {
       if (load.has(r.assignee_id)) load.set(r.assignee_id, r.n);
     }
     const lastAt = new Map(this.sql.exec<{ agent_id: string; at: number }>("SELECT agent_id, at FROM last_assigned").toArray().map((r) => [r.agent_id, r.at]));

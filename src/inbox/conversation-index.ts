@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, isNull, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { contacts, conversations, inboxCounts } from "../db/schema";
+import { contacts, conversationLabels, conversations, inboxCounts, unseenMentions } from "../db/schema";
 import { type Channel, type ConversationStatus, type ConversationSummary, MAX_SUBJECT_CHARS, plainLabelOrNull, shownContact } from "../protocol";
 
 /** Columns of the D1 index that the summary does not carry. */
@@ -21,14 +21,15 @@ function indexStatement(d1: D1Database, s: ConversationSummary, keys: IndexKeys)
     .prepare(
       `INSERT INTO conversations (id, channel, contact_id, visitor_key, messenger_psid, status, read, subject,
          last_message_preview, last_message_at, last_inbound_at, version, last_seq, created_at, contact_verified, person_name,
-         assignee_id, assignee_name, assigned_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+         assignee_id, assignee_name, assigned_at, labels, snoozed_until)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
        ON CONFLICT (id) DO UPDATE SET contact_id = excluded.contact_id, contact_verified = excluded.contact_verified,
          status = excluded.status,
          read = excluded.read, subject = excluded.subject, last_message_preview = excluded.last_message_preview,
          last_message_at = excluded.last_message_at, last_inbound_at = excluded.last_inbound_at,
          version = excluded.version, last_seq = excluded.last_seq, person_name = excluded.person_name,
-         assignee_id = excluded.assignee_id, assignee_name = excluded.assignee_name, assigned_at = excluded.assigned_at
+         assignee_id = excluded.assignee_id, assignee_name = excluded.assignee_name, assigned_at = excluded.assigned_at,
+         labels = excluded.labels, snoozed_until = excluded.snoozed_until
        WHERE excluded.version > conversations.version`,
     )
     .bind(
@@ -51,6 +52,8 @@ function indexStatement(d1: D1Database, s: ConversationSummary, keys: IndexKeys)
       s.assignee?.id ?? null,
       s.assignee?.name ?? null,
       keys.assignedAt,
+      JSON.stringify(s.labels),
+      s.snoozedUntil,
     );
 }
 
@@ -74,11 +77,16 @@ export async function writeIndex(d1: D1Database, entries: IndexEntry[]): Promise
 }
 
 export interface ListFilters {
-  status?: ConversationStatus;
+  /** `open` hides snoozed conversations; `snoozed` is open ones set aside (S36). */
+  status?: ConversationStatus | "snoozed";
   channel?: Channel;
   unread?: boolean;
   /** S31: one agent's conversations, or (null) the unassigned ones. */
   assignee?: string | null;
+  /** S35: carrying this label (paged over conversation_labels). */
+  label?: string;
+  /** S34: with a mention of this agent they have not seen. */
+  mentioned?: string;
   limit: number;
   /** Keyset cursor: the last row of the previous page. */
   after?: { lastMessageAt: number; id: string };
@@ -87,24 +95,26 @@ export interface ListFilters {
 /** Newest activity first, keyset-paginated on (last_message_at, id) — the indexes in the schema. */
 export async function listConversations(db: Database, f: ListFilters): Promise<ConversationSummary[]> {
   const where: SQL[] = [];
-  if (f.status) where.push(eq(conversations.status, f.status));
+  if (f.status === "snoozed") where.push(eq(conversations.status, "open"), isNotNull(conversations.snoozedUntil));
+  else if (f.status === "open") where.push(eq(conversations.status, "open"), isNull(conversations.snoozedUntil));
+  else if (f.status) where.push(eq(conversations.status, f.status));
   if (f.channel) where.push(eq(conversations.channel, f.channel));
   if (f.unread) where.push(eq(conversations.read, false));
   if (f.assignee !== undefined) where.push(f.assignee === null ? isNull(conversations.assigneeId) : eq(conversations.assigneeId, f.assignee));
-  if (f.after) {
-    where.push(
-      or(
-        lt(conversations.lastMessageAt, f.after.lastMessageAt),
-        and(eq(conversations.lastMessageAt, f.after.lastMessageAt), lt(conversations.id, f.after.id)),
-      )!,
-    );
-  }
-  const rows = await db
-    .select({ c: conversations, contact: { id: contacts.id, name: contacts.name, email: contacts.email } })
-    .from(conversations)
+  // A label view pages over its own rows (label, activity), so its first page reads about a page.
+  const [at, id] = f.label ? [conversationLabels.lastMessageAt, conversationLabels.conversationId] : [conversations.lastMessageAt, conversations.id];
+  if (f.label) where.push(eq(conversationLabels.labelId, f.label));
+  if (f.mentioned) where.push(eq(unseenMentions.agentId, f.mentioned));
+  if (f.after) where.push(or(lt(at, f.after.lastMessageAt), and(eq(at, f.after.lastMessageAt), lt(id, f.after.id)))!);
+  const columns = { c: conversations, contact: { id: contacts.id, name: contacts.name, email: contacts.email } };
+  const base = f.label
+    ? db.select(columns).from(conversationLabels).innerJoin(conversations, eq(conversations.id, conversationLabels.conversationId))
+    : db.select(columns).from(conversations);
+  const joined = f.mentioned ? base.innerJoin(unseenMentions, eq(unseenMentions.conversationId, conversations.id)) : base;
+  const rows = await joined
     .leftJoin(contacts, eq(contacts.id, conversations.contactId))
     .where(and(...where))
-    .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
+    .orderBy(desc(at), desc(id))
     .limit(f.limit);
   return rows.map(({ c, contact }) => ({
     id: c.id,
@@ -121,6 +131,8 @@ export async function listConversations(db: Database, f: ListFilters): Promise<C
     lastSeq: c.lastSeq,
     personName: plainLabelOrNull(c.personName),
     assignee: c.assigneeId ? { id: c.assigneeId, name: c.assigneeName ?? "" } : null,
+    labels: JSON.parse(c.labels) as string[],
+    snoozedUntil: c.snoozedUntil,
   }));
 }
 
@@ -129,6 +141,11 @@ export interface InboxCounts {
   unassigned: number;
   all: number;
   unread: number;
+  /** S34: conversations with a mention of me I have not seen. */
+  mentions: number;
+  snoozed: number;
+  /** S35: per label id. */
+  labels: Record<string, number>;
 }
 
 /**
@@ -136,11 +153,19 @@ export interface InboxCounts {
  * keep (migrations/0009): four rows by primary key, whatever the backlog.
  */
 export async function inboxCountsFor(db: Database, agentId: string): Promise<InboxCounts> {
-  const mine = `mine:${agentId}`;
-  const rows = await db
-    .select()
-    .from(inboxCounts)
-    .where(inArray(inboxCounts.key, ["all", "unread", "unassigned", mine]));
+  const [mine, mentions] = [`mine:${agentId}`, `mentions:${agentId}`];
+  const [rows, labelRows] = await db.batch([
+    db
+      .select()
+      .from(inboxCounts)
+      .where(inArray(inboxCounts.key, ["all", "unread", "unassigned", "snoozed", mine, mentions])),
+    // One row per label (a workspace has tens): the range of keys that start with "label:".
+    db
+      .select()
+      .from(inboxCounts)
+      .where(and(sql`${inboxCounts.key} >= 'label:'`, sql`${inboxCounts.key} < 'label;'`)),
+  ]);
   const n = (key: string) => rows.find((r) => r.key === key)?.n ?? 0;
-  return { mine: n(mine), unassigned: n("unassigned"), all: n("all"), unread: n("unread") };
+  const labels = Object.fromEntries(labelRows.map((r) => [r.key.slice("label:".length), r.n]));
+  return { mine: n(mine), unassigned: n("unassigned"), all: n("all"), unread: n("unread"), mentions: n(mentions), snoozed: n("snoozed"), labels };
 }

@@ -59,6 +59,11 @@ export class InboxFeed extends DurableObject<Env> {
     sendAll(this.ctx.getWebSockets(), frame);
   }
 
+  /** A frame for these agents only, on every app they have open (S34's notices). */
+  notify(agentIds: string[], frame: ServerFrame): void {
+    for (const id of agentIds) sendAll(this.ctx.getWebSockets(`a:${id}`), frame);
+  }
+
   /**
    * A conversation changed: every agent's feed hears it now, and the D1 index gets the summary in the
    * next group commit. Resolves once D1 has it; rejects if that batch failed (the room retries).
@@ -159,6 +164,8 @@ export class InboxFeed extends DurableObject<Env> {
    */
   override async alarm(): Promise<void> {
     const at = now();
+    const expired = this.sessions.expired(at);
+    if (expired.length) await this.endSessions({ keys: expired });
     for (const ws of this.ctx.getWebSockets()) {
       if (at - Math.max(this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0, connectedAt(ws)) >= SILENT_MS) {
         try {
@@ -167,9 +174,7 @@ export class InboxFeed extends DurableObject<Env> {
       }
     }
     this.publishStatuses();
-    const expired = this.sessions.expired(at);
-    if (expired.length) await this.endSessions({ keys: expired });
-    else await this.scheduleExpiry();
+    await this.scheduleExpiry();
   }
 
   private async scheduleExpiry(): Promise<void> {

@@ -181,11 +181,22 @@ export interface ConversationSummary {
   personName: string | null;
   /** S31: the agent who owns it; null while unassigned. */
   assignee: AgentRef | null;
+  /** S35: label ids. */
+  labels: string[];
+  /** S36: set aside until then (or until the customer writes); null when not snoozed. */
+  snoozedUntil: number | null;
 }
 
 export interface AgentRef {
   id: string;
   name: string;
+}
+
+/** S34: a note mentions this agent (a live notice to them). */
+export interface MentionNotice {
+  conversationId: string;
+  seq: number;
+  by: AgentRef;
 }
 
 /** S32: an agent with an app open is online or away, by their choice; with none, offline. */
@@ -226,6 +237,8 @@ export type ServerFrame =
   | { type: "conversation"; conversation: ConversationSummary }
   /** First frame on the inbox feed socket: which conversations have a visitor online now. */
   | { type: "snapshot"; online: string[] }
+  /** To the mentioned agent only (S34). */
+  | { type: "mention"; mention: MentionNotice }
   /** The team's availability (S32), on connect and whenever it changes. */
   | { type: "availability"; statuses: Record<string, AgentStatus> }
   /** Agents only: a message's delivery status changed (sent, delivered, read, failed). */

@@ -14,7 +14,8 @@ async function list(cookie: string, query: string) {
 }
 
 async function counts(cookie: string) {
-  return (await (await call("/api/inbox/counts", { cookie })).json()) as { mine: number; unassigned: number; all: number; unread: number };
+  const all = (await (await call("/api/inbox/counts", { cookie })).json()) as { mine: number; unassigned: number; all: number; unread: number };
+  return { mine: all.mine, unassigned: all.unassigned, all: all.all, unread: all.unread };
 }
 
 /** What the counters say must equal what COUNT(*) over the index says. */
@@ -24,7 +25,8 @@ async function countsByScan(agentId: string) {
       .bind(...binds)
       .first<{ n: number }>()
       .then((r) => r!.n);
-  return { mine: await q("assignee_id = ?", agentId), unassigned: await q("assignee_id IS NULL"), all: await q("1"), unread: await q("read = 0") };
+  const live = (where: string, ...binds: unknown[]) => q(`snoozed_until IS NULL AND ${where}`, ...binds);
+  return { mine: await live("assignee_id = ?", agentId), unassigned: await live("assignee_id IS NULL"), all: await live("1"), unread: await live("read = 0") };
 }
 
 async function newConversation(text = "hello") {

@@ -43,6 +43,10 @@ export const conversations = sqliteTable(
     assigneeId: text("assignee_id"),
     assigneeName: text("assignee_name"),
     assignedAt: integer("assigned_at"),
+    /** S36: hidden from Open, Mine and Unassigned until then (or the customer writes); null when not snoozed. */
+    snoozedUntil: integer("snoozed_until"),
+    /** S35: the label ids, a JSON array (triggers keep conversation_labels and the per-label counts from it). */
+    labels: text("labels").notNull().default("[]"),
   },
   (t) => [
     // Newest activity first, keyset-paginated by (last_message_at, id), optionally per status or channel.

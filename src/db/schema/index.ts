@@ -5,3 +5,4 @@ export * from "./sessions";
 export * from "./email";
 export * from "./saved-responses";
 export * from "./workspace";
+export * from "./labels";
