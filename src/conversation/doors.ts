@@ -6,7 +6,7 @@
  * stores a customer's text exactly as written (S28: a `{{…}}` in a customer's mail is their text).
  */
 import type { Env } from "../env";
-import type { Author, Channel, EmailDetails, Message, TimelineEvent } from "../protocol";
+import { type Author, type Channel, type EmailDetails, type Message, TIMELINE, type TimelineEvent } from "../protocol";
 import { hasTags } from "../saved-responses/tags";
 import { newMessageId } from "./ids";
 import type { OutboundChannels } from "./outbound";
@@ -34,14 +34,25 @@ export interface RoomHandle {
   statusChanged(m: Message): void;
 }
 
+/**
+ * S38: what the author had seen when they wrote it (`basedOnSeq`), and whether they chose to send
+ * anyway (`force`) after being shown what is new.
+ */
+interface Seen {
+  basedOnSeq?: number;
+  force?: boolean;
+}
+
 export type AgentPost =
-  | { kind: "reply"; channel: Channel; clientId: string; text: string; author: Author }
-  | { kind: "note"; clientId: string; text: string; author: Author; mentions?: string[] }
+  | ({ kind: "reply"; channel: Channel; clientId: string; text: string; author: Author } & Seen)
+  | ({ kind: "note"; clientId: string; text: string; author: Author; mentions?: string[] } & Seen)
   | { kind: "event"; event: TimelineEvent; text: string; author: Author };
 
 export type PostResult =
   | { ok: true; message: Message; duplicate: boolean }
-  | { ok: false; code: "unfilled_tags" | "channel_refused" | "client_id_taken" | "rate_limited"; reason: string; retryAfterS?: number };
+  | { ok: false; code: "unfilled_tags" | "channel_refused" | "client_id_taken" | "rate_limited"; reason: string; retryAfterS?: number }
+  /** S38: news arrived that the author had not seen; `newer` is what, to show above the kept draft. */
+  | { ok: false; code: "stale"; reason: string; newer: Message[] };
 
 export type ChannelEvent =
   /** A customer's message; stored once per external id (email, Messenger) or client id (widget). */
@@ -86,7 +97,7 @@ export interface Received {
 
 const sameAuthor = (a: Author, b: Author) => a.kind === b.kind && a.id === b.id;
 
-function refused(code: Extract<PostResult, { ok: false }>["code"], reason: string, retryAfterS?: number): PostResult {
+function refused(code: Exclude<Extract<PostResult, { ok: false }>["code"], "stale">, reason: string, retryAfterS?: number): PostResult {
   return retryAfterS === undefined ? { ok: false, code, reason } : { ok: false, code, reason, retryAfterS };
 }
 
@@ -115,6 +126,10 @@ export async function postAsAgent(
     return refused("client_id_taken", "This client id belongs to another author's message");
   if (earlier && !(earlier.kind === "reply" && earlier.status === "failed"))
     return { ok: true, message: earlier, duplicate: true };
+  // S38: checked here and written below with no await between, so of two replies racing the second
+  // always sees the first.
+  const newer = earlier || input.force || input.basedOnSeq === undefined ? [] : news(room, input.basedOnSeq, input.author);
+  if (newer.length) return { ok: false, code: "stale", reason: "New messages arrived since you started: read them, then send anyway or edit", newer };
   if (input.kind === "note") {
     return {
       ok: true,
@@ -170,6 +185,11 @@ export async function postAsAgent(
     : setMessageStatus(room.sql, room.id, current.seq, "failed", sent.reason);
   if (changed) room.statusChanged(changed);
   return { ok: true, message: changed ?? current, duplicate: false };
+}
+
+/** What counts as news (TIMELINE's `news`) after `seq` from anyone but `author`. */
+function news(room: RoomHandle, seq: number, author: Author): Message[] {
+  return listMessages(room.sql, room.id, { after: seq, limit: 200 }).filter((m) => TIMELINE[m.kind].news && !sameAuthor(m.author, author));
 }
 
 function thread(room: RoomHandle): Message[] {

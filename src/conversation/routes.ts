@@ -53,6 +53,9 @@ const postBody = z
     channel: z.enum([...CHANNELS, "note"]),
     text: messageTextSchema,
     mentions: z.array(z.uuid("Not an agent id")).max(20).optional(),
+    /** S38: the last sequence number the author had seen; with `force`, sent even if news came since. */
+    basedOnSeq: z.number().int().min(0).optional(),
+    force: z.boolean().optional(),
   })
   .refine((b) => !b.mentions?.length || b.channel === "note", { message: "Only a note mentions agents", path: ["mentions"] });
 const labelsBody = z.strictObject({ labelIds: z.array(z.string().regex(LABEL_ID, "Not a label id")).max(20) });
@@ -60,7 +63,7 @@ const snoozeBody = z.strictObject({ until: z.number().int() });
 
 const assignBody = z.strictObject({ agentId: z.uuid("Not an agent id").nullable() });
 
-const REFUSALS: Record<Extract<PostResult, { ok: false }>["code"], 409 | 422 | 429> = {
+const REFUSALS: Record<Exclude<Extract<PostResult, { ok: false }>["code"], "stale">, 409 | 422 | 429> = {
   unfilled_tags: 422,
   channel_refused: 422,
   client_id_taken: 409,
@@ -107,15 +110,20 @@ export const conversationRoutes = agentRouter()
     return c.json({ ...found(snap), messages: found(messages) });
   })
   .post("/:id/messages", validate("param", idParam), validate("json", postBody), async (c) => {
-    const { clientId, channel, text, mentions = [] } = c.req.valid("json");
+    const { clientId, channel, text, mentions = [], basedOnSeq, force } = c.req.valid("json");
     const agent = c.get("agent");
     const author = { kind: "agent" as const, id: agent.id, name: agent.name };
     const mentioned = await activeAgents(c.env.DB, mentions);
     const stub = conversationStub(c.env, c.req.valid("param").id);
     const result = found(
-      await stub.post(channel === "note" ? { kind: "note", clientId, text, author, mentions: mentioned } : { kind: "reply", channel, clientId, text, author }),
+      await stub.post(
+        channel === "note"
+          ? { kind: "note", clientId, text, author, mentions: mentioned, basedOnSeq, force }
+          : { kind: "reply", channel, clientId, text, author, basedOnSeq, force },
+      ),
     );
     if (result.ok && !result.duplicate && result.message.kind === "note") await notifyMentions(c.env, result.message, { id: agent.id, name: agent.name });
+    if (!result.ok && result.code === "stale") return c.json({ error: { code: result.code, message: result.reason }, newer: result.newer }, 409);
     if (!result.ok) {
       const headers = result.retryAfterS === undefined ? undefined : { "Retry-After": String(result.retryAfterS) };
       throw new ApiError(REFUSALS[result.code], result.code, result.reason, undefined, headers);
