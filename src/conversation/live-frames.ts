@@ -31,7 +31,8 @@ export class LiveFrames {
     // S28: one typing frame a second per sender goes on; a change (a stop, another channel) always does.
     const composing = frame?.composing ?? null;
     const forward = frame !== null && (at - who.typingAt >= TYPING_EVERY_MS || frame.typing !== who.typing || composing !== who.composing);
-    ws.serializeAttachment(forward ? { ...who, typingAt: at, typing: frame.typing, composing } : who);
+    const edited = frame?.typing ? { editedAt: at } : {};
+    ws.serializeAttachment(forward ? { ...who, ...edited, typingAt: at, typing: frame.typing, composing } : { ...who, ...edited });
     if (forward) this.typing(ws, who, frame.typing, frame.composing);
   }
 
@@ -59,7 +60,7 @@ export class LiveFrames {
 
   private stop(ws: WebSocket, who: SocketAttachment): void {
     try {
-      ws.serializeAttachment({ ...who, typing: false });
+      ws.serializeAttachment({ ...who, typing: false, editedAt: 0 });
     } catch {
       // A closed socket keeps no attachment; its stop still goes out.
     }

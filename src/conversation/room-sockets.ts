@@ -20,6 +20,8 @@ export interface SocketAttachment extends SocketIdentity {
   typingAt: number;
   typing: boolean;
   composing: Composing | null;
+  /** The last typing frame that said typing (S37's "replying"), forwarded or not. */
+  editedAt: number;
   /** Agents: the conversation is on screen in a visible tab (S4); true from the moment it opens. */
   visible: boolean;
   /** Frames in the current one-second window (S28: a flood closes the socket). */
@@ -33,7 +35,7 @@ export const TYPING_EVERY_MS = 1000;
 const MAX_FRAMES_PER_SECOND = 50;
 
 export function newAttachment(identity: SocketIdentity, at: number): SocketAttachment {
-  return { ...identity, connectedAt: at, lastFrameAt: at, typingAt: 0, typing: false, composing: null, visible: identity.role === "agent", windowAt: at, windowFrames: 0 };
+  return { ...identity, connectedAt: at, lastFrameAt: at, typingAt: 0, typing: false, composing: null, editedAt: 0, visible: identity.role === "agent", windowAt: at, windowFrames: 0 };
 }
 
 /** Sockets accepted before the typing and flood fields existed read as fresh. */

@@ -21,6 +21,7 @@ import { type AgentPost, type ChannelEvent, type PostResult, postAsAgent, type R
 import { assign, setLabels, type SnoozeResult, snooze, wake } from "./triage";
 import { PostingLimits, postingRates } from "./limits";
 import { LiveFrames } from "./live-frames";
+import { AgentMarkers } from "./markers";
 import { IndexOutbox } from "./outbox";
 import type { OutboundChannels } from "./outbound";
 import { presenceTimings, VisitorPresence } from "./presence";
@@ -41,9 +42,10 @@ export abstract class Room extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly presence: VisitorPresence;
   private readonly outbox: IndexOutbox;
-  private readonly alarms: Alarms<"presence" | "index" | "snooze">;
+  private readonly alarms: Alarms<"presence" | "index" | "snooze" | "viewers">;
   private readonly limits: PostingLimits;
   private readonly live: LiveFrames;
+  private readonly markers: AgentMarkers;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -57,9 +59,11 @@ export abstract class Room extends DurableObject<Env> {
       presence: this.presence,
       index: this.outbox,
       snooze: { due: (s) => s.snoozedUntil, fire: (at) => void (this.conversationId() && wake(this.handle(), at)) },
+      viewers: { due: (_s, at) => this.markers.due(at), fire: (at) => this.markers.fire(at) },
     });
     this.limits = new PostingLimits(postingRates(env));
     this.live = new LiveFrames(ctx, () => this.conversationId()!, (frame) => this.publish(frame));
+    this.markers = new AgentMarkers(ctx, () => this.conversationId()!, (frame) => this.publish(frame));
   }
 
   // ---- RPC ----
@@ -200,12 +204,23 @@ export abstract class Room extends DurableObject<Env> {
       conversation: visitor ? null : summarize(state),
     });
     for (const message of listMessages(this.sql, state.id, { after, limit: 10_000, visitorOnly: visitor })) send(server, { type: "message", message });
+    if (!visitor) {
+      // S37: who else is here, then everyone hears that this agent came.
+      send(server, { type: "viewers", conversationId: state.id, viewers: this.markers.viewers(at) });
+      this.markers.refresh(at);
+      await this.schedule();
+    }
     return new Response(null, { status: 101, webSocket: client });
   }
 
   /** Sockets carry only what is live (typing, viewing); messages are posted over HTTP through the doors. */
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    this.live.receive(ws, raw, now());
+    const at = now();
+    this.live.receive(ws, raw, at);
+    if (attachment(ws).role === "agent") {
+      this.markers.refresh(at);
+      await this.schedule();
+    }
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -225,6 +240,10 @@ export abstract class Room extends DurableObject<Env> {
 
   private async socketGone(ws: WebSocket): Promise<void> {
     this.live.left(ws);
+    if (attachment(ws).role === "agent") {
+      this.markers.refresh(now(), ws);
+      await this.schedule();
+    }
     if (attachment(ws).role !== "visitor") return;
     this.presence.left(ws);
     await this.schedule();

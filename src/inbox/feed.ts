@@ -49,6 +49,7 @@ export class InboxFeed extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec("CREATE TABLE IF NOT EXISTS online (conversation_id TEXT PRIMARY KEY)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS viewers (conversation_id TEXT PRIMARY KEY, frame TEXT NOT NULL)");
     this.sessions = new SessionSockets(this.sql);
     this.availability = new Availability(ctx, (ws) => Math.max(ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0, connectedAt(ws)));
     this.autoAssign = new AutoAssign(this.sql);
@@ -57,6 +58,11 @@ export class InboxFeed extends DurableObject<Env> {
 
   publish(frame: ServerFrame): void {
     sendAll(this.ctx.getWebSockets(), frame);
+    // S37's markers are kept for the feed sockets that open later (the list rows show them).
+    if (frame.type === "viewers") {
+      if (frame.viewers.length) this.sql.exec("INSERT INTO viewers VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE SET frame = excluded.frame", frame.conversationId, JSON.stringify(frame));
+      else this.sql.exec("DELETE FROM viewers WHERE conversation_id = ?", frame.conversationId);
+    }
   }
 
   /** A frame for these agents only, on every app they have open (S34's notices). */
@@ -197,6 +203,7 @@ export class InboxFeed extends DurableObject<Env> {
     this.availability.chose(agent.id, agent.name, choice);
     await this.scheduleExpiry();
     send(server, { type: "snapshot", online: this.online() });
+    for (const { frame } of this.sql.exec<{ frame: string }>("SELECT frame FROM viewers")) send(server, JSON.parse(frame) as ServerFrame);
     this.published = "";
     this.publishStatuses();
     // Someone came online: what waits for an owner may go to them.

@@ -192,6 +192,14 @@ export interface AgentRef {
   name: string;
 }
 
+/** S37: an agent with the conversation open, in a visible tab or in the background, and whether replying. */
+export interface Viewer {
+  agentId: string;
+  name: string;
+  state: "viewing" | "background";
+  replying: boolean;
+}
+
 /** S34: a note mentions this agent (a live notice to them). */
 export interface MentionNotice {
   conversationId: string;
@@ -237,6 +245,8 @@ export type ServerFrame =
   | { type: "conversation"; conversation: ConversationSummary }
   /** First frame on the inbox feed socket: which conversations have a visitor online now. */
   | { type: "snapshot"; online: string[] }
+  /** Agents only: who is viewing and replying in a conversation (S37), whenever it changes. */
+  | { type: "viewers"; conversationId: string; viewers: Viewer[] }
   /** To the mentioned agent only (S34). */
   | { type: "mention"; mention: MentionNotice }
   /** The team's availability (S32), on connect and whenever it changes. */
