@@ -5,7 +5,18 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestSocket } from "../support/test-socket";
 import { E2E_PRESENCE } from "../e2e/global-setup";
-import { admin, baseUrl, call, messengerPersonSays, newAgent, readEverything, startVisitor, visitorSays, visitorSocket } from "../e2e/live";
+import {
+  admin,
+  baseUrl,
+  call,
+  messengerPersonSays,
+  newAgent,
+  readEverything,
+  startVisitor,
+  visitorSays,
+  visitorSocket,
+  widget,
+} from "../e2e/live";
 import { launchChromium } from "./chromium";
 import { StallingProxy } from "../e2e/tcp-proxy";
 import { agentPage, row } from "./inbox-pages";
@@ -59,7 +70,8 @@ describe("the inbox, live, in two agents' browsers", () => {
     for (const v of visitors) await visitorSays(v, "unread one");
     const { page } = b;
     await page.goto(baseUrl);
-    for (const v of visitors) await expect.poll(() => row(page, v.conversationId).getAttribute("data-read")).toBe("false");
+    for (const v of visitors)
+      await expect.poll(() => row(page, v.conversationId).getAttribute("data-read")).toBe("false");
     await page.locator("body").click();
     for (const key of ["j", "j", "k", "j"]) await page.keyboard.press(key);
     await row(page, visitors[0]!.conversationId).hover();
@@ -75,12 +87,16 @@ describe("the inbox, live, in two agents' browsers", () => {
   it("S3: the green dot shows while the visitor has a page open and clears after they leave", async () => {
     const v = await startVisitor();
     await visitorSays(v, "I am here");
-    for (const { page } of [a, b]) await expect.poll(() => row(page, v.conversationId).getAttribute("data-online")).toBe("false");
+    for (const { page } of [a, b])
+      await expect.poll(() => row(page, v.conversationId).getAttribute("data-online")).toBe("false");
     const socket = await visitorSocket(v);
-    for (const { page } of [a, b]) await expect.poll(() => row(page, v.conversationId).getAttribute("data-online")).toBe("true");
+    for (const { page } of [a, b])
+      await expect.poll(() => row(page, v.conversationId).getAttribute("data-online")).toBe("true");
     socket.close();
     for (const { page } of [a, b]) {
-      await expect.poll(() => row(page, v.conversationId).getAttribute("data-online"), { timeout: E2E_PRESENCE.graceMs * 4 }).toBe("false");
+      await expect
+        .poll(() => row(page, v.conversationId).getAttribute("data-online"), { timeout: E2E_PRESENCE.graceMs * 4 })
+        .toBe("false");
     }
   });
 
@@ -96,15 +112,19 @@ describe("the inbox, live, in two agents' browsers", () => {
       await expect.poll(() => row(page, v.conversationId).locator(".check").count()).toBe(1);
     }
     await expect.poll(() => a.page.locator("#reopen-button").count()).toBe(1);
+    // S4: while an agent has it open the conversation stays Read, so A goes back to the list first.
+    await a.page.goto(baseUrl);
+    await showAll(a.page);
     await visitorSays(v, "Sorry, one more question");
     for (const { page } of [a, b]) {
       await expect.poll(() => row(page, v.conversationId).getAttribute("data-status")).toBe("open");
       await expect.poll(() => row(page, v.conversationId).getAttribute("data-read")).toBe("false");
     }
+    await row(a.page, v.conversationId).click();
     await expect.poll(() => a.page.locator("#complete-button").count()).toBe(1);
   });
 
-  it("S6 S15: the thread shows each message's channel tag, author and time; a reply reaches the visitor and typing shows", async () => {
+  it("S6 S15: the thread shows each message's author and time (the channel once, in the header); a reply reaches the visitor and typing shows", async () => {
     const v = await startVisitor();
     const visitor = await visitorSocket(v);
     sockets.push(visitor);
@@ -122,13 +142,20 @@ describe("the inbox, live, in two agents' browsers", () => {
 
     const messages = page.locator(".thread .message");
     await expect.poll(() => messages.count()).toBe(2);
+    // One channel in the thread: it is named once, in the header, not on every bubble.
+    expect(await page.locator(".conversation-header .channel-chip").textContent()).toBe("Web Chat");
     for (const i of [0, 1]) {
-      expect(await messages.nth(i).locator(".tag").textContent()).toBe("Web Chat");
+      expect(await messages.nth(i).locator(".tag").count()).toBe(0);
       expect(await messages.nth(i).locator("time").getAttribute("datetime")).toMatch(/^\d{4}-\d\d-\d\dT/);
+      // The time in the agent's locale, with the full year on hover.
+      expect(await messages.nth(i).locator("time").getAttribute("title")).toContain(String(new Date().getFullYear()));
     }
     expect(await messages.nth(0).locator(".author").textContent()).toMatch(/^Visitor /);
     expect(await messages.nth(1).locator(".author").textContent()).toBe("You");
-    expect(await page.locator(".thread .text").allTextContents()).toEqual(["Can I change my order?", "Yes, until it ships."]);
+    expect(await page.locator(".thread .text").allTextContents()).toEqual([
+      "Can I change my order?",
+      "Yes, until it ships.",
+    ]);
   });
 
   it("S7: Web Chat is pre-selected while the visitor is online; unusable channels are disabled with the reason shown", async () => {
@@ -142,8 +169,12 @@ describe("the inbox, live, in two agents' browsers", () => {
     expect(await select.inputValue()).toBe("chat");
     expect(await select.locator("option[value=email]").isDisabled()).toBe(true);
     expect(await select.locator("option[value=messenger]").isDisabled()).toBe(true);
-    expect(await page.locator("#channel-reasons").textContent()).toContain("Email: No email address is known for this conversation");
-    expect(await page.locator("#channel-reasons").textContent()).toContain("Messenger: Only for conversations that started on Messenger");
+    expect(await page.locator("#channel-reasons").textContent()).toContain(
+      "Email: No email address is known for this conversation",
+    );
+    expect(await page.locator("#channel-reasons").textContent()).toContain(
+      "Messenger: Only for conversations that started on Messenger",
+    );
   });
 
   it("S7 S26: a Messenger thread pre-selects Messenger, shows the time left in the 24-hour window and disables Web Chat", async () => {
@@ -157,7 +188,8 @@ describe("the inbox, live, in two agents' browsers", () => {
     expect(await select.inputValue()).toBe("messenger");
     expect(await select.locator("option[value=chat]").isDisabled()).toBe(true);
     expect(await page.locator(".window").textContent()).toMatch(/^Messenger: 2[34] h \d+ min left to reply/);
-    expect(await page.locator(".thread .tag").first().textContent()).toBe("Messenger");
+    expect(await page.locator(".conversation-header .channel-chip").textContent()).toBe("Messenger");
+    expect(await page.locator(".thread .tag").count()).toBe(0);
     await page.locator("#composer-text").fill("Hello from the inbox");
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator(".thread .message.outbound .state").textContent()).toBe("Sent");
@@ -175,6 +207,22 @@ describe("the inbox, live, in two agents' browsers", () => {
     expect(await row(page, v.conversationId).locator(".preview").textContent()).toBe(hostile);
     await page.waitForTimeout(200);
     expect(errors).toEqual([]);
+  });
+});
+
+describe("a thread that mixes channels", () => {
+  it("S6 S21: once a chat continues by email, every message carries its channel's tag", async () => {
+    const v = await startVisitor();
+    await visitorSays(v, "Please answer me by email");
+    await widget("/contact", { token: v.token, body: { email: `mixed.${Date.now()}@example.org` } });
+    const { page } = a;
+    await page.goto(`${baseUrl}/conversations/${v.conversationId}`);
+    await expect.poll(() => page.locator(".thread .message").count()).toBe(1);
+    expect(await page.locator(".thread .tag").count()).toBe(0);
+    await page.getByLabel("Reply via").selectOption("email");
+    await page.locator("#composer-text").fill("Here is the answer by email.");
+    await page.getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => page.locator(".thread .message .tag").allTextContents()).toEqual(["Web Chat", "Email"]);
   });
 });
 
@@ -196,6 +244,31 @@ describe("sending and reconnecting", () => {
     expect(await page.locator(".thread .message.outbound .state").textContent()).toBe("Sent");
   });
 
+  it("S28: a reply refused for posting too fast (429) keeps the draft and says why", async () => {
+    const v = await startVisitor();
+    await visitorSays(v, "are you there?");
+    const { page } = a;
+    await page.goto(`${baseUrl}/conversations/${v.conversationId}`);
+    await page.locator(".thread .message").first().waitFor();
+    const body = JSON.stringify({ error: { code: "rate_limited", message: "Too many messages; wait 7 s" } });
+    await page.route("**/messages", (route) =>
+      route.fulfill({ status: 429, headers: { "content-type": "application/json", "retry-after": "7" }, body }),
+    );
+    await page.locator("#composer-text").fill("Sent too fast");
+    await page.keyboard.press("Enter");
+    await expect
+      .poll(() => page.getByRole("alert").filter({ hasText: "Too many messages" }).textContent())
+      .toContain("Too many messages; wait 7 s");
+    expect(await page.locator("#composer-text").inputValue()).toBe("Sent too fast");
+    expect(await page.locator(".message.pending").count()).toBe(0);
+    await page.unroute("**/messages");
+    await page.getByRole("button", { name: "Send" }).click();
+    await expect
+      .poll(() => page.locator(".thread .message.outbound .text").allTextContents())
+      .toEqual(["Sent too fast"]);
+    expect(await page.locator(".composer-error").textContent()).toBe("");
+  });
+
   it("S29: after the network drops, the app reconnects and shows what it missed, each message once", async () => {
     const proxy = new StallingProxy({ host: "127.0.0.1", port: Number(new URL(baseUrl).port) });
     const via = `http://${await proxy.listen()}`;
@@ -213,10 +286,14 @@ describe("sending and reconnecting", () => {
       await visitorSays(v, "missed two");
       proxy.refusing = false;
 
-      await expect.poll(() => page.locator(".thread .text").allTextContents(), { timeout: 15_000 }).toEqual(["before the drop", "missed one", "missed two"]);
+      await expect
+        .poll(() => page.locator(".thread .text").allTextContents(), { timeout: 15_000 })
+        .toEqual(["before the drop", "missed one", "missed two"]);
       await expect.poll(() => page.getByRole("status").count()).toBe(0);
       await visitorSays(v, "after the return");
-      await expect.poll(() => page.locator(".thread .text").allTextContents()).toEqual(["before the drop", "missed one", "missed two", "after the return"]);
+      await expect
+        .poll(() => page.locator(".thread .text").allTextContents())
+        .toEqual(["before the drop", "missed one", "missed two", "after the return"]);
       await expect.poll(() => row(page, v.conversationId).locator(".preview").textContent()).toBe("after the return");
     } finally {
       await b.page.goto(baseUrl);
@@ -252,7 +329,16 @@ describe("signing in and the team", () => {
     const line = page.locator(`tr[data-agent-email="${email}"]`);
     await line.waitFor();
     await line.getByRole("combobox").selectOption("admin");
-    await expect.poll(async () => ((await (await call("/api/agents", { cookie: await admin() })).json()) as { agents: { email: string; role: string }[] }).agents.find((x) => x.email === email)?.role).toBe("admin");
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (await call("/api/agents", { cookie: await admin() })).json()) as {
+              agents: { email: string; role: string }[];
+            }
+          ).agents.find((x) => x.email === email)?.role,
+      )
+      .toBe("admin");
     await line.getByRole("button", { name: "Deactivate" }).click();
     await expect.poll(() => line.textContent()).toContain("Deactivated");
     const signIn = await call("/api/auth/sign-in", { body: { email, password: "initial-password-1" } });
@@ -282,10 +368,14 @@ describe("accessibility and size", () => {
   const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
   async function seriousViolations(page: Page) {
     await page.evaluate(axeSource);
-    const result = (await page.evaluate(() => (window as unknown as { axe: { run(): Promise<unknown> } }).axe.run())) as {
+    const result = (await page.evaluate(() =>
+      (window as unknown as { axe: { run(): Promise<unknown> } }).axe.run(),
+    )) as {
       violations: { id: string; impact: string; nodes: unknown[] }[];
     };
-    return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length})`);
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.nodes.length})`);
   }
 
   it("S30: axe finds no serious or critical violation on the sign-in, list and conversation screens", async () => {
@@ -308,7 +398,10 @@ describe("accessibility and size", () => {
   });
 
   it("the built inbox app (JS + CSS) is at most 60 KB gzipped", () => {
-    const bytes = ["public/build/inbox.js", "public/build/inbox.css"].reduce((n, f) => n + gzipSync(readFileSync(f)).byteLength, 0);
+    const bytes = ["public/build/inbox.js", "public/build/inbox.css"].reduce(
+      (n, f) => n + gzipSync(readFileSync(f)).byteLength,
+      0,
+    );
     expect(bytes).toBeLessThanOrEqual(60 * 1024);
   });
 });

@@ -16,7 +16,11 @@ export interface ApiFailure {
 export async function ok<T>(res: { ok: boolean; status: number; headers?: Headers; json(): Promise<T> }): Promise<T> {
   if (res.ok) return res.json();
   const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-  const failure: ApiFailure = { status: res.status, code: body?.error?.code ?? "http_error", message: body?.error?.message ?? `HTTP ${res.status}` };
+  const failure: ApiFailure = {
+    status: res.status,
+    code: body?.error?.code ?? "http_error",
+    message: body?.error?.message ?? `HTTP ${res.status}`,
+  };
   const retryAfter = Number(res.headers?.get("retry-after"));
   if (res.status === 429 && retryAfter > 0) failure.retryAfterS = retryAfter;
   if (res.status === 401) sessionEnded();

@@ -14,7 +14,9 @@ function favicon(unread: boolean): string {
  */
 export function followState(): () => void {
   let shown = -1;
-  const link = document.querySelector<HTMLLinkElement>("link[rel=icon]") ?? document.head.appendChild(Object.assign(document.createElement("link"), { rel: "icon" }));
+  const link =
+    document.querySelector<HTMLLinkElement>("link[rel=icon]") ??
+    document.head.appendChild(Object.assign(document.createElement("link"), { rel: "icon" }));
   const apply = (s: InboxState) => {
     const n = s.me ? unreadCount(s) : 0;
     if (n === shown) return;

@@ -53,7 +53,8 @@ export class LiveSocket {
       if (this.stopped) return;
       if (e.code === CLOSE_SESSION_ENDED) return sessionEnded();
       this.onConnection(false);
-      const delay = e.code === CLOSE_SESSION_RENEWED ? 0 : Math.min(15_000, 500 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+      const delay =
+        e.code === CLOSE_SESSION_RENEWED ? 0 : Math.min(15_000, 500 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
       this.retryTimer = setTimeout(() => this.connect(), delay);
     });
   }

@@ -31,7 +31,15 @@ function onShortcut(e: KeyboardEvent): void {
 
 // ---- containers: each picks the slices of the state its view shows, and re-renders only when they change ----
 
-const MenuContainer = memo(function MenuContainer({ me, page, onSignOut }: { me: AgentView; page: string; onSignOut: () => void }) {
+const MenuContainer = memo(function MenuContainer({
+  me,
+  page,
+  onSignOut,
+}: {
+  me: AgentView;
+  page: string;
+  onSignOut: () => void;
+}) {
   const unread = useSelect(store, unreadCount);
   return <Menu me={me} unread={unread} page={page} onSignOut={onSignOut} />;
 });
@@ -42,7 +50,17 @@ const ListContainer = memo(function ListContainer({ selectedId }: { selectedId: 
   const online = useSelect(store, (s) => s.online);
   const more = useSelect(store, (s) => s.nextCursor !== null);
   const loaded = useSelect(store, (s) => s.listLoaded);
-  return <ConversationList rows={visibleConversations(conversations, filters)} filters={filters} filtered={filtersActive(filters)} online={online} selectedId={selectedId} loaded={loaded} more={more} />;
+  return (
+    <ConversationList
+      rows={visibleConversations(conversations, filters)}
+      filters={filters}
+      filtered={filtersActive(filters)}
+      online={online}
+      selectedId={selectedId}
+      loaded={loaded}
+      more={more}
+    />
+  );
 });
 
 const ConversationContainer = memo(function ConversationContainer({ me }: { me: AgentView }) {
@@ -88,7 +106,14 @@ function useFocusFollowsPane(route: Route): void {
     let frames = 0;
     const attempt = () => {
       if (visible(document.activeElement)) return;
-      const selector = route.pane === "contact" ? "#contact-title" : route.pane === "conversation" ? "#conversation-title" : from ? `a.row[data-conversation-id="${from}"]` : null;
+      const selector =
+        route.pane === "contact"
+          ? "#contact-title"
+          : route.pane === "conversation"
+            ? "#conversation-title"
+            : from
+              ? `a.row[data-conversation-id="${from}"]`
+              : null;
       const target = selector ? document.querySelector<HTMLElement>(selector) : null;
       if (target && visible(target)) target.focus({ preventScroll: route.pane !== "list" });
       else if (++frames < 60) requestAnimationFrame(attempt);

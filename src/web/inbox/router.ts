@@ -4,7 +4,10 @@
  * the list, a conversation, or its contact.
  */
 export type Pane = "list" | "conversation" | "contact";
-export type Route = { page: "inbox"; conversationId: string | null; pane: Pane } | { page: "agents" } | { page: "set-aside" };
+export type Route =
+  | { page: "inbox"; conversationId: string | null; pane: Pane }
+  | { page: "agents" }
+  | { page: "set-aside" };
 
 export function currentRoute(): Route {
   const path = location.pathname;

@@ -37,7 +37,11 @@ export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
  * is not `equal` to the last one, and never otherwise (a typing frame that changes only the typing slice
  * leaves every other component alone).
  */
-export function useSelect<S, T>(store: Store<S>, select: (state: S) => T, equal: (a: T, b: T) => boolean = Object.is): T {
+export function useSelect<S, T>(
+  store: Store<S>,
+  select: (state: S) => T,
+  equal: (a: T, b: T) => boolean = Object.is,
+): T {
   const [, force] = useState(0);
   const value = select(store.state);
   const last = useRef(value);

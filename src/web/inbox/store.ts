@@ -105,15 +105,19 @@ export function unreadCount(s: InboxState): number {
 }
 
 /** The list as shown: filters applied, newest activity first. Sorted again only when the list or filters change. */
-export const visibleConversations = memoize((conversations: ReadonlyMap<string, ConversationSummary>, filters: Filters) => {
-  const q = filters.search.trim().toLowerCase();
-  return [...conversations.values()]
-    .filter((c) => filters.status === "all" || c.status === filters.status)
-    .filter((c) => !filters.channel || c.channel === filters.channel)
-    .filter((c) => !filters.unread || !c.read)
-    .filter((c) => !q || [displayName(c), c.contact?.email ?? "", c.preview ?? ""].some((x) => x.toLowerCase().includes(q)))
-    .sort((a, b) => b.lastMessageAt - a.lastMessageAt || (a.id < b.id ? 1 : -1));
-});
+export const visibleConversations = memoize(
+  (conversations: ReadonlyMap<string, ConversationSummary>, filters: Filters) => {
+    const q = filters.search.trim().toLowerCase();
+    return [...conversations.values()]
+      .filter((c) => filters.status === "all" || c.status === filters.status)
+      .filter((c) => !filters.channel || c.channel === filters.channel)
+      .filter((c) => !filters.unread || !c.read)
+      .filter(
+        (c) => !q || [displayName(c), c.contact?.email ?? "", c.preview ?? ""].some((x) => x.toLowerCase().includes(q)),
+      )
+      .sort((a, b) => b.lastMessageAt - a.lastMessageAt || (a.id < b.id ? 1 : -1));
+  },
+);
 
 export function filtersActive(f: Filters): boolean {
   return f.status !== "open" || f.channel !== "" || f.unread || f.search.trim() !== "";
@@ -140,12 +144,14 @@ export function addMessages(thread: Thread, incoming: readonly Message[]): Threa
     if (at !== -1) {
       // The same message again (a reply's answer after its socket frame): keep the furthest status.
       const known = messages[at]!;
-      if (STATUS_RANK[m.status] > STATUS_RANK[known.status]) messages = messages.with(at, { ...known, status: m.status, error: m.error });
+      if (STATUS_RANK[m.status] > STATUS_RANK[known.status])
+        messages = messages.with(at, { ...known, status: m.status, error: m.error });
       continue;
     }
     const last = messages.at(-1);
     messages = !last || last.seq < m.seq ? [...messages, m] : [...messages, m].sort((a, b) => a.seq - b.seq);
-    if (m.clientId && pending.some((p) => p.clientId === m.clientId)) pending = pending.filter((p) => p.clientId !== m.clientId);
+    if (m.clientId && pending.some((p) => p.clientId === m.clientId))
+      pending = pending.filter((p) => p.clientId !== m.clientId);
   }
   return messages === thread.messages && pending === thread.pending ? thread : { ...thread, messages, pending };
 }
@@ -162,11 +168,13 @@ function applySummary(s: InboxState, c: ConversationSummary): InboxState {
   const known = s.conversations.get(c.id);
   if (known && known.version >= c.version) {
     // The thread may hold an older copy (it was opened from beyond the loaded page).
-    if (s.thread?.id === c.id && (s.thread.summary?.version ?? 0) < known.version) return { ...s, thread: { ...s.thread, summary: known } };
+    if (s.thread?.id === c.id && (s.thread.summary?.version ?? 0) < known.version)
+      return { ...s, thread: { ...s.thread, summary: known } };
     return s;
   }
   const conversations = new Map(s.conversations).set(c.id, c);
-  const thread = s.thread?.id === c.id && (s.thread.summary?.version ?? 0) < c.version ? { ...s.thread, summary: c } : s.thread;
+  const thread =
+    s.thread?.id === c.id && (s.thread.summary?.version ?? 0) < c.version ? { ...s.thread, summary: c } : s.thread;
   return { ...s, conversations, thread };
 }
 
@@ -177,7 +185,10 @@ function failure(err: unknown): ApiFailure {
 }
 
 /** What became of a send: sent, refused for now (the draft goes back to the composer), or failed with Retry. */
-export type SendOutcome = { ok: true } | { ok: false; rateLimited: true; message: string; retryAfterS: number } | { ok: false; rateLimited: false };
+export type SendOutcome =
+  | { ok: true }
+  | { ok: false; rateLimited: true; message: string; retryAfterS: number }
+  | { ok: false; rateLimited: false };
 
 /**
  * Everything that changes the inbox's state: the list (kept current by the feed socket), the open
@@ -210,7 +221,14 @@ class InboxActions {
     void this.loadList();
     this.clock = setInterval(() => this.update((s) => ({ ...s, now: Date.now() })), 30_000);
     // An open app is activity (the session's idle limit), and a session ended elsewhere is noticed.
-    this.heartbeat = setInterval(() => void api.auth.me.$get().then(ok).catch(() => {}), HEARTBEAT_MS);
+    this.heartbeat = setInterval(
+      () =>
+        void api.auth.me
+          .$get()
+          .then(ok)
+          .catch(() => {}),
+      HEARTBEAT_MS,
+    );
     this.feed = new LiveSocket(
       () => "/api/inbox/socket",
       (f) => this.onFeedFrame(f),
@@ -268,8 +286,12 @@ class InboxActions {
       }
       if (!more) {
         const oldest = page.conversations.at(-1)?.lastMessageAt ?? 0;
-        for (const c of known.values()) if (!conversations.has(c.id) && c.lastMessageAt > oldest) conversations.set(c.id, c);
-        hiddenUnread = Math.max(0, page.unreadCount - page.conversations.filter((c: ConversationSummary) => !c.read).length);
+        for (const c of known.values())
+          if (!conversations.has(c.id) && c.lastMessageAt > oldest) conversations.set(c.id, c);
+        hiddenUnread = Math.max(
+          0,
+          page.unreadCount - page.conversations.filter((c: ConversationSummary) => !c.read).length,
+        );
       }
       return { ...s, conversations, hiddenUnread, nextCursor: page.nextCursor, listLoaded: true };
     });
@@ -285,7 +307,10 @@ class InboxActions {
   /** A newer version of a conversation; `live` ones from the feed may announce a new message. */
   private summaryArrived(c: ConversationSummary, live: boolean): void {
     const known = this.s.conversations.get(c.id);
-    if (known && known.version >= c.version) return this.update((s) => applySummary(s, c));
+    if (known && known.version >= c.version) {
+      this.update((s) => applySummary(s, c));
+      return;
+    }
     // An older conversation from beyond the loaded page may already be in `hiddenUnread`: recount soon,
     // once the D1 index (written just after this live update) has caught up.
     if (!known && c.version > 1) this.scheduleRecount();
@@ -319,7 +344,11 @@ class InboxActions {
   private setVisitorTyping(id: string, typing: boolean): void {
     clearTimeout(this.typingTimers.get(id));
     this.typingTimers.delete(id);
-    if (typing) this.typingTimers.set(id, setTimeout(() => this.setVisitorTyping(id, false), TYPING_FADE_MS));
+    if (typing)
+      this.typingTimers.set(
+        id,
+        setTimeout(() => this.setVisitorTyping(id, false), TYPING_FADE_MS),
+      );
     this.update((s) => {
       const visitors = withSet(s.typing.visitors, id, typing);
       return visitors === s.typing.visitors ? s : { ...s, typing: { ...s.typing, visitors } };
@@ -359,7 +388,8 @@ class InboxActions {
     this.update((s) => applySummary(s, data.conversation));
     this.updateThread(id, (thread) => addMessages(thread, data.messages));
     this.room = new LiveSocket(
-      () => `/api/conversations/${id}/socket?after=${this.s.thread?.id === id ? (this.s.thread.messages.at(-1)?.seq ?? 0) : 0}`,
+      () =>
+        `/api/conversations/${id}/socket?after=${this.s.thread?.id === id ? (this.s.thread.messages.at(-1)?.seq ?? 0) : 0}`,
       (f) => {
         if (attempt === this.opening) this.onRoomFrame(id, f);
       },
@@ -398,7 +428,10 @@ class InboxActions {
     const id = this.s.thread?.id;
     if (!id) return { ok: false, rateLimited: false };
     const pending: Pending = { clientId, text, channel, state: "sending" };
-    this.updateThread(id, (thread) => ({ ...thread, pending: [...thread.pending.filter((p) => p.clientId !== clientId), pending] }));
+    this.updateThread(id, (thread) => ({
+      ...thread,
+      pending: [...thread.pending.filter((p) => p.clientId !== clientId), pending],
+    }));
     try {
       const res = await api.conversations[":id"].messages.$post({ param: { id }, json: { clientId, channel, text } });
       const { message } = await ok(res);
@@ -407,7 +440,10 @@ class InboxActions {
     } catch (err) {
       const f = failure(err);
       if (f.status === 429) {
-        this.updateThread(id, (thread) => ({ ...thread, pending: thread.pending.filter((p) => p.clientId !== clientId) }));
+        this.updateThread(id, (thread) => ({
+          ...thread,
+          pending: thread.pending.filter((p) => p.clientId !== clientId),
+        }));
         return { ok: false, rateLimited: true, message: f.message, retryAfterS: f.retryAfterS ?? 1 };
       }
       this.updateThread(id, (thread) => ({
@@ -430,7 +466,10 @@ class InboxActions {
   async setStatus(status: ConversationStatus): Promise<void> {
     const id = this.s.thread?.id;
     if (!id) return;
-    const res = status === "complete" ? await api.conversations[":id"].complete.$post({ param: { id } }) : await api.conversations[":id"].reopen.$post({ param: { id } });
+    const res =
+      status === "complete"
+        ? await api.conversations[":id"].complete.$post({ param: { id } })
+        : await api.conversations[":id"].reopen.$post({ param: { id } });
     this.summaryArrived((await ok(res)).conversation, false);
   }
 }

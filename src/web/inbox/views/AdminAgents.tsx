@@ -58,7 +58,14 @@ export function AdminAgents({ me }: { me: AgentView }) {
               </td>
               <td data-label={t.email}>{a.email}</td>
               <td data-label={t.role}>
-                <select class="select" aria-label={`${t.role}: ${a.name}`} value={a.role} onChange={(e: Event) => void update(a.id, { role: (e.target as HTMLSelectElement).value as "admin" | "agent" })}>
+                <select
+                  class="select"
+                  aria-label={`${t.role}: ${a.name}`}
+                  value={a.role}
+                  onChange={(e: Event) =>
+                    void update(a.id, { role: (e.target as HTMLSelectElement).value as "admin" | "agent" })
+                  }
+                >
                   <option value="agent" selected={a.role === "agent"}>
                     {t.roleAgent}
                   </option>
@@ -91,7 +98,15 @@ export function AdminAgents({ me }: { me: AgentView }) {
           <option value="admin">{t.roleAdmin}</option>
         </select>
         <label for="new-password">{t.initialPassword}</label>
-        <input id="new-password" class="input" name="password" type="password" minLength={10} autocomplete="new-password" required />
+        <input
+          id="new-password"
+          class="input"
+          name="password"
+          type="password"
+          minLength={10}
+          autocomplete="new-password"
+          required
+        />
         <button type="submit" class="button primary">
           {t.add}
         </button>

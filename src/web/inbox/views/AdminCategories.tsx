@@ -11,8 +11,15 @@ interface Category {
 /** Admins add, rename, archive and restore saved-response categories (S10, S9). */
 export function AdminCategories() {
   // archived=true lists every category, archived ones included.
-  const { items: categories, error, run } = useList<Category>(async () => (await ok(await api["saved-responses"].categories.$get({ query: { archived: "true" } }))).categories);
-  const update = (id: string, json: { name?: string; archived?: boolean }) => run(async () => ok(await api["saved-responses"].categories[":id"].$patch({ param: { id }, json })));
+  const {
+    items: categories,
+    error,
+    run,
+  } = useList<Category>(
+    async () => (await ok(await api["saved-responses"].categories.$get({ query: { archived: "true" } }))).categories,
+  );
+  const update = (id: string, json: { name?: string; archived?: boolean }) =>
+    run(async () => ok(await api["saved-responses"].categories[":id"].$patch({ param: { id }, json })));
 
   return (
     <section class="card categories" aria-labelledby="categories-title">
@@ -23,7 +30,12 @@ export function AdminCategories() {
       <ul>
         {categories.map((c) => (
           <li key={c.id} data-category={c.name}>
-            <input class="input" aria-label={`${t.category}: ${c.name}`} value={c.name} onChange={(e: Event) => void update(c.id, { name: (e.target as HTMLInputElement).value })} />
+            <input
+              class="input"
+              aria-label={`${t.category}: ${c.name}`}
+              value={c.name}
+              onChange={(e: Event) => void update(c.id, { name: (e.target as HTMLInputElement).value })}
+            />
             {c.archived ? <span class="badge">{t.archived}</span> : null}
             <button type="button" class="button small" onClick={() => void update(c.id, { archived: !c.archived })}>
               {c.archived ? t.restore : t.archive}

@@ -82,27 +82,59 @@ function FilterBar({ filters: f }: { filters: Filters }) {
           id="list-search"
           class="input"
           type="search"
-          placeholder={t.search}
+          placeholder={t.searchShort}
           aria-label={t.search}
           value={f.search}
           onInput={(e: Event) => void actions.setFilters({ search: (e.target as HTMLInputElement).value })}
         />
       </div>
       <label class="chip">
-        <input type="checkbox" checked={f.unread} onChange={(e: Event) => void actions.setFilters({ unread: (e.target as HTMLInputElement).checked })} />
+        <input
+          type="checkbox"
+          checked={f.unread}
+          onChange={(e: Event) => void actions.setFilters({ unread: (e.target as HTMLInputElement).checked })}
+        />
         {t.unreadOnly}
       </label>
       <div class="filter-row">
-        <select class="select" aria-label={t.status} value={f.status} onChange={(e: Event) => void actions.setFilters({ status: (e.target as HTMLSelectElement).value as Filters["status"] })}>
-          <option value="open" selected={f.status === "open"}>{t.statusOpen}</option>
-          <option value="complete" selected={f.status === "complete"}>{t.statusComplete}</option>
-          <option value="all" selected={f.status === "all"}>{t.statusAll}</option>
+        <select
+          class="select"
+          aria-label={t.status}
+          value={f.status}
+          onChange={(e: Event) =>
+            void actions.setFilters({ status: (e.target as HTMLSelectElement).value as Filters["status"] })
+          }
+        >
+          <option value="open" selected={f.status === "open"}>
+            {t.statusOpen}
+          </option>
+          <option value="complete" selected={f.status === "complete"}>
+            {t.statusComplete}
+          </option>
+          <option value="all" selected={f.status === "all"}>
+            {t.statusAll}
+          </option>
         </select>
-        <select class="select" aria-label={t.channel} value={f.channel} onChange={(e: Event) => void actions.setFilters({ channel: (e.target as HTMLSelectElement).value as Filters["channel"] })}>
-          <option value="" selected={f.channel === ""}>{t.allChannels}</option>
-          <option value="chat" selected={f.channel === "chat"}>{t.chat}</option>
-          <option value="email" selected={f.channel === "email"}>{t.emailChannel}</option>
-          <option value="messenger" selected={f.channel === "messenger"}>{t.messenger}</option>
+        <select
+          class="select"
+          aria-label={t.channel}
+          value={f.channel}
+          onChange={(e: Event) =>
+            void actions.setFilters({ channel: (e.target as HTMLSelectElement).value as Filters["channel"] })
+          }
+        >
+          <option value="" selected={f.channel === ""}>
+            {t.allChannels}
+          </option>
+          <option value="chat" selected={f.channel === "chat"}>
+            {t.chat}
+          </option>
+          <option value="email" selected={f.channel === "email"}>
+            {t.emailChannel}
+          </option>
+          <option value="messenger" selected={f.channel === "messenger"}>
+            {t.messenger}
+          </option>
         </select>
       </div>
     </form>
@@ -132,7 +164,11 @@ export function ConversationList({ rows, filters, filtered, online, selectedId, 
             ) : filtered ? (
               <>
                 <p>{t.emptyFiltered}</p>
-                <button type="button" class="button" onClick={() => void actions.setFilters({ status: "open", channel: "", unread: false, search: "" })}>
+                <button
+                  type="button"
+                  class="button"
+                  onClick={() => void actions.setFilters({ status: "open", channel: "", unread: false, search: "" })}
+                >
                   {t.clearFilters}
                 </button>
               </>
@@ -167,4 +203,3 @@ export function moveFocus(step: 1 | -1): void {
   const next = at === -1 ? (step === 1 ? 0 : rows.length - 1) : Math.min(rows.length - 1, Math.max(0, at + step));
   rows[next]!.focus();
 }
-

@@ -17,7 +17,8 @@ function authorOf(m: Message, summary: ConversationSummary, meId: string): strin
   if (m.author.kind === "system") return t.system;
   // S18: a mail shows who really sent it, whatever the conversation's contact is called.
   const from = m.email?.from;
-  if (m.kind === "customer" && from) return m.author.name && m.author.name !== from ? `${m.author.name} <${from}>` : from;
+  if (m.kind === "customer" && from)
+    return m.author.name && m.author.name !== from ? `${m.author.name} <${from}>` : from;
   return displayName(summary);
 }
 
@@ -27,7 +28,13 @@ function fromSomeoneElse(m: Message, summary: ConversationSummary): boolean {
   return m.kind === "customer" && !!m.email?.from && !!contact && m.email.from.toLowerCase() !== contact.toLowerCase();
 }
 
-const statusLabel: Record<Message["status"], string> = { sending: t.sending, sent: t.sent, delivered: t.delivered, read: t.seen, failed: t.failed };
+const statusLabel: Record<Message["status"], string> = {
+  sending: t.sending,
+  sent: t.sent,
+  delivered: t.delivered,
+  read: t.seen,
+  failed: t.failed,
+};
 
 function ChannelTag({ channel }: { channel: Channel }) {
   return (
@@ -39,7 +46,17 @@ function ChannelTag({ channel }: { channel: Channel }) {
 }
 
 /** One message of the thread. `mixed`: the thread holds more than one channel, so each message shows its own. */
-const MessageItem = memo(function MessageItem({ m, author, mixed, someoneElse }: { m: Message; author: string; mixed: boolean; someoneElse: boolean }) {
+const MessageItem = memo(function MessageItem({
+  m,
+  author,
+  mixed,
+  someoneElse,
+}: {
+  m: Message;
+  author: string;
+  mixed: boolean;
+  someoneElse: boolean;
+}) {
   const retryable = m.status === "failed" && m.clientId && m.channel;
   return (
     <li class={`message ${m.direction} kind-${m.kind}${m.status === "failed" ? " failed" : ""}`} data-seq={m.seq}>
@@ -63,7 +80,11 @@ const MessageItem = memo(function MessageItem({ m, author, mixed, someoneElse }:
         <div class="delivery">
           <span class="state">{statusLabel[m.status]}</span>
           {retryable ? (
-            <button type="button" class="link-button" onClick={() => void actions.send(m.text, m.channel!, m.clientId!)}>
+            <button
+              type="button"
+              class="link-button"
+              onClick={() => void actions.send(m.text, m.channel!, m.clientId!)}
+            >
               {t.retry}
             </button>
           ) : null}
@@ -123,7 +144,14 @@ function EmailExtras({ m }: { m: Message }) {
           ) : null}
         </p>
       ) : null}
-      {frame ? <iframe class="email-frame" sandbox="" title={e.subject ?? t.showFormatted} src={`${base}/html?images=${frame}`} /> : null}
+      {frame ? (
+        <iframe
+          class="email-frame"
+          sandbox=""
+          title={e.subject ?? t.showFormatted}
+          src={`${base}/html?images=${frame}`}
+        />
+      ) : null}
       {e.attachments.length ? (
         <ul class="attachments" aria-label={t.attachments}>
           {e.attachments.map((a) => (
@@ -178,7 +206,17 @@ function PendingItem({ p, mixed }: { p: Pending; mixed: boolean }) {
 }
 
 /** The thread, oldest first, with a divider for each day. Re-renders when its messages change, never for typing. */
-const ThreadView = memo(function ThreadView({ messages, pending, summary, meId }: { messages: Thread["messages"]; pending: Thread["pending"]; summary: ConversationSummary; meId: string }) {
+const ThreadView = memo(function ThreadView({
+  messages,
+  pending,
+  summary,
+  meId,
+}: {
+  messages: Thread["messages"];
+  pending: Thread["pending"];
+  summary: ConversationSummary;
+  meId: string;
+}) {
   counted("thread");
   const list = useRef<HTMLOListElement>(null);
   // Follow new messages while the agent is at the bottom; leave them alone while they read further up.
@@ -203,11 +241,22 @@ const ThreadView = memo(function ThreadView({ messages, pending, summary, meId }
         </li>,
       );
     }
-    items.push(m.kind === "event" ? <EventLine key={m.seq} m={m} /> : <MessageItem key={m.seq} m={m} author={authorOf(m, summary, meId)} mixed={mixed} someoneElse={fromSomeoneElse(m, summary)} />);
+    items.push(
+      m.kind === "event" ? (
+        <EventLine key={m.seq} m={m} />
+      ) : (
+        <MessageItem
+          key={m.seq}
+          m={m}
+          author={authorOf(m, summary, meId)}
+          mixed={mixed}
+          someoneElse={fromSomeoneElse(m, summary)}
+        />
+      ),
+    );
   }
   for (const p of pending) items.push(<PendingItem key={p.clientId} p={p} mixed={mixed} />);
   return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable with the keyboard
     <ol
       class="thread"
       ref={list}
@@ -238,12 +287,19 @@ function TypingLine({ id, visitorName }: { id: string; visitorName: string }) {
 function tagValues(c: ConversationSummary, me: AgentView): TagValues {
   const contact = splitName(c.contact?.name ?? c.personName);
   const agent = splitName(me.name);
-  return { "contact.first_name": contact.first, "contact.last_name": contact.last, "contact.email": c.contact?.email ?? null, "agent.name": me.name, "agent.first_name": agent.first };
+  return {
+    "contact.first_name": contact.first,
+    "contact.last_name": contact.last,
+    "contact.email": c.contact?.email ?? null,
+    "agent.name": me.name,
+    "agent.first_name": agent.first,
+  };
 }
 
 function channelOptionLabel(channel: Channel, disabledReason: string | null, summary: ConversationSummary): string {
   if (disabledReason) return `${channelLabel(channel)} — ${disabledReason}`;
-  if (channel === "email" && typedAddress(summary)) return `${channelLabel(channel)} — ${summary.contact!.email} (${t.unverified})`;
+  if (channel === "email" && typedAddress(summary))
+    return `${channelLabel(channel)} — ${summary.contact!.email} (${t.unverified})`;
   return channelLabel(channel);
 }
 
@@ -307,7 +363,13 @@ function Composer({ summary, online, me }: { summary: ConversationSummary; onlin
         <label for="reply-channel" class="bar-label">
           {t.replyVia}
         </label>
-        <select id="reply-channel" class="select" value={channel} aria-describedby="channel-reasons" onChange={(e: Event) => setChannel((e.target as HTMLSelectElement).value as Channel)}>
+        <select
+          id="reply-channel"
+          class="select"
+          value={channel}
+          aria-describedby="channel-reasons"
+          onChange={(e: Event) => setChannel((e.target as HTMLSelectElement).value as Channel)}
+        >
           {options.map((o) => (
             <option value={o.channel} disabled={o.disabledReason !== null} selected={o.channel === channel}>
               {channelOptionLabel(o.channel, o.disabledReason, summary)}
@@ -361,6 +423,9 @@ function Composer({ summary, online, me }: { summary: ConversationSummary; onlin
           {notice}
         </p>
       </div>
+      <p id="composer-hint" class="visually-hidden">
+        {t.composerHint}
+      </p>
       <div class="composer-input">
         <textarea
           id="composer-text"
@@ -368,6 +433,7 @@ function Composer({ summary, online, me }: { summary: ConversationSummary; onlin
           ref={area}
           rows={2}
           aria-label={t.composer}
+          aria-describedby="composer-hint"
           placeholder={t.replyPlaceholder}
           value={text}
           onKeyDown={(e: KeyboardEvent) => {
@@ -398,11 +464,23 @@ function Composer({ summary, online, me }: { summary: ConversationSummary; onlin
   );
 }
 
-const ConversationHeader = memo(function ConversationHeader({ summary: s, online }: { summary: ConversationSummary; online: boolean }) {
+const ConversationHeader = memo(function ConversationHeader({
+  summary: s,
+  online,
+}: {
+  summary: ConversationSummary;
+  online: boolean;
+}) {
   const name = displayName(s);
   return (
     <header class="conversation-header">
-      <button type="button" class="icon-button back" aria-label={t.backToList} title={t.backToList} onClick={() => goUp(paths.list)}>
+      <button
+        type="button"
+        class="icon-button back"
+        aria-label={t.backToList}
+        title={t.backToList}
+        onClick={() => goUp(paths.list)}
+      >
         <Icon name="back" />
       </button>
       <span class="avatar-wrap">
@@ -454,20 +532,31 @@ const ConversationHeader = memo(function ConversationHeader({ summary: s, online
   );
 });
 
-const ContactPanel = memo(function ContactPanel({ summary: c, online }: { summary: ConversationSummary; online: boolean }) {
+const ContactPanel = memo(function ContactPanel({
+  summary: c,
+  online,
+}: {
+  summary: ConversationSummary;
+  online: boolean;
+}) {
   const name = c.contact?.name || displayName(c);
   return (
     <aside class="contact" aria-labelledby="contact-title">
       <div class="pane-head">
-        <button type="button" class="icon-button back" aria-label={t.backToConversation} title={t.backToConversation} onClick={() => goUp(paths.conversation(c.id))}>
+        <button
+          type="button"
+          class="icon-button back"
+          aria-label={t.backToConversation}
+          title={t.backToConversation}
+          onClick={() => goUp(paths.conversation(c.id))}
+        >
           <Icon name="back" />
         </button>
         <h2 id="contact-title" tabindex={-1}>
           {t.contact}
         </h2>
       </div>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable with the keyboard */}
-      <div class="contact-body" tabindex={0} role="group" aria-labelledby="contact-title">
+      <div class="contact-body" tabindex={0}>
         <div class="contact-card">
           <span class={`avatar avatar-lg tone-${avatarTone(c.id)}`} aria-hidden="true">
             {initials(name)}

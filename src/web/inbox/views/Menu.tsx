@@ -9,7 +9,17 @@ import { counted } from "../state";
  * The app's main menu: a rail of icons on the left of a wide screen, a bar across the top of a narrow
  * one. The Conversations entry carries a red badge while anything is unread (S2).
  */
-export function Menu({ me, unread, page, onSignOut }: { me: AgentView; unread: number; page: string; onSignOut: () => void }) {
+export function Menu({
+  me,
+  unread,
+  page,
+  onSignOut,
+}: {
+  me: AgentView;
+  unread: number;
+  page: string;
+  onSignOut: () => void;
+}) {
   counted("menu");
   const link = (href: string, icon: IconName, label: string, current: boolean, extra?: unknown) => (
     <a
@@ -51,7 +61,12 @@ export function Menu({ me, unread, page, onSignOut }: { me: AgentView; unread: n
         {me.role === "admin" ? <li>{link("/admin/agents", "agents", t.agents, page === "agents")}</li> : null}
       </ul>
       <div class="me">
-        <span class="avatar avatar-sm tone-me" role="img" aria-label={t.signedInAs(me.name)} title={t.signedInAs(me.name)}>
+        <span
+          class="avatar avatar-sm tone-me"
+          role="img"
+          aria-label={t.signedInAs(me.name)}
+          title={t.signedInAs(me.name)}
+        >
           {initials(me.name)}
         </span>
         <button type="button" class="icon-button menu-button" data-tip={t.signOut} onClick={onSignOut}>

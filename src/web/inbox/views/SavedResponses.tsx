@@ -18,7 +18,17 @@ interface Response {
  * S11: the saved-responses picker beside the channel label: a category dropdown, then its responses,
  * most used first; or a search over all of them. Choosing one hands its text to `onPick`.
  */
-export function SavedResponsesPicker({ open, onOpen, onClose, onPick }: { open: boolean; onOpen: () => void; onClose: () => void; onPick: (body: string) => void }) {
+export function SavedResponsesPicker({
+  open,
+  onOpen,
+  onClose,
+  onPick,
+}: {
+  open: boolean;
+  onOpen: () => void;
+  onClose: () => void;
+  onPick: (body: string) => void;
+}) {
   const [categories, setCategories] = useState<Category[]>([]);
   const [category, setCategory] = useState("");
   const [query, setQuery] = useState("");
@@ -27,7 +37,9 @@ export function SavedResponsesPicker({ open, onOpen, onClose, onPick }: { open: 
 
   useEffect(() => {
     if (!open) return;
-    void api["saved-responses"].categories.$get({ query: {} }).then(async (res) => setCategories((await ok(res)).categories));
+    void api["saved-responses"].categories
+      .$get({ query: {} })
+      .then(async (res) => setCategories((await ok(res)).categories));
     setTimeout(() => search.current?.focus(), 0);
   }, [open]);
 
@@ -75,7 +87,12 @@ export function SavedResponsesPicker({ open, onOpen, onClose, onPick }: { open: 
             </button>
           </div>
           <div class="picker-filters">
-            <select class="select" aria-label={t.category} value={category} onChange={(e: Event) => setCategory((e.target as HTMLSelectElement).value)}>
+            <select
+              class="select"
+              aria-label={t.category}
+              value={category}
+              onChange={(e: Event) => setCategory((e.target as HTMLSelectElement).value)}
+            >
               <option value="">{t.allCategories}</option>
               {categories.map((c) => (
                 <option value={c.id} selected={c.id === category}>
@@ -83,7 +100,15 @@ export function SavedResponsesPicker({ open, onOpen, onClose, onPick }: { open: 
                 </option>
               ))}
             </select>
-            <input ref={search} class="input" type="search" aria-label={t.searchResponses} placeholder={t.searchResponses} value={query} onInput={(e: Event) => setQuery((e.target as HTMLInputElement).value)} />
+            <input
+              ref={search}
+              class="input"
+              type="search"
+              aria-label={t.searchResponses}
+              placeholder={t.searchResponses}
+              value={query}
+              onInput={(e: Event) => setQuery((e.target as HTMLInputElement).value)}
+            />
           </div>
           <ul class="picker-list">
             {responses.length === 0 ? <li class="empty">{t.noResponses}</li> : null}

@@ -13,7 +13,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: (agent: AgentView) => void 
     const form = new FormData(e.target as HTMLFormElement);
     setBusy(true);
     try {
-      const res = await api.auth["sign-in"].$post({ json: { email: String(form.get("email")), password: String(form.get("password")) } });
+      const res = await api.auth["sign-in"].$post({
+        json: { email: String(form.get("email")), password: String(form.get("password")) },
+      });
       onSignedIn((await ok(res)).agent);
     } catch (err) {
       setError((err as ApiFailure).message ?? t.signInFailed);
