@@ -9,6 +9,7 @@ import { mailRoutes } from "./channels/email/routes";
 import { messengerRoutes } from "./channels/messenger/routes";
 import { contactRoutes } from "./contacts/routes";
 import { labelRoutes } from "./labels/routes";
+import { notificationRoutes } from "./notifications/routes";
 import { conversationRoutes } from "./conversation/routes";
 import { inboxRoutes } from "./inbox/routes";
 import { savedResponseRoutes } from "./saved-responses/routes";
@@ -32,6 +33,7 @@ const api = app
   .route("/api/conversations", conversationRoutes)
   .route("/api/contacts", contactRoutes)
   .route("/api/labels", labelRoutes)
+  .route("/api/notifications", notificationRoutes)
   .route("/api/inbox", inboxRoutes)
   .route("/api/widget", widgetRoutes)
   .route("/api/mail", mailRoutes)

@@ -2,6 +2,7 @@ import type { AgentView } from "../auth/agent-view";
 import type { Env } from "../env";
 import { ApiError } from "../lib/errors";
 import { workspaceFeed } from "../lib/workspace";
+import { notify } from "../notifications/store";
 import type { AgentRef, Author, Message } from "../protocol";
 
 export function agentAuthor(agent: AgentView): Author {
@@ -36,4 +37,5 @@ export async function notifyMentions(env: Env, note: Extract<Message, { kind: "n
     ),
   );
   await workspaceFeed(env).notify(to, { type: "mention", mention: { conversationId: note.conversationId, seq: note.seq, by } });
+  await notify(env, to, { kind: "mentioned", conversationId: note.conversationId, seq: note.seq, actor: by.name, preview: note.text });
 }

@@ -15,6 +15,7 @@ import { now } from "../lib/clock";
 import { CONVERSATION_ID } from "./ids";
 import { activeAgents, agentAuthor, notifyMentions } from "./mentions";
 import { MAX_SNOOZE_MS } from "./triage";
+import { notify } from "../notifications/store";
 import { conversationIdSchema, conversationStub, type PostResult, type SocketIdentity } from "./stub";
 
 const idParam = z.object({ id: conversationIdSchema });
@@ -141,7 +142,11 @@ export const conversationRoutes = agentRouter()
       to = { id: agent.id, name: agent.name };
     }
     const me = c.get("agent");
-    return c.json(found(await conversationStub(c.env, c.req.valid("param").id).assign(to, { kind: "agent", id: me.id, name: me.name })));
+    const id = c.req.valid("param").id;
+    const result = found(await conversationStub(c.env, id).assign(to, { kind: "agent", id: me.id, name: me.name }));
+    // S39: told to the new owner, unless they took it themselves.
+    if (to && result.event && to.id !== me.id) await notify(c.env, [to.id], { kind: "assigned", conversationId: id, seq: result.event.seq, actor: me.name, preview: result.conversation.preview });
+    return c.json(result);
   })
   .post("/:id/open", validate("param", idParam), async (c) => {
     const id = c.req.valid("param").id;

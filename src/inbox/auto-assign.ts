@@ -30,9 +30,9 @@ export class AutoAssign {
    * Follows a conversation's summary. It waits for an owner when it is new, or a customer reopened
    * it, and nobody owns it; one that an agent unassigned by hand does not (they meant it).
    */
-  seen(s: ConversationSummary, at: number): void {
+  seen(s: ConversationSummary, at: number): { arrives: boolean } {
     const before = this.sql.exec<{ open: number; version: number }>("SELECT open, version FROM tracked WHERE conversation_id = ?", s.id).toArray()[0];
-    if (before && before.version >= s.version) return;
+    if (before && before.version >= s.version) return { arrives: false };
     const open = s.status === "open";
     const arrives = open && !s.assignee && (!before || before.open === 0);
     this.sql.exec(
@@ -47,6 +47,12 @@ export class AutoAssign {
       s.version,
       s.snoozedUntil === null ? 0 : 1,
     );
+    return { arrives };
+  }
+
+  /** Whether it still waits for an owner (auto-assignment found nobody). */
+  waiting(conversationId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM tracked WHERE conversation_id = ? AND assignee_id IS NULL AND open = 1", conversationId).toArray().length > 0;
   }
 
   /** The conversation confirmed our decision (its summary now), or could not take it (null: it waits again). */

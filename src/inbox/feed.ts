@@ -7,6 +7,7 @@ import { type AgentRef, type AgentStatus, CLOSE_STALE, type ConversationSummary,
 import { type IndexEntry, type IndexKeys, writeIndex } from "./conversation-index";
 import { type AssignmentSettings, AutoAssign, DEFAULT_ASSIGNMENT } from "./auto-assign";
 import { Availability, SILENT_MS } from "./availability";
+import { notify } from "../notifications/store";
 import { SessionSockets } from "./session-sockets";
 
 // D1 takes up to 100 statements per batch; each conversation's write is one.
@@ -50,6 +51,7 @@ export class InboxFeed extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     this.sql.exec("CREATE TABLE IF NOT EXISTS online (conversation_id TEXT PRIMARY KEY)");
     this.sql.exec("CREATE TABLE IF NOT EXISTS viewers (conversation_id TEXT PRIMARY KEY, frame TEXT NOT NULL)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS inbound (conversation_id TEXT PRIMARY KEY, last_inbound_at INTEGER NOT NULL)");
     this.sessions = new SessionSockets(this.sql);
     this.availability = new Availability(ctx, (ws) => Math.max(ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0, connectedAt(ws)));
     this.autoAssign = new AutoAssign(this.sql);
@@ -76,9 +78,45 @@ export class InboxFeed extends DurableObject<Env> {
    */
   async conversationChanged(summary: ConversationSummary, keys: IndexKeys): Promise<void> {
     this.publish({ type: "conversation", conversation: summary });
-    this.autoAssign.seen(summary, now());
-    this.ctx.waitUntil(this.place());
+    const { arrives } = this.autoAssign.seen(summary, now());
+    const wrote = this.customerWrote(summary);
+    this.ctx.waitUntil(this.place().then(() => this.tellAgents(summary, arrives, wrote)));
     await this.index.add({ summary, keys });
+  }
+
+  /** Whether this summary brings a customer message the feed has not seen yet. */
+  private customerWrote(s: ConversationSummary): boolean {
+    if (s.lastInboundAt === null) return false;
+    const before = this.sql.exec<{ at: number }>("SELECT last_inbound_at AS at FROM inbound WHERE conversation_id = ?", s.id).toArray()[0]?.at ?? 0;
+    if (s.lastInboundAt <= before) return false;
+    this.sql.exec("INSERT INTO inbound VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at", s.id, s.lastInboundAt);
+    return true;
+  }
+
+  /** The agents with the conversation on screen now: nothing notifies them about it (S39). */
+  private viewing(conversationId: string): Set<string> {
+    const row = this.sql.exec<{ frame: string }>("SELECT frame FROM viewers WHERE conversation_id = ?", conversationId).toArray()[0];
+    const viewers = row ? (JSON.parse(row.frame) as Extract<ServerFrame, { type: "viewers" }>).viewers : [];
+    return new Set(viewers.filter((v) => v.state === "viewing").map((v) => v.agentId));
+  }
+
+  /**
+   * S39: a new conversation nobody could take goes to everyone available; a customer's message to the
+   * owner, or, in an unassigned one, to those available who asked for it.
+   */
+  private async tellAgents(s: ConversationSummary, arrives: boolean, wrote: boolean): Promise<void> {
+    if (!arrives && !wrote) return;
+    const looking = this.viewing(s.id);
+    const available = this.availability.available(now()).map((a) => a.id);
+    const notice = { conversationId: s.id, seq: s.lastSeq, actor: s.contact?.name ?? s.contact?.email ?? s.personName, preview: s.preview };
+    const to = (ids: string[]) => ids.filter((id) => !looking.has(id));
+    try {
+      if (arrives && this.autoAssign.waiting(s.id)) await notify(this.env, to(available), { kind: "unassigned_new", ...notice });
+      else if (wrote && !arrives && s.assignee) await notify(this.env, to([s.assignee.id]), { kind: "customer_message", ...notice });
+      else if (wrote && !arrives) await notify(this.env, to(available), { kind: "unassigned_message", ...notice });
+    } catch (err) {
+      console.error("notifications failed", s.id, err);
+    }
   }
 
   // ---- availability and auto-assignment (S32) ----
@@ -121,6 +159,11 @@ export class InboxFeed extends DurableObject<Env> {
           console.error("auto-assignment failed", conversationId, err);
         }
         this.autoAssign.placed(conversationId, confirmed, now());
+        if (confirmed?.assignee?.id === to.id) {
+          await notify(this.env, [to.id], { kind: "assigned", conversationId, seq: confirmed.lastSeq, actor: null, preview: confirmed.preview }).catch((err) =>
+            console.error("notifications failed", conversationId, err),
+          );
+        }
       }),
     );
   }

@@ -200,6 +200,19 @@ export interface Viewer {
   replying: boolean;
 }
 
+/** S39: one notice in an agent's list. `seq`: the message it opens at (0: the conversation). */
+export interface AgentNotification {
+  id: string;
+  agentId: string;
+  kind: "mentioned" | "assigned" | "unassigned_new" | "customer_message" | "unassigned_message";
+  conversationId: string;
+  seq: number;
+  actor: string | null;
+  preview: string | null;
+  createdAt: number;
+  readAt: number | null;
+}
+
 /** S34: a note mentions this agent (a live notice to them). */
 export interface MentionNotice {
   conversationId: string;
@@ -247,6 +260,8 @@ export type ServerFrame =
   | { type: "snapshot"; online: string[] }
   /** Agents only: who is viewing and replying in a conversation (S37), whenever it changes. */
   | { type: "viewers"; conversationId: string; viewers: Viewer[] }
+  /** To its agent only (S39). */
+  | { type: "notification"; notification: AgentNotification }
   /** To the mentioned agent only (S34). */
   | { type: "mention"; mention: MentionNotice }
   /** The team's availability (S32), on connect and whenever it changes. */

@@ -6,3 +6,4 @@ export * from "./email";
 export * from "./saved-responses";
 export * from "./workspace";
 export * from "./labels";
+export * from "./notifications";
