@@ -67,17 +67,22 @@ export async function sidewaysScrolling(page: Page): Promise<string[]> {
     const width = document.documentElement.clientWidth;
     const name = (el: Element) =>
       `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${typeof el.className === "string" && el.className ? `.${el.className.trim().split(/\s+/).join(".")}` : ""}`;
+    // The parent, or the host of a shadow root (the widget's), up to the body.
+    const up = (el: Element): Element | null =>
+      el.parentElement ?? ((el.parentNode as ShadowRoot | null)?.host || null);
     const clipped = (el: Element) => {
-      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      for (let p = up(el); p && p !== document.body; p = up(p)) {
         const s = getComputedStyle(p);
         if (s.overflowX !== "visible" || s.clipPath !== "none" || s.clip !== "auto") return true;
       }
       return false;
     };
+    const all = (root: ParentNode): Element[] =>
+      [...root.querySelectorAll("*")].flatMap((el) => [el, ...(el.shadowRoot ? all(el.shadowRoot) : [])]);
     const problems: string[] = [];
     if (document.documentElement.scrollWidth > width)
       problems.push(`the page is ${document.documentElement.scrollWidth} px wide in ${width}`);
-    for (const el of document.querySelectorAll("body *")) {
+    for (const el of all(document.body)) {
       const style = getComputedStyle(el);
       if ((style.overflowX === "auto" || style.overflowX === "scroll") && el.scrollWidth > el.clientWidth + 1) {
         problems.push(`${name(el)} scrolls sideways (${el.scrollWidth} in ${el.clientWidth})`);

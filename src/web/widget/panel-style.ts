@@ -1,6 +1,10 @@
 import type { WidgetConfig } from "./config";
 
-/** The panel's CSS, inside the same shadow root as the launcher: px sizes only, nothing inherited from the page. */
+/**
+ * The panel's CSS, inside the same shadow root as the launcher: px sizes only, nothing inherited from the
+ * page. On a phone, and on a short screen (200 % zoom on a laptop), the panel fills the screen and the
+ * message log keeps room beside the email form (S42).
+ */
 export function panelCss(c: WidgetConfig): string {
   const side = c.position === "left" ? "left:0" : "right:0";
   return `.panel{position:absolute;bottom:72px;${side};width:370px;max-width:calc(100vw - 40px);height:560px;max-height:calc(100vh - 112px);display:flex;flex-direction:column;background:#fff;color:#1f2328;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.3);overflow:hidden;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;text-align:left;letter-spacing:normal;word-spacing:normal;text-transform:none;direction:ltr}
@@ -42,5 +46,7 @@ export function panelCss(c: WidgetConfig): string {
 .composer{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid #d0d7de}
 .composer textarea{flex:1;resize:none;min-height:40px;max-height:120px;padding:9px 11px;border:1px solid #8c959f;border-radius:10px;background:#fff}
 .composer .err{flex-basis:100%}
-@media (max-width:480px){.panel{position:fixed;inset:0;width:auto;height:auto;max-width:none;max-height:none;border-radius:0}}`;
+.log{min-height:96px}
+@media (max-width:480px),(max-height:600px){.panel{position:fixed;inset:0;width:auto;height:auto;max-width:none;max-height:none;border-radius:0}}
+@media (max-height:600px){.head{padding:6px 12px}.log{padding:10px 12px}.email,.saved{padding:6px 12px;font-size:13px}.email p{margin:0 0 4px}.composer{padding:6px 12px}}`;
 }
