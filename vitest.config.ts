@@ -1,12 +1,21 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { createECDH } from "node:crypto";
 import { defineConfig } from "vitest/config";
 import "./test/support/corpus-context.ts";
 
 // One `npm test`, two projects:
 // - worker: tests inside workerd with real D1 (the real migrations applied in the setup file);
 // - e2e: Node tests against `npm start`'s own server (wrangler dev on a free port), browser tests included.
+/** A P-256 key pair as VAPID wants it: the public key uncompressed, the private key's JWK `d`, base64url. */
+function vapidKeys() {
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  return { publicKey: ecdh.getPublicKey().toString("base64url"), privateKey: ecdh.getPrivateKey().toString("base64url") };
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
+  const vapid = vapidKeys();
   return {
     test: {
       projects: [
@@ -25,6 +34,9 @@ export default defineConfig(async () => {
                   MESSENGER_VERIFY_TOKEN: "test-verify-token",
                   MESSENGER_PAGE_TOKEN: "test-page-token",
                   MESSENGER_GRAPH_URL: inject("graphStubUrl"),
+                  // A VAPID key pair made for this run (production's comes from `wrangler secret put`).
+                  VAPID_PUBLIC_KEY: vapid.publicKey,
+                  VAPID_PRIVATE_KEY: vapid.privateKey,
                   EMAIL_REPLY_SECRET: "test-email-reply-secret",
                 },
               },

@@ -9,7 +9,7 @@
 // wrangler.toml's `main`, WRANGLER_CONFIG the whole file for wrangler dev (the bench's generated config:
 // the worker through bench/email-ingest-entry.ts, plus its floor room).
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createECDH, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -36,6 +36,12 @@ function ensureDevVars() {
   const missing = LOCAL_SECRETS.filter((name) => !new RegExp(`^${name}=`, "m").test(text));
   if (!existsSync(file)) writeFileSync(file, text);
   for (const name of missing) appendFileSync(file, `${name}=${randomBytes(32).toString("hex")}\n`);
+  // Web Push (S39): a local VAPID key pair; production's comes from `wrangler secret put`.
+  if (!/^VAPID_PUBLIC_KEY=/m.test(text)) {
+    const ecdh = createECDH("prime256v1");
+    ecdh.generateKeys();
+    appendFileSync(file, `VAPID_PUBLIC_KEY=${ecdh.getPublicKey().toString("base64url")}\nVAPID_PRIVATE_KEY=${ecdh.getPrivateKey().toString("base64url")}\n`);
+  }
 }
 
 async function seedDemo() {

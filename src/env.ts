@@ -41,6 +41,10 @@ export interface Env {
   MESSENGER_PAGE_TOKEN: string;
   /** Secret: signs visitor device ids and visitor tokens. */
   VISITOR_TOKEN_SECRET: string;
+  /** S39 Web Push (VAPID, RFC 8292): the P-256 key pair (public uncompressed, private JWK `d`, base64url) and a contact. Unset: no push. */
+  VAPID_PUBLIC_KEY?: string;
+  VAPID_PRIVATE_KEY?: string;
+  VAPID_SUBJECT: string;
   /** Secret shared with the host site's backend, which signs the widget's identify calls. Unset: identify is off. */
   WIDGET_IDENTITY_SECRET?: string;
 }

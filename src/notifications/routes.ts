@@ -3,11 +3,15 @@ import { z } from "zod";
 import { agentRouter } from "../auth/agent-router";
 import { requireAgent } from "../auth/middleware";
 import { database } from "../db/client";
-import { inboxCounts, notificationPrefs, notifications } from "../db/schema";
+import { inboxCounts, notificationPrefs, notifications, pushSubscriptions } from "../db/schema";
 import { now } from "../lib/clock";
 import { ApiError } from "../lib/errors";
 import { validate } from "../lib/validate";
+import { pushEndpointAllowed } from "./push";
 import { prefsOf, prefsSchema } from "./store";
+
+const b64url = (bytes: number) => z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.floor((bytes * 4) / 3)},${Math.ceil((bytes * 4) / 3) + 2}}$`), `${bytes} bytes, base64url`);
+const subscriptionBody = z.object({ endpoint: z.string().url().max(2000), keys: z.object({ p256dh: b64url(65), auth: b64url(16) }) });
 
 const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(30),
@@ -57,6 +61,24 @@ export const notificationRoutes = agentRouter()
       .update(notifications)
       .set({ readAt: now() })
       .where(and(eq(notifications.agentId, c.get("agent").id), isNull(notifications.readAt)));
+    return c.body(null, 204);
+  })
+  /** S39: the key browsers subscribe with, and this device's subscription (one per device, replaced on change). */
+  .get("/push/key", (c) => c.json({ publicKey: c.env.VAPID_PUBLIC_KEY ?? null }))
+  .post("/push/subscriptions", validate("json", subscriptionBody), async (c) => {
+    const { endpoint, keys } = c.req.valid("json");
+    if (!pushEndpointAllowed(endpoint)) throw new ApiError(400, "invalid_request", "A push endpoint is an https URL", { endpoint: "Not a push service URL" });
+    await database(c.env.DB)
+      .insert(pushSubscriptions)
+      .values({ endpoint, agentId: c.get("agent").id, p256dh: keys.p256dh, auth: keys.auth, createdAt: now() })
+      .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: { agentId: c.get("agent").id, p256dh: keys.p256dh, auth: keys.auth } });
+    return c.body(null, 204);
+  })
+  /** Removed with a POST: no route of this API deletes with DELETE (S8's guard checks that). */
+  .post("/push/subscriptions/remove", validate("json", z.strictObject({ endpoint: z.string().url() })), async (c) => {
+    await database(c.env.DB)
+      .delete(pushSubscriptions)
+      .where(and(eq(pushSubscriptions.endpoint, c.req.valid("json").endpoint), eq(pushSubscriptions.agentId, c.get("agent").id)));
     return c.body(null, 204);
   })
   .get("/preferences", async (c) => c.json((await prefsOf(c.env.DB, [c.get("agent").id])).get(c.get("agent").id)!))

@@ -4,6 +4,7 @@ import type { Env } from "../env";
 import { now } from "../lib/clock";
 import { workspaceFeed } from "../lib/workspace";
 import type { AgentNotification } from "../protocol";
+import { pushNotices } from "./push";
 
 /** S39: what an agent wants to hear about, and how. Customer messages in unassigned conversations: off by default. */
 export const prefsSchema = z.strictObject({
@@ -74,5 +75,11 @@ export async function notify(env: Env, agentIds: string[], notice: NoticeFor): P
   );
   const feed = workspaceFeed(env);
   await Promise.all(made.map((n) => feed.notify([n.agentId], { type: "notification", notification: n })));
+  // With no app open, a Web Push to each of their devices, if they want it.
+  const statuses = await feed.statuses();
+  await pushNotices(
+    env,
+    made.filter((n) => prefs.get(n.agentId)!.push && (statuses[n.agentId] ?? "offline") === "offline"),
+  );
   return made;
 }

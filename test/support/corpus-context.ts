@@ -10,6 +10,8 @@ declare module "vitest" {
     sharedCorpus: boolean;
     /** The local Graph API stub (test/support/graph-stub.ts), with its version path. */
     graphStubUrl: string;
+    /** The local push service stub (test/support/push-stub.ts). */
+    pushStubUrl: string;
   }
 }
 

@@ -4,6 +4,7 @@ import type { TestProject } from "vitest/node";
 
 import "../support/corpus-context";
 import { startGraphStub } from "../support/graph-stub";
+import { startPushStub } from "../support/push-stub";
 
 /** The permissively licensed part of the corpus, in the repository (see its NOTICE). */
 const VENDORED = join(import.meta.dirname, "../fixtures/corpus");
@@ -73,5 +74,9 @@ export default async function setup(project: TestProject) {
   project.provide("sharedCorpus", shared);
   const graph = await startGraphStub();
   project.provide("graphStubUrl", graph.url);
-  return () => new Promise<void>((resolve) => graph.server.close(() => resolve()));
+  const push = await startPushStub();
+  project.provide("pushStubUrl", push.url);
+  return async () => {
+    await Promise.all([graph.server, push.server].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  };
 }

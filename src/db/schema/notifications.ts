@@ -36,3 +36,16 @@ export const notificationPrefs = sqliteTable("notification_prefs", {
   agentId: text("agent_id").primaryKey(),
   value: text("value").notNull(),
 });
+
+/** S39: a browser's Web Push subscription for an agent (one per device). Removed when its service says 404 or 410. */
+export const pushSubscriptions = sqliteTable(
+  "push_subscriptions",
+  {
+    endpoint: text("endpoint").primaryKey(),
+    agentId: text("agent_id").notNull(),
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("push_subscriptions_agent_idx").on(t.agentId)],
+);
