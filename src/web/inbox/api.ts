@@ -12,9 +12,14 @@ export interface ApiFailure {
   retryAfterS?: number;
 }
 
+/** The JSON of the successful responses among a route's typed responses (a refusal's body is thrown instead). */
+type OkBody<R> = R extends { ok: false } ? never : R extends { json(): Promise<infer T> } ? T : never;
+
 /** Reads a response: its JSON when ok, else the API's `{ error }` as a thrown ApiFailure. */
-export async function ok<T>(res: { ok: boolean; status: number; headers?: Headers; json(): Promise<T> }): Promise<T> {
-  if (res.ok) return res.json();
+export async function ok<R extends { ok: boolean; status: number; headers?: Headers; json(): Promise<unknown> }>(
+  res: R,
+): Promise<OkBody<R>> {
+  if (res.ok) return (await res.json()) as OkBody<R>;
   const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
   const failure: ApiFailure = {
     status: res.status,
