@@ -112,6 +112,9 @@ describe("S42: the inbox on every screen, in English and Spanish", () => {
         await page.locator("#composer-text").waitFor();
         expect(page.url()).toBe(`${baseUrl}/conversations/${v.conversationId}`);
         expect(await conversation.isVisible()).toBe(!onePane);
+        const focused = () => page.evaluate(() => document.activeElement?.id ?? null);
+        // The focus follows the pane it was in when that pane goes away (screen readers, keyboards).
+        if (onePane) await expect.poll(focused).toBe("conversation-title");
         await expectReachable(page.locator("#composer-text"), "the reply box");
         await expectReachable(page.getByRole("button", { name: w.send }), "Send");
         await expectScreenSound(page, "conversation");
@@ -145,9 +148,11 @@ describe("S42: the inbox on every screen, in English and Spanish", () => {
           await press(page, page.getByRole("link", { name: w.contact }), "Contact details");
           await expect.poll(() => page.url()).toBe(`${baseUrl}/conversations/${v.conversationId}/contact`);
           expect(await page.locator("#composer-text").isVisible()).toBe(false);
+          await expect.poll(focused).toBe("contact-title");
           await expectScreenSound(page, "contact");
           await press(page, page.getByRole("button", { name: w.backToConversation }), "Back to the conversation");
           await expect.poll(() => page.url()).toBe(`${baseUrl}/conversations/${v.conversationId}`);
+          await expect.poll(focused).toBe("conversation-title");
         } else {
           // Wide enough: the contact is a column beside the conversation.
           expect(await page.locator("#contact-title").isVisible()).toBe(true);
