@@ -211,7 +211,7 @@ describe("the inbox, live, in two agents' browsers", () => {
 });
 
 describe("a thread that mixes channels", () => {
-  it("S6 S21: once a chat continues by email, every message carries its channel's tag", async () => {
+  it("S6 S16 S21: a typed address is marked everywhere; once the chat continues by email, every message carries its channel's tag", async () => {
     const v = await startVisitor();
     await visitorSays(v, "Please answer me by email");
     await widget("/contact", { token: v.token, body: { email: `mixed.${Date.now()}@example.org` } });
@@ -219,7 +219,15 @@ describe("a thread that mixes channels", () => {
     await page.goto(`${baseUrl}/conversations/${v.conversationId}`);
     await expect.poll(() => page.locator(".thread .message").count()).toBe(1);
     expect(await page.locator(".thread .tag").count()).toBe(0);
+    // S16: the address the visitor typed is marked in the row, the header, the contact and the composer.
+    await expect.poll(() => row(page, v.conversationId).locator(".badge.warn").textContent()).toBe("not verified");
+    expect(await page.locator(".conversation-header .badge.warn").textContent()).toBe("not verified");
+    expect(await page.getByTestId("unverified").textContent()).toBe("not verified");
+    expect(await page.getByLabel("Reply via").locator("option[value=email]").textContent()).toMatch(
+      /^Email — mixed\.\d+@example\.org \(not verified\)$/,
+    );
     await page.getByLabel("Reply via").selectOption("email");
+    expect(await page.locator(".composer-bar .badge.warn").textContent()).toBe("not verified");
     await page.locator("#composer-text").fill("Here is the answer by email.");
     await page.getByRole("button", { name: "Send" }).click();
     await expect.poll(() => page.locator(".thread .message .tag").allTextContents()).toEqual(["Web Chat", "Email"]);

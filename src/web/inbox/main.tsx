@@ -98,9 +98,17 @@ function visible(el: Element | null): boolean {
  */
 function useFocusFollowsPane(route: Route): void {
   const lastConversation = useRef<string | null>(null);
+  const firstRoute = useRef(true);
   const key = route.page === "inbox" ? `${route.pane}:${route.conversationId}` : route.page;
   useEffect(() => {
+    // A page just loaded keeps the browser's own starting focus.
+    const first = firstRoute.current;
+    firstRoute.current = false;
     if (route.page !== "inbox") return;
+    if (first) {
+      lastConversation.current = route.conversationId;
+      return;
+    }
     const from = lastConversation.current;
     if (route.conversationId) lastConversation.current = route.conversationId;
     let frames = 0;

@@ -568,7 +568,7 @@ const ContactPanel = memo(function ContactPanel({
           <dt>{t.email}</dt>
           <dd>
             {c.contact?.email ?? "—"}
-            {c.contact && !c.contact.verified ? (
+            {typedAddress(c) ? (
               <span class="badge warn" data-testid="unverified" title={t.unverifiedHint}>
                 {t.unverified}
               </span>
