@@ -1,4 +1,4 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admin, baseUrl, call, newAgent, startVisitor, visitorSays, visitorSocket } from "../e2e/live";
 import type { TestSocket } from "../support/test-socket";
@@ -76,7 +76,7 @@ async function open(screen: Screen, locale: keyof typeof WORDS, options: { color
 }
 
 /** Clicks a control after checking that it is on screen and uncovered. */
-async function press(page: Page, control: ReturnType<Page["locator"]>, what: string) {
+async function press(control: Locator, what: string) {
   await expectReachable(control, what);
   await control.click();
 }
@@ -100,13 +100,13 @@ describe("S42: the inbox on every screen, in English and Spanish", () => {
         await expectScreenSound(page, "sign-in");
         await page.locator("#email").fill(agent.email);
         await page.locator("#password").fill(agent.password);
-        await press(page, page.getByRole("button", { name: w.signIn }), "Sign in");
+        await press(page.getByRole("button", { name: w.signIn }), "Sign in");
 
         // The list.
         const conversation = row(page, v.conversationId);
         await conversation.waitFor();
         await expectScreenSound(page, "list");
-        await press(page, conversation, "the conversation's row");
+        await press(conversation, "the conversation's row");
 
         // The conversation: one pane at a time on a narrow screen, the URL following.
         await page.locator("#composer-text").waitFor();
@@ -120,19 +120,19 @@ describe("S42: the inbox on every screen, in English and Spanish", () => {
         await expectScreenSound(page, "conversation");
 
         // A saved response.
-        await press(page, page.getByRole("button", { name: w.savedResponses }), "Saved responses");
+        await press(page.getByRole("button", { name: w.savedResponses }), "Saved responses");
         const picker = page.getByRole("dialog", { name: w.savedResponses });
         await picker.waitFor();
         await expectReachable(picker.getByLabel(w.category), "the category");
         await picker.getByLabel(w.category).selectOption({ label: categoryName });
-        await press(page, picker.getByRole("button", { name: /Order on its way/ }), "the saved response");
+        await press(picker.getByRole("button", { name: /Order on its way/ }), "the saved response");
         await expect
           .poll(() => page.locator("#composer-text").inputValue())
           .toBe("Hi {{contact.first_name | there}}, your order is on its way.");
         expect(await picker.count()).toBe(0);
 
         // Reply.
-        await press(page, page.getByRole("button", { name: w.send }), "Send");
+        await press(page.getByRole("button", { name: w.send }), "Send");
         await expect
           .poll(() => page.locator(".thread .message.outbound .text").last().textContent())
           .toBe("Hi there, your order is on its way.");
@@ -140,17 +140,17 @@ describe("S42: the inbox on every screen, in English and Spanish", () => {
         await expectScreenSound(page, "after the reply");
 
         // Complete.
-        await press(page, page.getByRole("button", { name: w.complete }), "Complete");
+        await press(page.getByRole("button", { name: w.complete }), "Complete");
         await expectReachable(page.getByRole("button", { name: w.reopen }), "Reopen");
 
         // The contact: a pane of its own below 1200 px, with its own back action.
         if (contactIsAPane) {
-          await press(page, page.getByRole("link", { name: w.contact }), "Contact details");
+          await press(page.getByRole("link", { name: w.contact }), "Contact details");
           await expect.poll(() => page.url()).toBe(`${baseUrl}/conversations/${v.conversationId}/contact`);
           expect(await page.locator("#composer-text").isVisible()).toBe(false);
           await expect.poll(focused).toBe("contact-title");
           await expectScreenSound(page, "contact");
-          await press(page, page.getByRole("button", { name: w.backToConversation }), "Back to the conversation");
+          await press(page.getByRole("button", { name: w.backToConversation }), "Back to the conversation");
           await expect.poll(() => page.url()).toBe(`${baseUrl}/conversations/${v.conversationId}`);
           await expect.poll(focused).toBe("conversation-title");
         } else {
@@ -159,8 +159,8 @@ describe("S42: the inbox on every screen, in English and Spanish", () => {
         }
 
         // Back to the list.
-        if (onePane) await press(page, page.getByRole("button", { name: w.back }), "Back");
-        else await press(page, page.locator("nav.menu").getByRole("link", { name: w.conversations }), "Conversations");
+        if (onePane) await press(page.getByRole("button", { name: w.back }), "Back");
+        else await press(page.locator("nav.menu").getByRole("link", { name: w.conversations }), "Conversations");
         await expect.poll(() => page.url()).toBe(`${baseUrl}/`);
         // Completed, it has left the Open list; the list is back on screen.
         await expectReachable(page.locator("#list-search"), "the list's search, back in the list");
