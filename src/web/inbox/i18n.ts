@@ -1,6 +1,19 @@
 /** The inbox speaks English and Spanish; the browser's language picks (S30). */
 const en = {
   appName: "Conversations",
+  views: "Views",
+  viewMine: "Mine",
+  viewUnassigned: "Unassigned",
+  viewAll: "All",
+  countOf: (n: number) => `${n} open`,
+  assignedTo: (name: string) => `Assigned to ${name}`,
+  assignTo: "Assign to",
+  assignToMe: "Assign to me",
+  unassign: "Unassign",
+  unassigned: "Unassigned",
+  agentStatus: { online: "Online", away: "Away", offline: "Offline" } as Record<"online" | "away" | "offline", string>,
+  becomeAway: "You are online: set away",
+  becomeOnline: "You are away: set online",
   signInTitle: "Sign in to Conversations",
   email: "Email",
   password: "Password",
@@ -40,7 +53,7 @@ const en = {
   typing: (who: string) => `${who} is typing…`,
   composer: "Reply",
   replyPlaceholder: "Write a reply…",
-  composerHint: "Enter sends, Shift+Enter adds a line, / at the start of a line searches saved responses",
+  composerHint: "Enter sends, Shift+Enter adds a line, Escape leaves the reply box, / at the start of a line searches saved responses",
   send: "Send",
   sending: "Sending…",
   sent: "Sent",
@@ -71,7 +84,8 @@ const en = {
   loadImages: "Load remote images",
   attachments: "Attachments",
   setAside: "Set aside",
-  setAsideIntro: "Mail that could not be placed in a conversation, with the reason. Nothing is dropped.",
+  setAsideIntro:
+    "Mail that could not be placed in a conversation, with the reason. Nothing is dropped: make one a conversation (its sender becomes the contact) or dismiss it (kept, still downloadable).",
   received: "Received",
   reason: "Reason",
   sender: "Sender",
@@ -122,8 +136,10 @@ const en = {
     ["e", "complete"],
     ["/", "search"],
     ["r", "reply"],
-    ["Enter", "send the reply"],
+    ["Enter", "send a chat or Messenger reply"],
+    ["Ctrl+Enter", "send any reply (in an email Enter adds a line)"],
     ["Shift+Enter", "new line in the reply"],
+    ["Esc", "leave the reply box"],
   ] as [string, string][],
   internalNote: "Internal note",
   signedInAs: (name: string) => `Signed in as ${name}`,
@@ -133,12 +149,69 @@ const en = {
   nothingSetAsideHint: "Mail that cannot be placed in a conversation will be listed here with the reason.",
   draftKept: "Your draft is kept: send it again when the wait is over.",
   channelUnavailable: "Why some channels are unavailable",
+  // ---- the first hour (#17): channels, keys, what a team manages itself, set-aside mail ----
+  composerHintEmail:
+    "Enter adds a line, Ctrl+Enter (⌘+Enter on a Mac) sends, Escape leaves the reply box, / at the start of a line searches saved responses",
+  channelCannotReach: (channel: string, reason: string) => `${channel} cannot reach this conversation now: ${reason}`,
+  sendAsk: (channel: string) => `${channel} cannot reach this conversation now. Send it anyway?`,
+  sendAnyway: "Send anyway",
+  sendVia: (channel: string) => `Send by ${channel}`,
+  cancel: "Cancel",
+  dismiss: "Dismiss",
+  profile: "Your profile",
+  yourName: "Your name",
+  saveName: "Save the name",
+  nameSaved: "Your name is saved.",
+  changePassword: "Change the password",
+  currentPassword: "Current password",
+  newPassword: "New password",
+  repeatPassword: "The new password again",
+  passwordsDiffer: "The two new passwords are not the same.",
+  passwordHint: "At least 10 characters. Your other devices are signed out; this one stays signed in.",
+  passwordChanged: "Password changed. Your other devices were signed out.",
+  savedResponsesIntro:
+    "Replies the whole team reuses, picked in the reply box. Every agent adds, edits, archives and restores them; admins manage the categories.",
+  newResponse: "New saved response",
+  editResponse: (title: string) => `Edit “${title}”`,
+  title: "Title",
+  text: "Text",
+  save: "Save",
+  edit: "Edit",
+  showArchived: "Show archived",
+  tagsHint:
+    "Tags fill in when the reply is sent: {{contact.first_name}}, {{contact.last_name}}, {{contact.email}}, {{agent.name}}, {{agent.first_name}}; a fallback after |, as in {{contact.first_name | there}}.",
+  noCategories: "No category yet: an admin adds one first.",
+  deactivateAsk: (name: string) => `Deactivate ${name}?`,
+  deactivateWhat:
+    "They are signed out at once on every device and cannot sign in until an admin reactivates them. Their open conversations become unassigned. Nothing they wrote is deleted.",
+  deactivateName: (name: string) => `Deactivate ${name}`,
+  editName: "Edit the name",
+  contactName: "The contact's name",
+  contactNameHint: "Shown at once in every conversation of this contact.",
+  makeConversation: "Make a conversation",
+  openConversation: "Open the conversation",
+  showDismissed: "Show dismissed",
+  actions: "Actions",
+  dismissedNote: "Dismissed: kept, and still downloadable.",
 };
 
 type Strings = typeof en;
 
 const es: Strings = {
   appName: "Conversaciones",
+  views: "Vistas",
+  viewMine: "Mías",
+  viewUnassigned: "Sin asignar",
+  viewAll: "Todas",
+  countOf: (n: number) => `${n} abiertas`,
+  assignedTo: (name: string) => `Asignada a ${name}`,
+  assignTo: "Asignar a",
+  assignToMe: "Asignarme",
+  unassign: "Quitar asignación",
+  unassigned: "Sin asignar",
+  agentStatus: { online: "En línea", away: "Ausente", offline: "Desconectado" },
+  becomeAway: "Estás en línea: marcar ausente",
+  becomeOnline: "Estás ausente: marcar en línea",
   signInTitle: "Inicia sesión en Conversaciones",
   email: "Correo electrónico",
   password: "Contraseña",
@@ -178,7 +251,8 @@ const es: Strings = {
   typing: (who) => `${who} está escribiendo…`,
   composer: "Responder",
   replyPlaceholder: "Escribe una respuesta…",
-  composerHint: "Intro envía, Mayús+Intro añade una línea, / al principio de una línea busca respuestas guardadas",
+  composerHint:
+    "Intro envía, Mayús+Intro añade una línea, Escape sale del cuadro de respuesta, / al principio de una línea busca respuestas guardadas",
   send: "Enviar",
   sending: "Enviando…",
   sent: "Enviado",
@@ -208,7 +282,8 @@ const es: Strings = {
   loadImages: "Cargar imágenes remotas",
   attachments: "Adjuntos",
   setAside: "Apartado",
-  setAsideIntro: "Correo que no se pudo colocar en una conversación, con el motivo. No se descarta nada.",
+  setAsideIntro:
+    "Correo que no se pudo colocar en una conversación, con el motivo. No se pierde nada: crea una conversación con él (su remitente será el contacto) o descártalo (se conserva y se puede descargar).",
   received: "Recibido",
   reason: "Motivo",
   sender: "Remitente",
@@ -261,8 +336,10 @@ const es: Strings = {
     ["e", "completar"],
     ["/", "buscar"],
     ["r", "responder"],
-    ["Intro", "enviar la respuesta"],
+    ["Intro", "enviar una respuesta de chat o Messenger"],
+    ["Ctrl+Intro", "enviar cualquier respuesta (en un correo Intro añade una línea)"],
     ["Mayús+Intro", "nueva línea en la respuesta"],
+    ["Esc", "salir del cuadro de respuesta"],
   ],
   internalNote: "Nota interna",
   signedInAs: (name) => `Sesión iniciada como ${name}`,
@@ -272,7 +349,59 @@ const es: Strings = {
   nothingSetAsideHint: "El correo que no se pueda colocar en una conversación aparecerá aquí con el motivo.",
   draftKept: "Tu borrador se conserva: vuelve a enviarlo cuando termine la espera.",
   channelUnavailable: "Por qué algunos canales no están disponibles",
+  composerHintEmail:
+    "Intro añade una línea, Ctrl+Intro (⌘+Intro en un Mac) envía, Escape sale del cuadro de respuesta, / al principio de una línea busca respuestas guardadas",
+  channelCannotReach: (channel, reason) => `${channel} no puede llegar a esta conversación ahora: ${reason}`,
+  sendAsk: (channel) => `${channel} no puede llegar a esta conversación ahora. ¿Enviarla de todos modos?`,
+  sendAnyway: "Enviar de todos modos",
+  sendVia: (channel) => `Enviar por ${channel}`,
+  cancel: "Cancelar",
+  dismiss: "Descartar",
+  profile: "Tu perfil",
+  yourName: "Tu nombre",
+  saveName: "Guardar el nombre",
+  nameSaved: "Tu nombre está guardado.",
+  changePassword: "Cambiar la contraseña",
+  currentPassword: "Contraseña actual",
+  newPassword: "Contraseña nueva",
+  repeatPassword: "La contraseña nueva otra vez",
+  passwordsDiffer: "Las dos contraseñas nuevas no coinciden.",
+  passwordHint: "Al menos 10 caracteres. Se cierra la sesión en tus otros dispositivos; en este sigue abierta.",
+  passwordChanged: "Contraseña cambiada. Se cerró la sesión en tus otros dispositivos.",
+  savedResponsesIntro:
+    "Respuestas que todo el equipo reutiliza, elegidas en el cuadro de respuesta. Cada agente las añade, edita, archiva y restaura; los administradores gestionan las categorías.",
+  newResponse: "Nueva respuesta guardada",
+  editResponse: (title) => `Editar «${title}»`,
+  title: "Título",
+  text: "Texto",
+  save: "Guardar",
+  edit: "Editar",
+  showArchived: "Mostrar archivadas",
+  tagsHint:
+    "Las etiquetas se rellenan al enviar: {{contact.first_name}}, {{contact.last_name}}, {{contact.email}}, {{agent.name}}, {{agent.first_name}}; una alternativa tras |, como en {{contact.first_name | there}}.",
+  noCategories: "Aún no hay categorías: un administrador añade una primero.",
+  deactivateAsk: (name) => `¿Desactivar a ${name}?`,
+  deactivateWhat:
+    "Se cierra su sesión en todos sus dispositivos al instante y no podrá iniciar sesión hasta que un administrador lo reactive. Sus conversaciones abiertas quedan sin asignar. No se borra nada de lo que escribió.",
+  deactivateName: (name) => `Desactivar a ${name}`,
+  editName: "Editar el nombre",
+  contactName: "Nombre del contacto",
+  contactNameHint: "Se muestra al instante en todas las conversaciones de este contacto.",
+  makeConversation: "Crear una conversación",
+  openConversation: "Abrir la conversación",
+  showDismissed: "Mostrar descartados",
+  actions: "Acciones",
+  dismissedNote: "Descartado: se conserva y se puede descargar.",
 };
 
-export const lang: "en" | "es" = navigator.language.toLowerCase().startsWith("es") ? "es" : "en";
+/** The browser's first language we speak, as the widget picks it (S30): `navigator.languages` in order. */
+function pickLang(): "en" | "es" {
+  for (const tag of [...(navigator.languages ?? []), navigator.language]) {
+    const base = tag?.toLowerCase().slice(0, 2);
+    if (base === "es" || base === "en") return base;
+  }
+  return "en";
+}
+
+export const lang = pickLang();
 export const t: Strings = lang === "es" ? es : en;

@@ -10,6 +10,7 @@ import { actions, filtersActive, store, unreadCount, visibleConversations } from
 import { AdminAgents } from "./views/AdminAgents";
 import { ConversationList, moveFocus } from "./views/ConversationList";
 import { ConversationView, NoConversation } from "./views/ConversationView";
+import { assignToMe } from "./views/Ownership";
 import { Menu } from "./views/Menu";
 import { SetAside } from "./views/SetAside";
 import { SignIn } from "./views/SignIn";
@@ -27,6 +28,10 @@ function onShortcut(e: KeyboardEvent): void {
   else if (e.key === "/") focus("#list-search");
   else if (e.key === "r") focus("#composer-text");
   else if (e.key === "e" && store.state.thread?.summary?.status === "open") void actions.setStatus("complete");
+  else if (e.key === "a" && store.state.thread) {
+    e.preventDefault();
+    dispatchEvent(new Event("inbox:assign-menu"));
+  } else if (e.key === "i") assignToMe();
 }
 
 // ---- containers: each picks the slices of the state its view shows, and re-renders only when they change ----
@@ -50,9 +55,10 @@ const ListContainer = memo(function ListContainer({ selectedId }: { selectedId: 
   const online = useSelect(store, (s) => s.online);
   const more = useSelect(store, (s) => s.nextCursor !== null);
   const loaded = useSelect(store, (s) => s.listLoaded);
+  const me = useSelect(store, (s) => s.me);
   return (
     <ConversationList
-      rows={visibleConversations(conversations, filters)}
+      rows={visibleConversations(conversations, filters, me?.id ?? null)}
       filters={filters}
       filtered={filtersActive(filters)}
       online={online}

@@ -5,6 +5,7 @@ import { displayName } from "./format";
 import { t } from "./i18n";
 import { LiveSocket } from "./live";
 import { Store } from "./state";
+import { teamActions, type View } from "./team";
 
 /** Inside the server's 5-minute touch interval, far inside the idle limit (SESSION_IDLE_MINUTES). */
 const HEARTBEAT_MS = 4 * 60_000;
@@ -12,6 +13,8 @@ const HEARTBEAT_MS = 4 * 60_000;
 const TYPING_FADE_MS = 6000;
 
 export interface Filters {
+  /** S31: whose conversations: mine, nobody's, or everyone's. */
+  readonly view: View;
   readonly status: ConversationStatus | "all";
   readonly channel: Channel | "";
   readonly unread: boolean;
@@ -70,7 +73,7 @@ const initialState: InboxState = {
   hiddenUnread: 0,
   nextCursor: null,
   listLoaded: false,
-  filters: { status: "open", channel: "", unread: false, search: "" },
+  filters: { view: "all", status: "open", channel: "", unread: false, search: "" },
   online: new Set(),
   typing: { visitors: new Set(), agents: new Map() },
   thread: null,
@@ -106,21 +109,29 @@ export function unreadCount(s: InboxState): number {
 
 /** The list as shown: filters applied, newest activity first. Sorted again only when the list or filters change. */
 export const visibleConversations = memoize(
-  (conversations: ReadonlyMap<string, ConversationSummary>, filters: Filters) => {
+  (conversations: ReadonlyMap<string, ConversationSummary>, filters: Filters, meId: string | null = null) => {
     const q = filters.search.trim().toLowerCase();
-    return [...conversations.values()]
-      .filter((c) => filters.status === "all" || c.status === filters.status)
-      .filter((c) => !filters.channel || c.channel === filters.channel)
-      .filter((c) => !filters.unread || !c.read)
-      .filter(
-        (c) => !q || [displayName(c), c.contact?.email ?? "", c.preview ?? ""].some((x) => x.toLowerCase().includes(q)),
-      )
-      .sort((a, b) => b.lastMessageAt - a.lastMessageAt || (a.id < b.id ? 1 : -1));
+    return (
+      [...conversations.values()]
+        .filter((c) => filters.view === "all" || (filters.view === "mine" ? c.assignee?.id === meId : !c.assignee))
+        // Open means open and not snoozed (S36): a snoozed one waits in Snoozed.
+        .filter(
+          (c) =>
+            filters.status === "all" || (c.status === filters.status && (filters.status !== "open" || !c.snoozedUntil)),
+        )
+        .filter((c) => !filters.channel || c.channel === filters.channel)
+        .filter((c) => !filters.unread || !c.read)
+        .filter(
+          (c) =>
+            !q || [displayName(c), c.contact?.email ?? "", c.preview ?? ""].some((x) => x.toLowerCase().includes(q)),
+        )
+        .sort((a, b) => b.lastMessageAt - a.lastMessageAt || (a.id < b.id ? 1 : -1))
+    );
   },
 );
 
 export function filtersActive(f: Filters): boolean {
-  return f.status !== "open" || f.channel !== "" || f.unread || f.search.trim() !== "";
+  return f.view !== "all" || f.status !== "open" || f.channel !== "" || f.unread || f.search.trim() !== "";
 }
 
 // ---- pure updates: (state, input) → new state ----
@@ -219,6 +230,7 @@ class InboxActions {
   start(me: AgentView): void {
     this.update((s) => ({ ...s, me }));
     void this.loadList();
+    void teamActions.load().catch(() => {});
     this.clock = setInterval(() => this.update((s) => ({ ...s, now: Date.now() })), 30_000);
     // An open app is activity (the session's idle limit), and a session ended elsewhere is noticed.
     this.heartbeat = setInterval(
@@ -250,11 +262,16 @@ class InboxActions {
     this.room?.stop();
     this.feed = this.room = null;
     this.opening++;
+    teamActions.stop();
     store.set({ ...initialState, now: Date.now() });
   }
 
   async setFilters(changes: Partial<Filters>): Promise<void> {
-    const reload = changes.status !== undefined || changes.channel !== undefined || changes.unread !== undefined;
+    const reload =
+      changes.view !== undefined ||
+      changes.status !== undefined ||
+      changes.channel !== undefined ||
+      changes.unread !== undefined;
     this.update((s) => ({ ...s, filters: { ...s.filters, ...changes } }));
     if (reload) await this.loadList();
   }
@@ -265,6 +282,7 @@ class InboxActions {
     const res = await api.conversations.$get({
       query: {
         status: f.status,
+        ...(f.view === "all" ? {} : { assignee: f.view === "mine" ? "me" : "none" }),
         ...(f.channel ? { channel: f.channel } : {}),
         ...(f.unread ? { unread: "true" } : {}),
         limit: "50",
@@ -298,6 +316,7 @@ class InboxActions {
   }
 
   private onFeedFrame(f: ServerFrame): void {
+    teamActions.onFeedFrame(f);
     if (f.type === "snapshot") this.update((s) => ({ ...s, online: new Set(f.online) }));
     else if (f.type === "presence") this.setOnline(f.conversationId, f.visitorOnline);
     else if (f.type === "conversation") this.summaryArrived(f.conversation, true);

@@ -6,6 +6,7 @@ import { t } from "../i18n";
 import { navigate, paths } from "../router";
 import { counted, useSelect } from "../state";
 import { actions, type Filters, store } from "../store";
+import { AssigneeAvatar, Views } from "./Ownership";
 import { RelativeTime } from "./Time";
 
 /** The row's preview, or "… is typing…" while its visitor types: the one part of a row typing changes. */
@@ -54,6 +55,7 @@ const Row = memo(function Row({ c, selected, online }: { c: ConversationSummary;
               {t.unverified}
             </span>
           ) : null}
+          <AssigneeAvatar assignee={c.assignee} />
           <RelativeTime class="when" at={c.lastMessageAt} />
         </span>
         <span class="row-bottom">
@@ -155,6 +157,7 @@ export function ConversationList({ rows, filters, filtered, online, selectedId, 
   counted("list");
   return (
     <section class="list pane" aria-label={t.conversations}>
+      <Views filters={filters} />
       <FilterBar filters={filters} />
       <div class="list-scroll">
         {rows.length === 0 ? (
@@ -167,7 +170,9 @@ export function ConversationList({ rows, filters, filtered, online, selectedId, 
                 <button
                   type="button"
                   class="button"
-                  onClick={() => void actions.setFilters({ status: "open", channel: "", unread: false, search: "" })}
+                  onClick={() =>
+                    void actions.setFilters({ view: "all", status: "open", channel: "", unread: false, search: "" })
+                  }
                 >
                   {t.clearFilters}
                 </button>

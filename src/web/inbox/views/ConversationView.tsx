@@ -9,6 +9,7 @@ import { t } from "../i18n";
 import { goUp, navigate, paths } from "../router";
 import { counted, useSelect } from "../state";
 import { actions, type Pending, store, type Thread } from "../store";
+import { AssignMenu } from "./Ownership";
 import { SavedResponsesPicker } from "./SavedResponses";
 import { Clock } from "./Time";
 
@@ -467,9 +468,11 @@ function Composer({ summary, online, me }: { summary: ConversationSummary; onlin
 const ConversationHeader = memo(function ConversationHeader({
   summary: s,
   online,
+  me,
 }: {
   summary: ConversationSummary;
   online: boolean;
+  me: string;
 }) {
   const name = displayName(s);
   return (
@@ -517,6 +520,7 @@ const ConversationHeader = memo(function ConversationHeader({
       >
         <Icon name="contact" />
       </a>
+      {me ? <AssignMenu summary={s} meId={me} /> : null}
       {s.status === "open" ? (
         <button type="button" class="button" id="complete-button" onClick={() => void actions.setStatus("complete")}>
           <Icon name="check" />
@@ -604,7 +608,7 @@ export function ConversationView({ thread, online, me }: { thread: Thread; onlin
   if (!s) return <section class="conversation" aria-busy="true" aria-label={t.loading} />;
   return (
     <section class="conversation" aria-labelledby="conversation-title">
-      <ConversationHeader summary={s} online={online} />
+      <ConversationHeader summary={s} online={online} me={me.id} />
       <div class="thread-column">
         <ThreadView messages={thread.messages} pending={thread.pending} summary={s} meId={me.id} />
         <TypingLine id={thread.id} visitorName={displayName(s)} />

@@ -4,6 +4,7 @@ import { Icon, type IconName } from "../icons";
 import { t } from "../i18n";
 import { navigate } from "../router";
 import { counted } from "../state";
+import { AvailabilitySwitch } from "./Ownership";
 
 /**
  * The app's main menu: a rail of icons on the left of a wide screen, a bar across the top of a narrow
@@ -61,6 +62,7 @@ export function Menu({
         {me.role === "admin" ? <li>{link("/admin/agents", "agents", t.agents, page === "agents")}</li> : null}
       </ul>
       <div class="me">
+        <AvailabilitySwitch meId={me.id} />
         <span
           class="avatar avatar-sm tone-me"
           role="img"

@@ -1,0 +1,70 @@
+import type { AgentStatus, ServerFrame } from "../../protocol";
+import { api, ok } from "./api";
+import { Store } from "./state";
+
+/** S31's views: the agent's own, nobody's, everyone's (open, not snoozed). */
+export type View = "mine" | "unassigned" | "all";
+
+export interface Counts {
+  readonly mine: number;
+  readonly unassigned: number;
+  readonly all: number;
+  readonly unread: number;
+}
+
+export interface TeamAgent {
+  readonly id: string;
+  readonly name: string;
+  readonly active: boolean;
+}
+
+/** The team and ownership (S31, S32): a store of its own, so a count or a status changes nothing else. */
+export interface TeamState {
+  readonly counts: Counts | null;
+  readonly agents: readonly TeamAgent[];
+  readonly statuses: Readonly<Record<string, AgentStatus>>;
+}
+
+export const team = new Store<TeamState>({ counts: null, agents: [], statuses: {} });
+
+let countTimer: ReturnType<typeof setTimeout> | undefined;
+
+export const teamActions = {
+  async load(): Promise<void> {
+    const [{ agents }, counts] = await Promise.all([ok(await api.agents.$get()), ok(await api.inbox.counts.$get())]);
+    team.set((s) => ({
+      ...s,
+      counts,
+      agents: agents.map((a) => ({ id: a.id, name: a.name, active: a.active })),
+      statuses: { ...Object.fromEntries(agents.map((a) => [a.id, a.status])), ...s.statuses },
+    }));
+  },
+
+  /** Counts move with every change the feed reports; asked again at most every half second. */
+  recount(): void {
+    clearTimeout(countTimer);
+    countTimer = setTimeout(async () => {
+      const counts = await ok(await api.inbox.counts.$get()).catch(() => null);
+      if (counts) team.set((s) => ({ ...s, counts }));
+    }, 500);
+  },
+
+  onFeedFrame(f: ServerFrame): void {
+    if (f.type === "availability") team.set((s) => ({ ...s, statuses: f.statuses }));
+    else if (f.type === "conversation") this.recount();
+  },
+
+  async setAvailability(status: "online" | "away"): Promise<void> {
+    await ok(await api.auth.me.availability.$put({ json: { status } }));
+  },
+
+  async assign(conversationId: string, agentId: string | null): Promise<void> {
+    await ok(await api.conversations[":id"].assign.$post({ param: { id: conversationId }, json: { agentId } }));
+    this.recount();
+  },
+
+  stop(): void {
+    clearTimeout(countTimer);
+    team.set({ counts: null, agents: [], statuses: {} });
+  },
+};

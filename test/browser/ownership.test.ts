@@ -1,0 +1,63 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baseUrl, newAgent, startVisitor, visitorSays } from "../e2e/live";
+import { launchChromium } from "./chromium";
+import { agentPage, row } from "./inbox-pages";
+
+let browser: Browser;
+let ada: { id: string; name: string; page: Page };
+let alex: { id: string; name: string; page: Page };
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  const [a, b] = [await newAgent(), await newAgent()];
+  ada = { ...a, page: (await agentPage(browser, a.email, a.password)).page };
+  alex = { ...b, page: (await agentPage(browser, b.email, b.password)).page };
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const count = (page: Page, view: string) =>
+  page.locator(`.view-tab[data-view="${view}"] .count`).textContent().then(Number);
+
+describe("ownership in two agents' browsers (S31, S32)", () => {
+  it("S31: one agent takes a conversation with `i` and hands it over with the assign menu; the other sees it live, in the row and in Mine", async () => {
+    const v = await startVisitor();
+    await visitorSays(v, "Who is handling my order?");
+    await ada.page.goto(`${baseUrl}/conversations/${v.conversationId}`);
+    await expect.poll(() => ada.page.locator("#assign-button").textContent()).toContain("Unassigned");
+    const alexMine = await count(alex.page, "mine");
+
+    await ada.page.locator("#conversation-title").click();
+    await ada.page.keyboard.press("i");
+    await expect.poll(() => ada.page.locator("#assign-button").textContent()).toContain(ada.name);
+    await expect.poll(() => row(alex.page, v.conversationId).locator(`[data-assignee="${ada.id}"]`).count()).toBe(1);
+
+    await ada.page.keyboard.press("a");
+    const menu = ada.page.getByRole("menu", { name: "Assign to" });
+    await expect.poll(() => menu.count()).toBe(1);
+    await menu.getByRole("menuitem", { name: alex.name }).click();
+    await expect.poll(() => row(alex.page, v.conversationId).locator(`[data-assignee="${alex.id}"]`).count()).toBe(1);
+    await expect.poll(() => count(alex.page, "mine")).toBe(alexMine + 1);
+    await alex.page.locator('.view-tab[data-view="mine"]').click();
+    await expect.poll(() => row(alex.page, v.conversationId).count()).toBe(1);
+    await alex.page.locator('.view-tab[data-view="all"]').click();
+    // The thread records it, for agents only.
+    await expect.poll(() => ada.page.locator(".thread").textContent()).toMatch(/assigned this to/);
+  });
+
+  it("S32: an agent sets away with the switch beside their name; the other sees it in the assign menu", async () => {
+    const v = await startVisitor();
+    await visitorSays(v, "hello");
+    await alex.page.locator("#availability-switch").click();
+    await ada.page.goto(`${baseUrl}/conversations/${v.conversationId}`);
+    await ada.page.locator("#assign-button").click();
+    const item = ada.page.getByRole("menu", { name: "Assign to" }).getByRole("menuitem", { name: alex.name });
+    await expect.poll(() => item.locator(".status-dot").getAttribute("aria-label")).toBe("Away");
+    await ada.page.keyboard.press("Escape");
+    await alex.page.locator("#availability-switch").click();
+    await ada.page.locator("#assign-button").click();
+    await expect.poll(() => item.locator(".status-dot").getAttribute("aria-label")).toBe("Online");
+  });
+});
