@@ -61,3 +61,23 @@ describe("ownership in two agents' browsers (S31, S32)", () => {
     await expect.poll(() => item.locator(".status-dot").getAttribute("aria-label")).toBe("Online");
   });
 });
+
+describe("collision awareness in two agents' browsers (S37)", () => {
+  it("S37: each agent sees the other in the header while both have it open, who is replying in the header and the list, and the marker goes when they leave", async () => {
+    const v = await startVisitor();
+    await visitorSays(v, "Two of you here?");
+    await alex.page.goto(`${baseUrl}/conversations/${v.conversationId}`);
+    await ada.page.goto(`${baseUrl}/conversations/${v.conversationId}`);
+    await expect.poll(() => alex.page.locator(`[data-testid="viewers"] [data-viewer="${ada.id}"]`).count()).toBe(1);
+    await expect.poll(() => ada.page.locator(`[data-testid="viewers"] [data-viewer="${alex.id}"]`).count()).toBe(1);
+
+    await ada.page.locator("#composer-text").pressSequentially("Let me check that");
+    await expect.poll(() => alex.page.locator(`[data-viewer="${ada.id}"]`).getAttribute("data-replying")).toBe("true");
+    await expect
+      .poll(() => row(alex.page, v.conversationId).locator('[data-testid="replying"]').textContent())
+      .toContain(ada.name);
+
+    await ada.page.goto(`${baseUrl}/`);
+    await expect.poll(() => alex.page.locator(`[data-viewer="${ada.id}"]`).count()).toBe(0);
+  });
+});

@@ -1,4 +1,4 @@
-import type { AgentStatus, ServerFrame } from "../../protocol";
+import type { AgentStatus, ServerFrame, Viewer } from "../../protocol";
 import { api, ok } from "./api";
 import { Store } from "./state";
 
@@ -23,9 +23,12 @@ export interface TeamState {
   readonly counts: Counts | null;
   readonly agents: readonly TeamAgent[];
   readonly statuses: Readonly<Record<string, AgentStatus>>;
+  /** S37: who is viewing or replying, per conversation (from the feed; never stale: the server expires them). */
+  readonly viewers: ReadonlyMap<string, readonly Viewer[]>;
 }
 
-export const team = new Store<TeamState>({ counts: null, agents: [], statuses: {} });
+const empty: TeamState = { counts: null, agents: [], statuses: {}, viewers: new Map() };
+export const team = new Store<TeamState>(empty);
 
 let countTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -51,7 +54,14 @@ export const teamActions = {
 
   onFeedFrame(f: ServerFrame): void {
     if (f.type === "availability") team.set((s) => ({ ...s, statuses: f.statuses }));
-    else if (f.type === "conversation") this.recount();
+    else if (f.type === "viewers") {
+      team.set((s) => {
+        const viewers = new Map(s.viewers);
+        if (f.viewers.length) viewers.set(f.conversationId, f.viewers);
+        else viewers.delete(f.conversationId);
+        return { ...s, viewers };
+      });
+    } else if (f.type === "conversation") this.recount();
   },
 
   async setAvailability(status: "online" | "away"): Promise<void> {
@@ -65,6 +75,6 @@ export const teamActions = {
 
   stop(): void {
     clearTimeout(countTimer);
-    team.set({ counts: null, agents: [], statuses: {} });
+    team.set(empty);
   },
 };

@@ -6,7 +6,7 @@ import { t } from "../i18n";
 import { navigate, paths } from "../router";
 import { counted, useSelect } from "../state";
 import { actions, type Filters, store } from "../store";
-import { AssigneeAvatar, Views } from "./Ownership";
+import { AssigneeAvatar, ReplyingMarker, Views } from "./Ownership";
 import { RelativeTime } from "./Time";
 
 /** The row's preview, or "… is typing…" while its visitor types: the one part of a row typing changes. */
@@ -63,6 +63,7 @@ const Row = memo(function Row({ c, selected, online }: { c: ConversationSummary;
             <Icon name={c.channel === "chat" ? "chat" : c.channel} />
           </Marker>
           <Preview id={c.id} text={c.preview ?? ""} />
+          <ReplyingMarker conversationId={c.id} />
           {c.status === "complete" ? (
             <Marker class="check" label={t.completed}>
               <Icon name="check" />

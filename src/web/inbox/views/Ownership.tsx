@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
-import type { AgentRef, AgentStatus, ConversationSummary } from "../../../protocol";
+import type { AgentRef, AgentStatus, ConversationSummary, Viewer } from "../../../protocol";
 import { avatarTone, initials } from "../format";
 import { t } from "../i18n";
 import { useSelect } from "../state";
@@ -164,4 +164,46 @@ export function AssignMenu({ summary, meId }: { summary: ConversationSummary; me
 export function assignToMe(): void {
   const s = store.state;
   if (s.thread && s.me && s.thread.summary?.assignee?.id !== s.me.id) void teamActions.assign(s.thread.id, s.me.id);
+}
+
+const NO_VIEWERS: readonly Viewer[] = [];
+
+/** S37: the other agents here: avatars in the header, a pen on those replying, the words for screen readers. */
+export function Viewers({ conversationId, meId }: { conversationId: string; meId: string }) {
+  const all = useSelect(team, (s) => s.viewers.get(conversationId) ?? NO_VIEWERS);
+  const others = all.filter((v) => v.agentId !== meId);
+  if (others.length === 0) return null;
+  const words = others.map((v) =>
+    v.replying ? t.isReplying(v.name) : v.state === "viewing" ? t.isViewing(v.name) : t.hasItOpen(v.name),
+  );
+  return (
+    <span class="viewers" data-testid="viewers" role="status" aria-label={words.join(", ")} title={words.join("\n")}>
+      {others.map((v) => (
+        <span
+          class={`avatar avatar-xs tone-${avatarTone(v.agentId)}${v.state === "background" ? " faded" : ""}${v.replying ? " replying" : ""}`}
+          data-viewer={v.agentId}
+          data-replying={String(v.replying)}
+          aria-hidden="true"
+        >
+          {initials(v.name)}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** S37: "Ada is replying" in a row, while another agent writes there. */
+export function ReplyingMarker({ conversationId }: { conversationId: string }) {
+  const meId = useSelect(store, (s) => s.me?.id ?? null);
+  const replying = useSelect(team, (s) =>
+    (s.viewers.get(conversationId) ?? NO_VIEWERS)
+      .filter((v) => v.replying && v.agentId !== meId)
+      .map((v) => v.name)
+      .join(", "),
+  );
+  return replying ? (
+    <span class="replying-marker" data-testid="replying">
+      {t.isReplying(replying)}
+    </span>
+  ) : null;
 }
