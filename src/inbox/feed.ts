@@ -111,9 +111,9 @@ export class InboxFeed extends DurableObject<Env> {
     const notice = { conversationId: s.id, seq: s.lastSeq, actor: s.contact?.name ?? s.contact?.email ?? s.personName, preview: s.preview };
     const to = (ids: string[]) => ids.filter((id) => !looking.has(id));
     try {
-      if (arrives && this.autoAssign.waiting(s.id)) await notify(this.env, to(available), { kind: "unassigned_new", ...notice });
-      else if (wrote && !arrives && s.assignee) await notify(this.env, to([s.assignee.id]), { kind: "customer_message", ...notice });
-      else if (wrote && !arrives) await notify(this.env, to(available), { kind: "unassigned_message", ...notice });
+      if (arrives && this.autoAssign.waiting(s.id)) await notify(this.env, to(available), { kind: "unassigned_new", ...notice }, this);
+      else if (wrote && !arrives && s.assignee) await notify(this.env, to([s.assignee.id]), { kind: "customer_message", ...notice }, this);
+      else if (wrote && !arrives) await notify(this.env, to(available), { kind: "unassigned_message", ...notice }, this);
     } catch (err) {
       console.error("notifications failed", s.id, err);
     }
@@ -148,6 +148,7 @@ export class InboxFeed extends DurableObject<Env> {
   /** Places what waits, if anyone can take it: decided here, then told to each conversation. */
   private async place(): Promise<void> {
     this.settings ??= await loadAssignmentSettings(this.env.DB);
+    if (this.settings.mode === "off") return;
     const placements = this.autoAssign.place(this.settings, this.availability.available(now()), now());
     const system = { kind: "system" as const, id: null, name: null };
     await Promise.all(
@@ -160,7 +161,7 @@ export class InboxFeed extends DurableObject<Env> {
         }
         this.autoAssign.placed(conversationId, confirmed, now());
         if (confirmed?.assignee?.id === to.id) {
-          await notify(this.env, [to.id], { kind: "assigned", conversationId, seq: confirmed.lastSeq, actor: null, preview: confirmed.preview }).catch((err) =>
+          await notify(this.env, [to.id], { kind: "assigned", conversationId, seq: confirmed.lastSeq, actor: null, preview: confirmed.preview }, this).catch((err) =>
             console.error("notifications failed", conversationId, err),
           );
         }

@@ -3,7 +3,7 @@ import type { NotificationKind } from "../db/schema";
 import type { Env } from "../env";
 import { now } from "../lib/clock";
 import { workspaceFeed } from "../lib/workspace";
-import type { AgentNotification } from "../protocol";
+import type { AgentNotification, AgentStatus, ServerFrame } from "../protocol";
 import { pushNotices } from "./push";
 
 /** S39: what an agent wants to hear about, and how. Customer messages in unassigned conversations: off by default. */
@@ -53,7 +53,13 @@ export interface NoticeFor {
  * S39: a notice to each of `agentIds` that wants this kind (their preferences), stored (unread) and
  * sent live to their open apps. Callers leave out who caused it and who is looking at it.
  */
-export async function notify(env: Env, agentIds: string[], notice: NoticeFor): Promise<AgentNotification[]> {
+/** What `notify` needs of the inbox feed: the feed passes itself, everyone else its stub. */
+export interface FeedLike {
+  notify(agentIds: string[], frame: ServerFrame): void | Promise<void>;
+  statuses(): Record<string, AgentStatus> | Promise<Record<string, AgentStatus>>;
+}
+
+export async function notify(env: Env, agentIds: string[], notice: NoticeFor, feed: FeedLike = workspaceFeed(env)): Promise<AgentNotification[]> {
   const prefs = await prefsOf(env.DB, [...new Set(agentIds)]);
   const to = [...prefs].filter(([, p]) => p[notice.kind]).map(([id]) => id);
   if (to.length === 0) return [];
@@ -73,7 +79,6 @@ export async function notify(env: Env, agentIds: string[], notice: NoticeFor): P
       ).bind(n.id, n.agentId, n.kind, n.conversationId, n.seq, n.actor, n.preview, n.createdAt),
     ),
   );
-  const feed = workspaceFeed(env);
   await Promise.all(made.map((n) => feed.notify([n.agentId], { type: "notification", notification: n })));
   // With no app open, a Web Push to each of their devices, if they want it.
   const statuses = await feed.statuses();
