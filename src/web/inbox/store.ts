@@ -28,6 +28,8 @@ export interface Pending {
   readonly state: "sending" | "failed";
   /** Why it was refused (e.g. Messenger's 24-hour window). */
   readonly error?: string;
+  /** S7: a retry can succeed (the network or the server failed); false when the refusal will stand. */
+  readonly retryable?: boolean;
 }
 
 /** The open conversation: what its thread shows. Presence and typing live in their own slices. */
@@ -96,11 +98,20 @@ function memoize<A extends readonly unknown[], R>(fn: (...args: A) => R): (...ar
   };
 }
 
-const countUnread = memoize((conversations: ReadonlyMap<string, ConversationSummary>, hidden: number) => {
-  let n = hidden;
-  for (const c of conversations.values()) if (!c.read) n++;
+/** S2: what the unread count counts, as the server's counters do: open, not snoozed, unread. */
+function countsAsUnread(c: ConversationSummary): boolean {
+  return !c.read && c.status === "open" && !c.snoozedUntil;
+}
+
+function knownUnread(conversations: ReadonlyMap<string, ConversationSummary>): number {
+  let n = 0;
+  for (const c of conversations.values()) if (countsAsUnread(c)) n++;
   return n;
-});
+}
+
+const countUnread = memoize(
+  (conversations: ReadonlyMap<string, ConversationSummary>, hidden: number) => hidden + knownUnread(conversations),
+);
 
 /** S2: unread conversations, derived from what is known plus what the server counted beyond it. */
 export function unreadCount(s: InboxState): number {
@@ -157,6 +168,8 @@ export function addMessages(thread: Thread, incoming: readonly Message[]): Threa
       const known = messages[at]!;
       if (STATUS_RANK[m.status] > STATUS_RANK[known.status])
         messages = messages.with(at, { ...known, status: m.status, error: m.error });
+      if (m.clientId && pending.some((p) => p.clientId === m.clientId))
+        pending = pending.filter((p) => p.clientId !== m.clientId);
       continue;
     }
     const last = messages.at(-1);
@@ -221,6 +234,24 @@ class InboxActions {
     return store.state;
   }
 
+  /**
+   * S4: the open conversation's socket says whether it is on screen in a visible tab, so a customer
+   * message keeps it Read only while someone is reading it. Coming back to the tab is reading it again.
+   */
+  private onVisibility = (): void => {
+    const visible = document.visibilityState === "visible";
+    this.room?.send({ type: "viewing", visible });
+    const thread = this.s.thread;
+    if (visible && thread?.summary && !thread.summary.read) {
+      const attempt = this.opening;
+      void api.conversations[":id"].open
+        .$post({ param: { id: thread.id } })
+        .then(ok)
+        .then((opened) => attempt === this.opening && this.summaryArrived(opened.conversation, false))
+        .catch(() => {});
+    }
+  };
+
   private update(fn: (s: InboxState) => InboxState): void {
     store.set(fn);
   }
@@ -229,6 +260,7 @@ class InboxActions {
 
   start(me: AgentView): void {
     this.update((s) => ({ ...s, me }));
+    document.addEventListener("visibilitychange", this.onVisibility);
     void this.loadList();
     void teamActions.load().catch(() => {});
     this.clock = setInterval(() => this.update((s) => ({ ...s, now: Date.now() })), 30_000);
@@ -253,6 +285,7 @@ class InboxActions {
   }
 
   stop(): void {
+    document.removeEventListener("visibilitychange", this.onVisibility);
     clearInterval(this.clock);
     clearInterval(this.heartbeat);
     clearTimeout(this.recountTimer);
@@ -299,17 +332,14 @@ class InboxActions {
       for (const c of page.conversations) {
         const live = known.get(c.id);
         // A further page brings in rows the server had counted beyond the first: they are known now.
-        if (more && !live && !c.read) hiddenUnread = Math.max(0, hiddenUnread - 1);
+        if (more && !live && countsAsUnread(c)) hiddenUnread = Math.max(0, hiddenUnread - 1);
         conversations.set(c.id, live && live.version > c.version ? live : c);
       }
       if (!more) {
         const oldest = page.conversations.at(-1)?.lastMessageAt ?? 0;
         for (const c of known.values())
           if (!conversations.has(c.id) && c.lastMessageAt > oldest) conversations.set(c.id, c);
-        hiddenUnread = Math.max(
-          0,
-          page.unreadCount - page.conversations.filter((c: ConversationSummary) => !c.read).length,
-        );
+        hiddenUnread = Math.max(0, page.unreadCount - knownUnread(conversations));
       }
       return { ...s, conversations, hiddenUnread, nextCursor: page.nextCursor, listLoaded: true };
     });
@@ -345,9 +375,7 @@ class InboxActions {
     this.recountTimer = setTimeout(async () => {
       const page = await ok(await api.conversations.$get({ query: { limit: "1" } }));
       this.update((s) => {
-        let knownUnread = 0;
-        for (const c of s.conversations.values()) if (!c.read) knownUnread++;
-        const hiddenUnread = Math.max(0, page.unreadCount - knownUnread);
+        const hiddenUnread = Math.max(0, page.unreadCount - knownUnread(s.conversations));
         return hiddenUnread === s.hiddenUnread ? s : { ...s, hiddenUnread };
       });
     }, 800);
@@ -374,7 +402,16 @@ class InboxActions {
     });
   }
 
+  /** Another agent typing here; an indicator not refreshed for TYPING_FADE_MS fades (a closed tab, a lost network). */
   private setAgentTyping(id: string, name: string | null): void {
+    const key = `agent:${id}`;
+    clearTimeout(this.typingTimers.get(key));
+    this.typingTimers.delete(key);
+    if (name !== null)
+      this.typingTimers.set(
+        key,
+        setTimeout(() => this.setAgentTyping(id, null), TYPING_FADE_MS),
+      );
     this.update((s) => {
       if ((s.typing.agents.get(id) ?? null) === name) return s;
       const agents = new Map(s.typing.agents);
@@ -412,6 +449,11 @@ class InboxActions {
       (f) => {
         if (attempt === this.opening) this.onRoomFrame(id, f);
       },
+      // S4: a socket starts as "on screen"; one that (re)connects in a hidden tab says it is not.
+      (connected) => {
+        if (connected && attempt === this.opening && document.visibilityState === "hidden")
+          this.room?.send({ type: "viewing", visible: false });
+      },
     );
     const opened = await ok(await api.conversations[":id"].open.$post({ param: { id } }));
     if (attempt === this.opening) this.summaryArrived(opened.conversation, false);
@@ -429,8 +471,11 @@ class InboxActions {
     if (f.type === "welcome") {
       this.setOnline(id, f.visitorOnline);
       if (f.conversation) this.summaryArrived(f.conversation, false);
-    } else if (f.type === "message") this.updateThread(id, (thread) => addMessages(thread, [f.message]));
-    else if (f.type === "status") this.updateThread(id, (thread) => setStatus(thread, f.seq, f.status, f.error));
+    } else if (f.type === "message") {
+      this.updateThread(id, (thread) => addMessages(thread, [f.message]));
+      // S15: the typist sent: their indicator goes (the server says so too; this is at once).
+      if (f.message.kind === "customer") this.setVisitorTyping(id, false);
+    } else if (f.type === "status") this.updateThread(id, (thread) => setStatus(thread, f.seq, f.status, f.error));
     else if (f.type === "presence") this.setOnline(id, f.visitorOnline);
     else if (f.type === "conversation") this.summaryArrived(f.conversation, false);
     else if (f.type === "typing") {
@@ -465,9 +510,13 @@ class InboxActions {
         }));
         return { ok: false, rateLimited: true, message: f.message, retryAfterS: f.retryAfterS ?? 1 };
       }
+      // S7: Retry only where a retry can succeed: the network or the server failed, not a refusal.
+      const retryable = f.status === 0 || f.status === 408 || f.status >= 500;
       this.updateThread(id, (thread) => ({
         ...thread,
-        pending: thread.pending.map((p) => (p.clientId === clientId ? { ...p, state: "failed", error: f.message } : p)),
+        pending: thread.pending.map((p) =>
+          p.clientId === clientId ? { ...p, state: "failed", error: f.message, retryable } : p,
+        ),
       }));
       return { ok: false, rateLimited: false };
     }
@@ -475,6 +524,33 @@ class InboxActions {
 
   retry(p: Pending): Promise<SendOutcome> {
     return this.send(p.text, p.channel, p.clientId);
+  }
+
+  /** S7: a reply no retry can send (its refusal shown) is put away; nothing of it was stored. */
+  dismiss(clientId: string): void {
+    const id = this.s.thread?.id;
+    if (id)
+      this.updateThread(id, (thread) => ({
+        ...thread,
+        pending: thread.pending.filter((p) => p.clientId !== clientId),
+      }));
+  }
+
+  /** A reply stored as failed (its channel could not send it) is sent again under its own client id. */
+  async retryFailed(m: Message): Promise<void> {
+    const id = this.s.thread?.id;
+    if (!id || m.kind !== "reply" || !m.clientId) return;
+    this.updateThread(id, (thread) => setStatus(thread, m.seq, "sending", null));
+    try {
+      const res = await api.conversations[":id"].messages.$post({
+        param: { id },
+        json: { clientId: m.clientId, channel: m.channel, text: m.text },
+      });
+      const { message } = await ok(res);
+      this.updateThread(id, (thread) => addMessages(thread, [message]));
+    } catch (err) {
+      this.updateThread(id, (thread) => setStatus(thread, m.seq, "failed", failure(err).message));
+    }
   }
 
   /** `composing` says what is being written: only a chat reply's typing reaches the visitor. */

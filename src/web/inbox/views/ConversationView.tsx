@@ -1,16 +1,16 @@
 import { memo, useEffect, useRef, useState } from "hono/jsx/dom";
 import type { AgentView } from "../../../auth/agent-view";
 import { type Channel, type ConversationSummary, type Message, typedAddress } from "../../../protocol";
-import { fillTags, hasTags, splitName, type TagValues } from "../../../saved-responses/tags";
-import { messengerWindow, preselectedChannel, replyChannels } from "../channels";
+import { channelProblem } from "../channels";
 import { avatarTone, channelLabel, dayLabel, displayName, initials, sameDay } from "../format";
 import { Icon } from "../icons";
 import { t } from "../i18n";
 import { goUp, navigate, paths } from "../router";
 import { counted, useSelect } from "../state";
 import { actions, type Pending, store, type Thread } from "../store";
-import { AssignMenu } from "./Ownership";
-import { SavedResponsesPicker } from "./SavedResponses";
+import { AssignMenu, Viewers } from "./Ownership";
+import { Composer } from "./Composer";
+import { ContactPanel } from "./ContactPanel";
 import { Clock } from "./Time";
 
 function authorOf(m: Message, summary: ConversationSummary, meId: string): string {
@@ -52,13 +52,15 @@ const MessageItem = memo(function MessageItem({
   author,
   mixed,
   someoneElse,
+  canRetry,
 }: {
   m: Message;
   author: string;
   mixed: boolean;
   someoneElse: boolean;
+  /** S7: it failed and its channel can reach the conversation now, so a retry can succeed. */
+  canRetry: boolean;
 }) {
-  const retryable = m.status === "failed" && m.clientId && m.channel;
   return (
     <li class={`message ${m.direction} kind-${m.kind}${m.status === "failed" ? " failed" : ""}`} data-seq={m.seq}>
       <div class="meta">
@@ -80,12 +82,8 @@ const MessageItem = memo(function MessageItem({
       {m.direction === "outbound" ? (
         <div class="delivery">
           <span class="state">{statusLabel[m.status]}</span>
-          {retryable ? (
-            <button
-              type="button"
-              class="link-button"
-              onClick={() => void actions.send(m.text, m.channel!, m.clientId!)}
-            >
+          {canRetry ? (
+            <button type="button" class="link-button" onClick={() => void actions.retryFailed(m)}>
               {t.retry}
             </button>
           ) : null}
@@ -191,9 +189,15 @@ function PendingItem({ p, mixed }: { p: Pending; mixed: boolean }) {
       </div>
       <div class="delivery">
         <span class="state">{p.state === "sending" ? t.sending : t.failed}</span>
-        {p.state === "failed" ? (
+        {p.state === "failed" && p.retryable ? (
           <button type="button" class="link-button" onClick={() => void actions.retry(p)}>
             {t.retry}
+          </button>
+        ) : null}
+        {p.state === "failed" && !p.retryable ? (
+          // S7: no retry can fix it (the channel refused it, for the reason shown): put it away.
+          <button type="button" class="link-button" onClick={() => actions.dismiss(p.clientId)}>
+            {t.dismiss}
           </button>
         ) : null}
       </div>
@@ -252,6 +256,7 @@ const ThreadView = memo(function ThreadView({
           author={authorOf(m, summary, meId)}
           mixed={mixed}
           someoneElse={fromSomeoneElse(m, summary)}
+          canRetry={m.status === "failed" && m.kind === "reply" && !!m.clientId && !channelProblem(summary, m.channel)}
         />
       ),
     );
@@ -281,187 +286,6 @@ function TypingLine({ id, visitorName }: { id: string; visitorName: string }) {
     <p class="typing" aria-live="polite">
       {who ? t.typing(who) : ""}
     </p>
-  );
-}
-
-/** S12: the values personalization tags take in this conversation. */
-function tagValues(c: ConversationSummary, me: AgentView): TagValues {
-  const contact = splitName(c.contact?.name ?? c.personName);
-  const agent = splitName(me.name);
-  return {
-    "contact.first_name": contact.first,
-    "contact.last_name": contact.last,
-    "contact.email": c.contact?.email ?? null,
-    "agent.name": me.name,
-    "agent.first_name": agent.first,
-  };
-}
-
-function channelOptionLabel(channel: Channel, disabledReason: string | null, summary: ConversationSummary): string {
-  if (disabledReason) return `${channelLabel(channel)} — ${disabledReason}`;
-  if (channel === "email" && typedAddress(summary))
-    return `${channelLabel(channel)} — ${summary.contact!.email} (${t.unverified})`;
-  return channelLabel(channel);
-}
-
-function Composer({ summary, online, me }: { summary: ConversationSummary; online: boolean; me: AgentView }) {
-  counted("composer");
-  const options = replyChannels(summary);
-  const [channel, setChannel] = useState<Channel>(preselectedChannel(summary, online));
-  const [text, setText] = useState("");
-  const [picking, setPicking] = useState(false);
-  const [notice, setNotice] = useState("");
-  const area = useRef<HTMLTextAreaElement>(null);
-  const typingSince = useRef<number | null>(null);
-  // Pre-select again when the visitor comes and goes (S7).
-  useEffect(() => setChannel(preselectedChannel(summary, online)), [summary.id, online]);
-
-  const filled = hasTags(text) ? fillTags(text, tagValues(summary, me)) : null;
-  const stopTyping = () => {
-    if (typingSince.current !== null) actions.typing(false);
-    typingSince.current = null;
-  };
-  const submit = async () => {
-    if (!text.trim() || (filled && !filled.ok)) return;
-    const draft = text;
-    const out = filled?.ok ? filled.text : text;
-    setText("");
-    setNotice("");
-    stopTyping();
-    const outcome = await actions.send(out.trim(), channel);
-    // Posting too fast (429): the reply was not taken, so the draft comes back with the reason.
-    if (!outcome.ok && outcome.rateLimited) {
-      setText((current: string) => (current === "" ? draft : current));
-      setNotice(`${outcome.message} ${t.draftKept}`);
-    }
-  };
-  /** S11: a saved response goes in at the cursor, replacing a "/" that opened the picker. */
-  const insert = (body: string) => {
-    const el = area.current!;
-    const start = el.selectionStart ?? text.length;
-    const end = el.selectionEnd ?? start;
-    const before = text.slice(0, start).replace(/(^|\n)\/$/, "$1");
-    const next = before + body + text.slice(end);
-    setText(next);
-    setPicking(false);
-    setTimeout(() => {
-      el.focus();
-      el.setSelectionRange(before.length + body.length, before.length + body.length);
-    }, 0);
-  };
-  const reasons = options.filter((o) => o.disabledReason);
-
-  return (
-    <form
-      class="composer"
-      aria-label={t.composer}
-      onSubmit={(e: Event) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <div class="composer-bar">
-        <label for="reply-channel" class="bar-label">
-          {t.replyVia}
-        </label>
-        <select
-          id="reply-channel"
-          class="select"
-          value={channel}
-          aria-describedby="channel-reasons"
-          onChange={(e: Event) => setChannel((e.target as HTMLSelectElement).value as Channel)}
-        >
-          {options.map((o) => (
-            <option value={o.channel} disabled={o.disabledReason !== null} selected={o.channel === channel}>
-              {channelOptionLabel(o.channel, o.disabledReason, summary)}
-            </option>
-          ))}
-        </select>
-        {channel === "email" && typedAddress(summary) ? (
-          <span class="badge warn" title={t.unverifiedHint}>
-            {t.unverified}
-          </span>
-        ) : null}
-        <SavedResponsesPicker
-          open={picking}
-          onOpen={() => setPicking(true)}
-          onClose={() => {
-            setPicking(false);
-            area.current?.focus();
-          }}
-          onPick={insert}
-        />
-      </div>
-      <div class="composer-notes">
-        {channel === "messenger" ? (
-          <p class="window">
-            <Icon name="info" />
-            {messengerWindow(summary)}
-          </p>
-        ) : null}
-        <ul id="channel-reasons" class="channel-reasons" aria-label={t.channelUnavailable}>
-          {reasons.map((o) => (
-            <li>
-              {channelLabel(o.channel)}: {o.disabledReason}
-            </li>
-          ))}
-        </ul>
-        {filled ? (
-          <div class={`reply-preview${filled.ok ? "" : " invalid"}`} aria-live="polite">
-            <strong>{t.preview}</strong>
-            {filled.ok ? (
-              <p class="text">{filled.text}</p>
-            ) : (
-              <ul role="alert">
-                {filled.problems.map((p) => (
-                  <li>{p}</li>
-                ))}
-              </ul>
-            )}
-          </div>
-        ) : null}
-        <p class="composer-error" role="alert">
-          {notice}
-        </p>
-      </div>
-      <p id="composer-hint" class="visually-hidden">
-        {t.composerHint}
-      </p>
-      <div class="composer-input">
-        <textarea
-          id="composer-text"
-          class="input"
-          ref={area}
-          rows={2}
-          aria-label={t.composer}
-          aria-describedby="composer-hint"
-          placeholder={t.replyPlaceholder}
-          value={text}
-          onKeyDown={(e: KeyboardEvent) => {
-            if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
-              e.preventDefault();
-              void submit();
-            }
-          }}
-          onInput={(e: Event) => {
-            const el = e.target as HTMLTextAreaElement;
-            setText(el.value);
-            if (notice) setNotice("");
-            // Typing "/" at the start of a line opens the saved-responses search (S11).
-            const caret = el.selectionStart ?? 0;
-            if (el.value[caret - 1] === "/" && (caret === 1 || el.value[caret - 2] === "\n")) setPicking(true);
-            if (el.value === "") return stopTyping();
-            if (typingSince.current === null) actions.typing(true, channel);
-            typingSince.current = Date.now();
-          }}
-          onBlur={stopTyping}
-        />
-        <button type="submit" class="button primary send" disabled={!!filled && !filled.ok}>
-          <Icon name="send" />
-          <span>{t.send}</span>
-        </button>
-      </div>
-    </form>
   );
 }
 
@@ -520,7 +344,8 @@ const ConversationHeader = memo(function ConversationHeader({
       >
         <Icon name="contact" />
       </a>
-      {me ? <AssignMenu summary={s} meId={me} /> : null}
+      <Viewers conversationId={s.id} meId={me} />
+      <AssignMenu summary={s} meId={me} />
       {s.status === "open" ? (
         <button type="button" class="button" id="complete-button" onClick={() => void actions.setStatus("complete")}>
           <Icon name="check" />
@@ -533,72 +358,6 @@ const ConversationHeader = memo(function ConversationHeader({
         </button>
       )}
     </header>
-  );
-});
-
-const ContactPanel = memo(function ContactPanel({
-  summary: c,
-  online,
-}: {
-  summary: ConversationSummary;
-  online: boolean;
-}) {
-  const name = c.contact?.name || displayName(c);
-  return (
-    <aside class="contact" aria-labelledby="contact-title">
-      <div class="pane-head">
-        <button
-          type="button"
-          class="icon-button back"
-          aria-label={t.backToConversation}
-          title={t.backToConversation}
-          onClick={() => goUp(paths.conversation(c.id))}
-        >
-          <Icon name="back" />
-        </button>
-        <h2 id="contact-title" tabindex={-1}>
-          {t.contact}
-        </h2>
-      </div>
-      <div class="contact-body" tabindex={0}>
-        <div class="contact-card">
-          <span class={`avatar avatar-lg tone-${avatarTone(c.id)}`} aria-hidden="true">
-            {initials(name)}
-          </span>
-          <p class="contact-name">{name}</p>
-          <p class={`presence-line ${online ? "on" : "off"}`}>{online ? t.online : t.offline}</p>
-        </div>
-        <dl class="facts">
-          <dt>{t.email}</dt>
-          <dd>
-            {c.contact?.email ?? "—"}
-            {typedAddress(c) ? (
-              <span class="badge warn" data-testid="unverified" title={t.unverifiedHint}>
-                {t.unverified}
-              </span>
-            ) : null}
-          </dd>
-          <dt>{t.identities}</dt>
-          <dd>
-            {channelLabel(c.channel)}
-            {c.channel === "chat" ? ` · ${t.visitorId} ${c.id.slice(2, 10)}` : ""}
-          </dd>
-        </dl>
-        <h3>{t.details}</h3>
-        <dl class="facts">
-          <dt>{t.status}</dt>
-          <dd>{c.status === "open" ? t.statusOpenOne : t.completed}</dd>
-          <dt>{t.started}</dt>
-          <dd>
-            <Clock at={c.createdAt} withDate />
-          </dd>
-          <dt>{t.lastActivity}</dt>
-          <dd>
-            <Clock at={c.lastMessageAt} withDate />
-          </dd>
-        </dl>
-      </div>
-    </aside>
   );
 });
 
