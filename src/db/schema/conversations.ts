@@ -59,6 +59,10 @@ export const conversations = sqliteTable(
     index("conversations_contact_idx").on(t.contactId, t.lastMessageAt),
     // Mine and Unassigned, newest activity first (S31).
     index("conversations_assignee_activity_idx").on(t.assigneeId, t.lastMessageAt, t.id),
+    // The Snoozed view (S36): few rows among many, so an index of their own.
+    index("conversations_snoozed_activity_idx")
+      .on(t.status, t.lastMessageAt, t.id)
+      .where(sql`${t.snoozedUntil} is not null`),
     uniqueIndex("conversations_visitor_unique")
       .on(t.visitorKey)
       .where(sql`${t.visitorKey} is not null`),

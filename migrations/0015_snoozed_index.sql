@@ -1,0 +1,1 @@
+CREATE INDEX `conversations_snoozed_activity_idx` ON `conversations` (`status`,`last_message_at`,`id`) WHERE "conversations"."snoozed_until" is not null;
