@@ -34,12 +34,14 @@ describe("conversations cannot be deleted", () => {
     expect(applied.results.map((r) => r.name)).toEqual(env.TEST_MIGRATIONS.map((m) => m.name));
   });
 
-  it("S31 S34 S35: the triggers that keep the inbox's counts and label rows stand on the final tables", async () => {
+  it("S31 S34 S35 S39: the triggers that keep the inbox's counts and label rows stand on the final tables", async () => {
     const triggers = await env.DB.prepare("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name != 'conversations_no_delete' ORDER BY name").all();
     expect(triggers.results).toEqual([
       { name: "conversation_labels_update", tbl_name: "conversations" },
       { name: "conversations_counts_insert", tbl_name: "conversations" },
       { name: "conversations_counts_update", tbl_name: "conversations" },
+      { name: "notifications_counts_insert", tbl_name: "notifications" },
+      { name: "notifications_counts_read", tbl_name: "notifications" },
       { name: "unseen_mentions_delete", tbl_name: "unseen_mentions" },
       { name: "unseen_mentions_insert", tbl_name: "unseen_mentions" },
     ]);
