@@ -124,11 +124,13 @@ export const visibleConversations = memoize(
     const q = filters.search.trim().toLowerCase();
     return (
       [...conversations.values()]
-        .filter((c) => filters.view === "all" || (filters.view === "mine" ? c.assignee?.id === meId : !c.assignee))
+        .filter((c) => inView(c, filters.view, meId))
         // Open means open and not snoozed (S36): a snoozed one waits in Snoozed.
         .filter(
           (c) =>
-            filters.status === "all" || (c.status === filters.status && (filters.status !== "open" || !c.snoozedUntil)),
+            filters.view === "snoozed" ||
+            filters.status === "all" ||
+            (c.status === filters.status && (filters.status !== "open" || !c.snoozedUntil)),
         )
         .filter((c) => !filters.channel || c.channel === filters.channel)
         .filter((c) => !filters.unread || !c.read)
@@ -140,6 +142,15 @@ export const visibleConversations = memoize(
     );
   },
 );
+
+/** Whether a conversation belongs in a view (S31, S35, S36). */
+function inView(c: ConversationSummary, view: View, meId: string | null): boolean {
+  if (view === "mine") return c.assignee?.id === meId;
+  if (view === "unassigned") return !c.assignee;
+  if (view === "snoozed") return c.status === "open" && c.snoozedUntil !== null;
+  if (view.startsWith("label:")) return c.labels.includes(view.slice(6));
+  return true;
+}
 
 export function filtersActive(f: Filters): boolean {
   return f.view !== "all" || f.status !== "open" || f.channel !== "" || f.unread || f.search.trim() !== "";
@@ -314,8 +325,9 @@ class InboxActions {
     const cursor = this.s.nextCursor;
     const res = await api.conversations.$get({
       query: {
-        status: f.status,
-        ...(f.view === "all" ? {} : { assignee: f.view === "mine" ? "me" : "none" }),
+        status: f.view === "snoozed" ? "snoozed" : f.status,
+        ...(f.view === "mine" ? { assignee: "me" } : f.view === "unassigned" ? { assignee: "none" } : {}),
+        ...(f.view.startsWith("label:") ? { label: f.view.slice(6) } : {}),
         ...(f.channel ? { channel: f.channel } : {}),
         ...(f.unread ? { unread: "true" } : {}),
         limit: "50",

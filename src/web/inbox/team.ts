@@ -2,14 +2,24 @@ import type { AgentStatus, ServerFrame, Viewer } from "../../protocol";
 import { api, ok } from "./api";
 import { Store } from "./state";
 
-/** S31's views: the agent's own, nobody's, everyone's (open, not snoozed). */
-export type View = "mine" | "unassigned" | "all";
+/** S31's views (the agent's own, nobody's, everyone's: open, not snoozed), Snoozed (S36) and one per label (S35). */
+export type View = "mine" | "unassigned" | "all" | "snoozed" | `label:${string}`;
 
 export interface Counts {
   readonly mine: number;
   readonly unassigned: number;
   readonly all: number;
   readonly unread: number;
+  readonly snoozed: number;
+  readonly mentions: number;
+  readonly labels: Readonly<Record<string, number>>;
+}
+
+export interface Label {
+  readonly id: string;
+  readonly name: string;
+  readonly color: string;
+  readonly archived: boolean;
 }
 
 export interface TeamAgent {
@@ -25,19 +35,25 @@ export interface TeamState {
   readonly statuses: Readonly<Record<string, AgentStatus>>;
   /** S37: who is viewing or replying, per conversation (from the feed; never stale: the server expires them). */
   readonly viewers: ReadonlyMap<string, readonly Viewer[]>;
+  readonly labels: readonly Label[];
 }
 
-const empty: TeamState = { counts: null, agents: [], statuses: {}, viewers: new Map() };
+const empty: TeamState = { counts: null, agents: [], statuses: {}, viewers: new Map(), labels: [] };
 export const team = new Store<TeamState>(empty);
 
 let countTimer: ReturnType<typeof setTimeout> | undefined;
 
 export const teamActions = {
   async load(): Promise<void> {
-    const [{ agents }, counts] = await Promise.all([ok(await api.agents.$get()), ok(await api.inbox.counts.$get())]);
+    const [{ agents }, counts, { labels }] = await Promise.all([
+      ok(await api.agents.$get()),
+      ok(await api.inbox.counts.$get()),
+      ok(await api.labels.$get()),
+    ]);
     team.set((s) => ({
       ...s,
       counts,
+      labels,
       agents: agents.map((a) => ({ id: a.id, name: a.name, active: a.active })),
       statuses: { ...Object.fromEntries(agents.map((a) => [a.id, a.status])), ...s.statuses },
     }));
@@ -66,6 +82,31 @@ export const teamActions = {
 
   async setAvailability(status: "online" | "away"): Promise<void> {
     await ok(await api.auth.me.availability.$put({ json: { status } }));
+  },
+
+  async loadLabels(): Promise<void> {
+    const { labels } = await ok(await api.labels.$get());
+    team.set((s) => ({ ...s, labels }));
+  },
+
+  async setLabels(conversationId: string, labelIds: string[]): Promise<void> {
+    await ok(await api.conversations[":id"].labels.$put({ param: { id: conversationId }, json: { labelIds } }));
+    this.recount();
+  },
+
+  /** S36: until a time (epoch ms), or null to bring it back now. */
+  async snooze(conversationId: string, until: number | null): Promise<void> {
+    const param = { id: conversationId };
+    await ok(
+      until === null
+        ? await api.conversations[":id"].unsnooze.$post({ param })
+        : await api.conversations[":id"].snooze.$post({ param, json: { until } }),
+    );
+    this.recount();
+  },
+
+  async markUnread(conversationId: string): Promise<void> {
+    await ok(await api.conversations[":id"].unread.$post({ param: { id: conversationId } }));
   },
 
   async assign(conversationId: string, agentId: string | null): Promise<void> {

@@ -8,6 +8,7 @@ import { counted, useSelect } from "../state";
 import { actions, type Filters, store } from "../store";
 import { AssigneeAvatar, ReplyingMarker, Views } from "./Ownership";
 import { RelativeTime } from "./Time";
+import { LabelChips } from "./Triage";
 
 /** The row's preview, or "… is typing…" while its visitor types: the one part of a row typing changes. */
 function Preview({ id, text }: { id: string; text: string }) {
@@ -64,6 +65,7 @@ const Row = memo(function Row({ c, selected, online }: { c: ConversationSummary;
           </Marker>
           <Preview id={c.id} text={c.preview ?? ""} />
           <ReplyingMarker conversationId={c.id} />
+          <LabelChips ids={c.labels} />
           {c.status === "complete" ? (
             <Marker class="check" label={t.completed}>
               <Icon name="check" />

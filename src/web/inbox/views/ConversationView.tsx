@@ -9,6 +9,7 @@ import { goUp, navigate, paths } from "../router";
 import { counted, useSelect } from "../state";
 import { actions, type Pending, store, type Thread } from "../store";
 import { AssignMenu, Viewers } from "./Ownership";
+import { LabelChips, TriageMenu } from "./Triage";
 import { Composer } from "./Composer";
 import { ContactPanel } from "./ContactPanel";
 import { Clock } from "./Time";
@@ -320,6 +321,7 @@ const ConversationHeader = memo(function ConversationHeader({
           {name}
         </h1>
         <p class="subline">
+          <LabelChips ids={s.labels} />
           <span class="channel-chip">
             <Icon name={s.channel} />
             {channelLabel(s.channel)}
@@ -346,6 +348,7 @@ const ConversationHeader = memo(function ConversationHeader({
       </a>
       <Viewers conversationId={s.id} meId={me} />
       <AssignMenu summary={s} meId={me} />
+      <TriageMenu summary={s} />
       {s.status === "open" ? (
         <button type="button" class="button" id="complete-button" onClick={() => void actions.setStatus("complete")}>
           <Icon name="check" />

@@ -38,10 +38,15 @@ export function AssigneeAvatar({ assignee }: { assignee: AgentRef | null }) {
 /** S31: Mine, Unassigned and All (open, not snoozed), each with its live count. */
 export function Views({ filters }: { filters: Filters }) {
   const counts = useSelect(team, (s) => s.counts);
+  const labels = useSelect(team, (s) => s.labels);
   const views: [View, string, number | undefined][] = [
     ["mine", t.viewMine, counts?.mine],
     ["unassigned", t.viewUnassigned, counts?.unassigned],
     ["all", t.viewAll, counts?.all],
+    ["snoozed", t.viewSnoozed, counts?.snoozed],
+    ...labels
+      .filter((l) => !l.archived)
+      .map((l): [View, string, number | undefined] => [`label:${l.id}`, l.name, counts?.labels[l.id] ?? 0]),
   ];
   return (
     <nav class="views" aria-label={t.views}>
