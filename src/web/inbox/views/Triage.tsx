@@ -25,7 +25,7 @@ export function LabelChips({ ids }: { ids: readonly string[] }) {
 /** A small popup opened by a header button (and a key, through an event: `inbox:<name>`). */
 function usePopup(name: string) {
   const [open, setOpen] = useState(false);
-  const box = useRef<HTMLDivElement>(null);
+  const box = useRef<HTMLFieldSetElement>(null);
   useEffect(() => {
     const onKey = () => setOpen(true);
     addEventListener(`inbox:${name}`, onKey);
@@ -90,7 +90,7 @@ export function TriageMenu({ summary }: { summary: ConversationSummary }) {
         <span class="visually-hidden">{t.moreActions}</span>
       </button>
       {open ? (
-        <div class="menu-popup triage" role="group" aria-label={t.moreActions} ref={box} onKeyDown={onKeyDown}>
+        <fieldset class="menu-popup triage" aria-label={t.moreActions} ref={box} onKeyDown={onKeyDown}>
           {summary.read ? (
             <button
               type="button"
@@ -154,7 +154,7 @@ export function TriageMenu({ summary }: { summary: ConversationSummary }) {
               </label>
             ))}
           </fieldset>
-        </div>
+        </fieldset>
       ) : null}
     </div>
   );
