@@ -37,7 +37,8 @@ describe("ownership in two agents' browsers (S31, S32)", () => {
     await ada.page.keyboard.press("a");
     const menu = ada.page.getByRole("menu", { name: "Assign to" });
     await expect.poll(() => menu.count()).toBe(1);
-    await menu.getByRole("menuitem", { name: alex.name }).click();
+    // Agents from other test files may share a name: pick by id.
+    await menu.locator(`[role=menuitem][data-agent="${alex.id}"]`).click();
     await expect.poll(() => row(alex.page, v.conversationId).locator(`[data-assignee="${alex.id}"]`).count()).toBe(1);
     await expect.poll(() => count(alex.page, "mine")).toBe(alexMine + 1);
     await alex.page.locator('.view-tab[data-view="mine"]').click();
@@ -53,7 +54,7 @@ describe("ownership in two agents' browsers (S31, S32)", () => {
     await alex.page.locator("#availability-switch").click();
     await ada.page.goto(`${baseUrl}/conversations/${v.conversationId}`);
     await ada.page.locator("#assign-button").click();
-    const item = ada.page.getByRole("menu", { name: "Assign to" }).getByRole("menuitem", { name: alex.name });
+    const item = ada.page.getByRole("menu", { name: "Assign to" }).locator(`[role=menuitem][data-agent="${alex.id}"]`);
     await expect.poll(() => item.locator(".status-dot").getAttribute("aria-label")).toBe("Away");
     await ada.page.keyboard.press("Escape");
     await alex.page.locator("#availability-switch").click();
