@@ -347,14 +347,19 @@ describe("signing in and the team", () => {
           ).agents.find((x) => x.email === email)?.role,
       )
       .toBe("admin");
+    // Deactivation asks first, and says what it does.
     await line.getByRole("button", { name: "Deactivate" }).click();
+    const ask = line.getByRole("alertdialog");
+    expect(await ask.textContent()).toContain("Their open conversations become unassigned");
+    await ask.getByRole("button", { name: "Deactivate Added Agent" }).click();
     await expect.poll(() => line.textContent()).toContain("Deactivated");
     const signIn = await call("/api/auth/sign-in", { body: { email, password: "initial-password-1" } });
     expect(signIn.status).toBe(401);
 
-    // S10: the same screen manages saved-response categories.
+    // S10: the saved responses screen manages their categories, for admins.
+    await page.getByRole("link", { name: "Saved responses" }).click();
     const name = `Returns ${Date.now()}`;
-    await page.getByLabel("Category", { exact: true }).fill(name);
+    await page.locator("#new-category").fill(name);
     await page.getByRole("button", { name: "Add a category" }).click();
     const item = page.locator(`li[data-category="${name}"]`);
     await item.getByRole("button", { name: "Archive" }).click();

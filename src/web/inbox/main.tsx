@@ -11,7 +11,9 @@ import { AdminAgents } from "./views/AdminAgents";
 import { ConversationList, moveFocus } from "./views/ConversationList";
 import { ConversationView, NoConversation } from "./views/ConversationView";
 import { assignToMe } from "./views/Ownership";
+import { ManageResponses } from "./views/ManageResponses";
 import { Menu } from "./views/Menu";
+import { Profile } from "./views/Profile";
 import { SetAside } from "./views/SetAside";
 import { SignIn } from "./views/SignIn";
 
@@ -186,6 +188,10 @@ function App() {
         <AdminAgents me={me} />
       ) : route.page === "set-aside" ? (
         <SetAside />
+      ) : route.page === "saved-responses" ? (
+        <ManageResponses me={me} />
+      ) : route.page === "profile" ? (
+        <Profile me={me} onChanged={setMe} />
       ) : (
         <main class="inbox" data-pane={route.page === "inbox" ? route.pane : "list"}>
           <ListContainer selectedId={conversationId} />

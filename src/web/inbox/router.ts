@@ -1,13 +1,15 @@
 /**
  * Client-side routes: `/`, `/conversations/:id`, `/conversations/:id/contact`, `/set-aside`,
- * `/admin/agents`. On a narrow screen the inbox shows one pane at a time, and the URL says which:
+ * `/saved-responses`, `/profile`, `/admin/agents`. On a narrow screen the inbox shows one pane at a time, and the URL says which:
  * the list, a conversation, or its contact.
  */
 export type Pane = "list" | "conversation" | "contact";
 export type Route =
   | { page: "inbox"; conversationId: string | null; pane: Pane }
   | { page: "agents" }
-  | { page: "set-aside" };
+  | { page: "set-aside" }
+  | { page: "saved-responses" }
+  | { page: "profile" };
 
 export function currentRoute(): Route {
   const path = location.pathname;
@@ -15,6 +17,8 @@ export function currentRoute(): Route {
   if (match) return { page: "inbox", conversationId: match[1]!, pane: match[2] ? "contact" : "conversation" };
   if (path === "/admin/agents") return { page: "agents" };
   if (path === "/set-aside") return { page: "set-aside" };
+  if (path === "/saved-responses") return { page: "saved-responses" };
+  if (path === "/profile") return { page: "profile" };
   return { page: "inbox", conversationId: null, pane: "list" };
 }
 

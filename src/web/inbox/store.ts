@@ -463,8 +463,11 @@ class InboxActions {
       },
       // S4: a socket starts as "on screen"; one that (re)connects in a hidden tab says it is not.
       (connected) => {
-        if (connected && attempt === this.opening && document.visibilityState === "hidden")
-          this.room?.send({ type: "viewing", visible: false });
+        if (!connected || attempt !== this.opening) return;
+        if (document.visibilityState === "hidden") this.room?.send({ type: "viewing", visible: false });
+        // What was typing before a drop is unknown now; a typist still at it says so again within seconds.
+        this.setVisitorTyping(id, false);
+        this.setAgentTyping(id, null);
       },
     );
     const opened = await ok(await api.conversations[":id"].open.$post({ param: { id } }));
@@ -485,8 +488,11 @@ class InboxActions {
       if (f.conversation) this.summaryArrived(f.conversation, false);
     } else if (f.type === "message") {
       this.updateThread(id, (thread) => addMessages(thread, [f.message]));
-      // S15: the typist sent: their indicator goes (the server says so too; this is at once).
+      // S15: the typist sent: their indicator goes (the server says so too, unless its frame was missed
+      // while this socket reconnected).
       if (f.message.kind === "customer") this.setVisitorTyping(id, false);
+      else if (f.message.author.kind === "agent" && this.s.typing.agents.get(id) === f.message.author.name)
+        this.setAgentTyping(id, null);
     } else if (f.type === "status") this.updateThread(id, (thread) => setStatus(thread, f.seq, f.status, f.error));
     else if (f.type === "presence") this.setOnline(id, f.visitorOnline);
     else if (f.type === "conversation") this.summaryArrived(f.conversation, false);

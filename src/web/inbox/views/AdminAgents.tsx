@@ -1,13 +1,51 @@
+import { useEffect, useRef, useState } from "hono/jsx/dom";
 import type { AgentView } from "../../../auth/agent-view";
 import { api, ok } from "../api";
 import { initials } from "../format";
 import { t } from "../i18n";
-import { AdminCategories } from "./AdminCategories";
 import { useList } from "./use-list";
 
-/** Admins add agents, change roles, deactivate and reactivate (S9). */
+/** Deactivation asks first, and says what it does: signed out everywhere, their conversations unassigned. */
+function ConfirmDeactivate({
+  name,
+  onConfirm,
+  onCancel,
+}: {
+  name: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => box.current?.querySelector<HTMLButtonElement>("button.cancel")?.focus(), []);
+  return (
+    <div
+      class="ask"
+      role="alertdialog"
+      aria-labelledby="deactivate-title"
+      aria-describedby="deactivate-what"
+      ref={box}
+      onKeyDown={(e: KeyboardEvent) => e.key === "Escape" && onCancel()}
+    >
+      <p id="deactivate-title" class="ask-title">
+        {t.deactivateAsk(name)}
+      </p>
+      <p id="deactivate-what">{t.deactivateWhat}</p>
+      <div class="ask-actions">
+        <button type="button" class="button danger" onClick={onConfirm}>
+          {t.deactivateName(name)}
+        </button>
+        <button type="button" class="button cancel" onClick={onCancel}>
+          {t.cancel}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Admins add agents, change roles, deactivate (after asking) and reactivate (S9). */
 export function AdminAgents({ me }: { me: AgentView }) {
   const { items: agents, error, run } = useList(async () => (await ok(await api.agents.$get())).agents);
+  const [confirming, setConfirming] = useState<string | null>(null);
   const update = (id: string, json: { role?: "admin" | "agent"; active?: boolean }) =>
     run(async () => ok(await api.agents[":id"].$patch({ param: { id }, json })));
 
@@ -77,10 +115,29 @@ export function AdminAgents({ me }: { me: AgentView }) {
               <td data-label={t.status}>
                 <span class={`badge${a.active ? " ok" : ""}`}>{a.active ? t.active : t.deactivated}</span>{" "}
                 {a.id === me.id ? null : (
-                  <button type="button" class="button small" onClick={() => void update(a.id, { active: !a.active })}>
+                  <button
+                    type="button"
+                    class="button small"
+                    id={`active-${a.id}`}
+                    aria-expanded={a.active ? confirming === a.id : undefined}
+                    onClick={() => (a.active ? setConfirming(a.id) : void update(a.id, { active: true }))}
+                  >
                     {a.active ? t.deactivate : t.reactivate}
                   </button>
                 )}
+                {confirming === a.id && a.active ? (
+                  <ConfirmDeactivate
+                    name={a.name}
+                    onConfirm={() => {
+                      setConfirming(null);
+                      void update(a.id, { active: false });
+                    }}
+                    onCancel={() => {
+                      setConfirming(null);
+                      document.getElementById(`active-${a.id}`)?.focus();
+                    }}
+                  />
+                ) : null}
               </td>
             </tr>
           ))}
@@ -111,7 +168,6 @@ export function AdminAgents({ me }: { me: AgentView }) {
           {t.add}
         </button>
       </form>
-      <AdminCategories />
     </main>
   );
 }

@@ -8,8 +8,8 @@ interface Category {
   archived: boolean;
 }
 
-/** Admins add, rename, archive and restore saved-response categories (S10, S9). */
-export function AdminCategories() {
+/** Admins add, rename, archive and restore saved-response categories (S10, S9); `onChanged` after each change. */
+export function AdminCategories({ onChanged }: { onChanged?: () => void } = {}) {
   // archived=true lists every category, archived ones included.
   const {
     items: categories,
@@ -19,7 +19,10 @@ export function AdminCategories() {
     async () => (await ok(await api["saved-responses"].categories.$get({ query: { archived: "true" } }))).categories,
   );
   const update = (id: string, json: { name?: string; archived?: boolean }) =>
-    run(async () => ok(await api["saved-responses"].categories[":id"].$patch({ param: { id }, json })));
+    run(async () => {
+      await ok(await api["saved-responses"].categories[":id"].$patch({ param: { id }, json }));
+      onChanged?.();
+    });
 
   return (
     <section class="card categories" aria-labelledby="categories-title">
@@ -52,6 +55,7 @@ export function AdminCategories() {
           void run(async () => {
             await ok(await api["saved-responses"].categories.$post({ json: { name } }));
             form.reset();
+            onChanged?.();
           });
         }}
       >

@@ -59,18 +59,26 @@ export function Menu({
           )}
         </li>
         <li>{link("/set-aside", "setAside", t.setAside, page === "set-aside")}</li>
+        <li>{link("/saved-responses", "saved", t.savedResponses, page === "saved-responses")}</li>
         {me.role === "admin" ? <li>{link("/admin/agents", "agents", t.agents, page === "agents")}</li> : null}
       </ul>
       <div class="me">
         <AvailabilitySwitch meId={me.id} />
-        <span
-          class="avatar avatar-sm tone-me"
-          role="img"
-          aria-label={t.signedInAs(me.name)}
+        <a
+          href="/profile"
+          class="avatar avatar-sm tone-me profile-link"
           title={t.signedInAs(me.name)}
+          aria-current={page === "profile" ? "page" : undefined}
+          onClick={(e: MouseEvent) => {
+            e.preventDefault();
+            navigate("/profile");
+          }}
         >
-          {initials(me.name)}
-        </span>
+          <span aria-hidden="true">{initials(me.name)}</span>
+          <span class="visually-hidden">
+            {t.profile} ({t.signedInAs(me.name)})
+          </span>
+        </a>
         <button type="button" class="icon-button menu-button" data-tip={t.signOut} onClick={onSignOut}>
           <Icon name="signOut" />
           <span class="visually-hidden">{t.signOut}</span>

@@ -15,6 +15,41 @@ interface Response {
 }
 
 /**
+ * S11, S30: the picker by keyboard. Arrows move through the responses (from the search field too), Home
+ * and End go to the first and last; Enter in the search field picks the first match (never the reply's
+ * form: the picker sits inside it), Enter on a response picks it.
+ */
+function keyboard(e: KeyboardEvent, responses: Response[], pick: (r: Response) => void): void {
+  const target = e.target as HTMLElement;
+  const panel = e.currentTarget as HTMLElement;
+  const items = [...panel.querySelectorAll<HTMLButtonElement>(".pick")];
+  const at = items.indexOf(target as HTMLButtonElement);
+  const inSearch = target.matches("input[type=search]");
+  if (e.key === "Enter" && inSearch) {
+    e.preventDefault();
+    if (responses[0]) pick(responses[0]);
+    return;
+  }
+  if (target.matches("select") || items.length === 0 || (!inSearch && at === -1)) return;
+  const next =
+    e.key === "ArrowDown"
+      ? Math.min(items.length - 1, at + 1)
+      : e.key === "ArrowUp"
+        ? at <= 0
+          ? -1
+          : at - 1
+        : e.key === "Home" && at !== -1
+          ? 0
+          : e.key === "End" && at !== -1
+            ? items.length - 1
+            : null;
+  if (next === null) return;
+  e.preventDefault();
+  if (next === -1) panel.querySelector<HTMLInputElement>("input[type=search]")?.focus();
+  else items[next]!.focus();
+}
+
+/**
  * S11: the saved-responses picker beside the channel label: a category dropdown, then its responses,
  * most used first; or a search over all of them. Choosing one hands its text to `onPick`.
  */
@@ -37,6 +72,8 @@ export function SavedResponsesPicker({
 
   useEffect(() => {
     if (!open) return;
+    // Each opening searches afresh (the category chosen stays).
+    setQuery("");
     void api["saved-responses"].categories
       .$get({ query: {} })
       .then(async (res) => setCategories((await ok(res)).categories));
@@ -77,7 +114,7 @@ export function SavedResponsesPicker({
             if (e.key === "Escape") {
               e.preventDefault();
               onClose();
-            }
+            } else keyboard(e, responses, pick);
           }}
         >
           <div class="picker-head">
