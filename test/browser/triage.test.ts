@@ -54,3 +54,35 @@ describe("labels, snooze and mark unread in the inbox (S35, S36)", () => {
     await expect.poll(() => row(page, v.conversationId).getAttribute("data-read")).toBe("false");
   });
 });
+
+describe("notes and mentions in the inbox (S33, S34)", () => {
+  it("S33 S34: n switches to a note; @ picks a colleague; the note shows set apart, never to the visitor, and reaches the one mentioned", async () => {
+    const colleague = await newAgent();
+    const v = await startVisitor();
+    await visitorSays(v, "Is my refund coming?");
+    await page.goto(`${baseUrl}/conversations/${v.conversationId}`);
+    await page.reload(); // the team list (for the picker) includes the colleague made just now
+    await page.locator("#conversation-title").click();
+    await page.keyboard.press("n");
+    await expect.poll(() => page.locator("#composer-text").getAttribute("placeholder")).toMatch(/note/i);
+    await page.locator("#composer-text").pressSequentially("Checking with finance, @E2E");
+    await page.locator(`.mention-picker [data-agent="${colleague.id}"]`).click();
+    await page.locator("#composer-text").press("End");
+    await page.locator("#composer-text").pressSequentially("please confirm");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator(".thread .kind-note").count()).toBe(1);
+    await expect.poll(() => page.locator(".thread .kind-note").textContent()).toContain("please confirm");
+
+    const history = await call("/api/widget/messages", {
+      headers: { authorization: `Bearer ${v.token}` },
+      origin: "https://shop.example",
+    });
+    expect(((await history.json()) as { messages: { text: string }[] }).messages.map((m) => m.text)).toEqual([
+      "Is my refund coming?",
+    ]);
+    const mentioned = await call("/api/conversations?mentioned=me", { cookie: colleague.cookie });
+    expect(((await mentioned.json()) as { conversations: { id: string }[] }).conversations.map((c) => c.id)).toEqual([
+      v.conversationId,
+    ]);
+  });
+});

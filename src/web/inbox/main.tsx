@@ -10,6 +10,7 @@ import { actions, filtersActive, store, unreadCount, visibleConversations } from
 import { AdminAgents } from "./views/AdminAgents";
 import { ConversationList, moveFocus } from "./views/ConversationList";
 import { ConversationView, NoConversation } from "./views/ConversationView";
+import { teamActions } from "./team";
 import { assignToMe } from "./views/Ownership";
 import { ManageResponses } from "./views/ManageResponses";
 import { Menu } from "./views/Menu";
@@ -34,6 +35,14 @@ function onShortcut(e: KeyboardEvent): void {
     e.preventDefault();
     dispatchEvent(new Event("inbox:assign-menu"));
   } else if (e.key === "i") assignToMe();
+  else if ((e.key === "s" || e.key === "l") && store.state.thread) {
+    e.preventDefault();
+    dispatchEvent(new Event("inbox:triage"));
+  } else if (e.key === "u" && store.state.thread?.summary?.read) void teamActions.markUnread(store.state.thread.id);
+  else if (e.key === "n" && store.state.thread) {
+    e.preventDefault();
+    dispatchEvent(new Event("inbox:note"));
+  }
 }
 
 // ---- containers: each picks the slices of the state its view shows, and re-renders only when they change ----

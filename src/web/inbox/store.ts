@@ -1,4 +1,4 @@
-import type { Channel, ConversationStatus, ConversationSummary, Message, ServerFrame } from "../../protocol";
+import type { Channel, Composing, ConversationStatus, ConversationSummary, Message, ServerFrame } from "../../protocol";
 import type { AgentView } from "../../auth/agent-view";
 import { api, type ApiFailure, ok } from "./api";
 import { displayName } from "./format";
@@ -572,7 +572,7 @@ class InboxActions {
   }
 
   /** `composing` says what is being written: only a chat reply's typing reaches the visitor. */
-  typing(typing: boolean, composing?: Channel): void {
+  typing(typing: boolean, composing?: Composing): void {
     this.room?.send({ type: "typing", typing, ...(composing ? { composing } : {}) });
   }
 

@@ -105,6 +105,12 @@ export const teamActions = {
     this.recount();
   },
 
+  /** S33, S34: an internal note, mentioning these agents; it reaches the thread over its socket. */
+  async note(conversationId: string, text: string, mentions: string[]): Promise<void> {
+    const json = { clientId: crypto.randomUUID(), channel: "note" as const, text, ...(mentions.length ? { mentions } : {}) };
+    await ok(await api.conversations[":id"].messages.$post({ param: { id: conversationId }, json }));
+  },
+
   async markUnread(conversationId: string): Promise<void> {
     await ok(await api.conversations[":id"].unread.$post({ param: { id: conversationId } }));
   },

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import type { AgentView } from "../../../auth/agent-view";
-import { type Channel, type ConversationSummary, typedAddress } from "../../../protocol";
+import { type Channel, type Composing, type ConversationSummary, typedAddress } from "../../../protocol";
 import { fillTags, hasTags, splitName, type TagValues } from "../../../saved-responses/tags";
 import { channelProblem, messengerClosesAt, messengerWindow, preselectedChannel, replyChannels } from "../channels";
 import { channelLabel } from "../format";
@@ -8,6 +8,8 @@ import { Icon } from "../icons";
 import { t } from "../i18n";
 import { counted } from "../state";
 import { actions } from "../store";
+import { teamActions } from "../team";
+import { MentionPicker, mentionQuery, useMentions } from "./MentionPicker";
 import { SavedResponsesPicker } from "./SavedResponses";
 
 /**
@@ -40,7 +42,7 @@ function channelOptionLabel(channel: Channel, disabledReason: string | null, sum
 
 /** Tells the conversation that the agent is typing (and what), refreshed while they type, stopped on a pause. */
 function useTypingSignal() {
-  const state = useRef<{ sentAt: number; composing: Channel; idle?: ReturnType<typeof setTimeout> } | null>(null);
+  const state = useRef<{ sentAt: number; composing: Composing; idle?: ReturnType<typeof setTimeout> } | null>(null);
   const stop = () => {
     const current = state.current;
     if (!current) return;
@@ -48,7 +50,7 @@ function useTypingSignal() {
     state.current = null;
     actions.typing(false);
   };
-  const keep = (composing: Channel) => {
+  const keep = (composing: Composing) => {
     const current = state.current;
     const now = Date.now();
     if (!current || current.composing !== composing || now - current.sentAt >= TYPING_REFRESH_MS) {
@@ -84,6 +86,18 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
   const draft = useRef("");
   draft.current = text;
   const typing = useTypingSignal();
+  // S33: a reply to the customer, or an internal note for agents only (`n` switches).
+  const [mode, setMode] = useState<"reply" | "note">("reply");
+  const note = mode === "note";
+  const mentions = useMentions();
+  useEffect(() => {
+    const onNote = () => {
+      setMode((m: "reply" | "note") => (m === "note" ? "reply" : "note"));
+      area.current?.focus();
+    };
+    addEventListener("inbox:note", onNote);
+    return () => removeEventListener("inbox:note", onNote);
+  }, []);
 
   // Pre-select again when the visitor comes and goes or an address becomes known (S7), unless a draft
   // is started or the agent chose the channel.
@@ -105,7 +119,7 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
     if (asking) ask.current?.querySelector<HTMLButtonElement>("button")?.focus();
   }, [asking]);
 
-  const problem = channelProblem(summary, channel);
+  const problem = note ? null : channelProblem(summary, channel);
   const alternatives = options.filter((o) => o.channel !== channel && !channelProblem(summary, o.channel));
   const filled = hasTags(text) ? fillTags(text, tagValues(summary, me)) : null;
 
@@ -124,6 +138,14 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
     setText("");
     setNotice("");
     typing.stop();
+    if (note) {
+      const ids = mentions.idsIn(out);
+      mentions.reset();
+      return void teamActions.note(summary.id, out.trim(), ids).catch((err: { message?: string }) => {
+        setText((current: string) => (current === "" ? text : current));
+        setNotice(`${err.message ?? t.networkError} ${t.draftKept}`);
+      });
+    }
     const outcome = await actions.send(out.trim(), via ?? channel);
     // Posting too fast (429): the reply was not taken, so the draft comes back with the reason.
     if (!outcome.ok && outcome.rateLimited) {
@@ -147,6 +169,7 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
   };
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.isComposing) return;
+    if (note && mentions.onKey(e, (name) => setText(mentions.insert(area.current!, text, name)))) return;
     if (e.key === "Escape") {
       // Out of the reply box, so single-key shortcuts work again (the picker or a question closes first).
       e.preventDefault();
@@ -157,7 +180,7 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
     }
     if (e.key !== "Enter" || e.shiftKey) return;
     // An email is written in lines: Enter adds one there, Ctrl/⌘+Enter sends; chat keeps Enter.
-    if (channel === "email" && !e.ctrlKey && !e.metaKey) return;
+    if (!note && channel === "email" && !e.ctrlKey && !e.metaKey) return;
     e.preventDefault();
     void submit();
   };
@@ -165,7 +188,7 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
 
   return (
     <form
-      class="composer"
+      class={`composer${note ? " note-mode" : ""}`}
       aria-label={t.composer}
       onSubmit={(e: Event) => {
         e.preventDefault();
@@ -173,12 +196,22 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
       }}
     >
       <div class="composer-bar">
-        <label for="reply-channel" class="bar-label">
+        <fieldset class="mode-switch" aria-label={t.replyOrNote}>
+          <label class={`mode${note ? "" : " current"}`}>
+            <input type="radio" name="composer-mode" checked={!note} onChange={() => setMode("reply")} />
+            {t.modeReply}
+          </label>
+          <label class={`mode${note ? " current" : ""}`} data-testid="note-mode">
+            <input type="radio" name="composer-mode" checked={note} onChange={() => setMode("note")} />
+            {t.modeNote}
+          </label>
+        </fieldset>
+        <label for="reply-channel" class={`bar-label${note ? " hidden" : ""}`}>
           {t.replyVia}
         </label>
         <select
           id="reply-channel"
-          class="select"
+          class={`select${note ? " hidden" : ""}`}
           value={channel}
           aria-describedby="channel-reasons"
           onChange={(e: Event) => choose((e.target as HTMLSelectElement).value as Channel)}
@@ -289,7 +322,7 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
           rows={2}
           aria-label={t.composer}
           aria-describedby="composer-hint"
-          placeholder={t.replyPlaceholder}
+          placeholder={note ? t.notePlaceholder : t.replyPlaceholder}
           value={text}
           onKeyDown={onKeyDown}
           onInput={(e: Event) => {
@@ -300,10 +333,14 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
             const caret = el.selectionStart ?? 0;
             if (el.value[caret - 1] === "/" && (caret === 1 || el.value[caret - 2] === "\n")) setPicking(true);
             if (el.value === "") typing.stop();
-            else typing.keep(channel);
+            else typing.keep(note ? "note" : channel);
+            if (note) mentions.query(mentionQuery(el.value, caret));
           }}
           onBlur={typing.stop}
         />
+        {note ? (
+          <MentionPicker state={mentions} onPick={(name) => setText(mentions.insert(area.current!, text, name))} />
+        ) : null}
         <button type="submit" class="button primary send" disabled={!!filled && !filled.ok}>
           <Icon name="send" />
           <span>{t.send}</span>
