@@ -95,6 +95,7 @@ export function MentionPicker({ state, onPick }: { state: Mentions; onPick: (nam
   return (
     <div class="menu-popup mention-picker" role="listbox" aria-label={t.mentionAgent}>
       {list.map((a, i) => (
+        // biome-ignore lint/a11y/useFocusableInteractive: chosen from the note's text box with arrows and Enter, never focused itself
         <div
           role="option"
           tabindex={-1}
