@@ -86,3 +86,22 @@ describe("notes and mentions in the inbox (S33, S34)", () => {
     ]);
   });
 });
+
+describe("label management (S35)", () => {
+  it("S35: an admin adds a label with its colour and archives it on the admin screen (never deleted)", async () => {
+    const adminAgent = await newAgent("admin");
+    const { page: adminPage } = await agentPage(browser, adminAgent.email, adminAgent.password);
+    await adminPage.goto(`${baseUrl}/admin/agents`);
+    const name = `Refund ${clientId().slice(-6)}`;
+    await adminPage.locator("#new-label").fill(name);
+    await adminPage.getByRole("button", { name: "Add label" }).click();
+    const rowOf = adminPage.locator(`[data-label-row="${name}"]`);
+    await expect.poll(() => rowOf.count()).toBe(1);
+    await rowOf.getByRole("button", { name: "Archive" }).click();
+    await expect.poll(() => rowOf.locator(".badge").textContent()).toBe("Archived");
+    const labels = (await (await call("/api/labels", { cookie: adminAgent.cookie })).json()) as {
+      labels: { name: string; archived: boolean }[];
+    };
+    expect(labels.labels.find((l) => l.name === name)).toMatchObject({ archived: true });
+  });
+});

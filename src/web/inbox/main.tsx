@@ -8,6 +8,7 @@ import { currentRoute, navigate, onRouteChange, type Route } from "./router";
 import { counted, useSelect } from "./state";
 import { actions, filtersActive, store, unreadCount, visibleConversations } from "./store";
 import { AdminAgents } from "./views/AdminAgents";
+import { AdminLabels } from "./views/AdminLabels";
 import { ConversationList, moveFocus } from "./views/ConversationList";
 import { ConversationView, NoConversation } from "./views/ConversationView";
 import { teamActions } from "./team";
@@ -194,7 +195,10 @@ function App() {
     <div class="app">
       <MenuContainer me={me} page={route.page} onSignOut={signOut} />
       {route.page === "agents" && me.role === "admin" ? (
-        <AdminAgents me={me} />
+        <div class="admin-pages">
+          <AdminAgents me={me} />
+          <AdminLabels />
+        </div>
       ) : route.page === "set-aside" ? (
         <SetAside />
       ) : route.page === "saved-responses" ? (
