@@ -15,10 +15,11 @@ export interface ApiFailure {
 /** The JSON of the successful responses among a route's typed responses (a refusal's body is thrown instead). */
 type OkBody<R> = R extends { ok: false } ? never : R extends { json(): Promise<infer T> } ? T : never;
 
-/** Reads a response: its JSON when ok, else the API's `{ error }` as a thrown ApiFailure. */
+/** Reads a response: its JSON when ok (nothing for a 204), else the API's `{ error }` as a thrown ApiFailure. */
 export async function ok<R extends { ok: boolean; status: number; headers?: Headers; json(): Promise<unknown> }>(
   res: R,
 ): Promise<OkBody<R>> {
+  if (res.status === 204) return undefined as OkBody<R>;
   if (res.ok) return (await res.json()) as OkBody<R>;
   const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
   const failure: ApiFailure = {

@@ -128,6 +128,19 @@ export function ManageResponses({ me }: { me: AgentView }) {
       <p class="error" role="alert">
         {error}
       </p>
+      <section class="card new-response" aria-labelledby="new-response-heading">
+        <h2 id="new-response-heading">{t.newResponse}</h2>
+        {active.length === 0 ? (
+          <p>{t.noCategories}</p>
+        ) : (
+          <ResponseForm
+            id="new-response"
+            initial={null}
+            categories={active}
+            onSave={(draft) => run(async () => ok(await api["saved-responses"].$post({ json: draft })))}
+          />
+        )}
+      </section>
       <label class="chip">
         <input
           type="checkbox"
@@ -184,19 +197,6 @@ export function ManageResponses({ me }: { me: AgentView }) {
           </li>
         ))}
       </ul>
-      <section class="card new-response" aria-labelledby="new-response-title">
-        <h2 id="new-response-title">{t.newResponse}</h2>
-        {active.length === 0 ? (
-          <p>{t.noCategories}</p>
-        ) : (
-          <ResponseForm
-            id="new-response"
-            initial={null}
-            categories={active}
-            onSave={(draft) => run(async () => ok(await api["saved-responses"].$post({ json: draft })))}
-          />
-        )}
-      </section>
       {me.role === "admin" ? <AdminCategories onChanged={() => void loadCategories()} /> : null}
     </main>
   );

@@ -142,7 +142,7 @@ export function SavedResponsesPicker({
               class="input"
               type="search"
               aria-label={t.searchResponses}
-              placeholder={t.searchResponses}
+              placeholder={t.searchShort}
               value={query}
               onInput={(e: Event) => setQuery((e.target as HTMLInputElement).value)}
             />
