@@ -82,3 +82,24 @@ describe("collision awareness in two agents' browsers (S37)", () => {
     await expect.poll(() => alex.page.locator(`[data-viewer="${ada.id}"]`).count()).toBe(0);
   });
 });
+
+describe("mentions in the inbox (S34)", () => {
+  it("S34: a mention shows the mentioned agent a live notice and the conversation in Mentions, until they open it", async () => {
+    const v = await startVisitor();
+    await visitorSays(v, "Can someone senior look?");
+    const before = await count(alex.page, "mentions");
+    await ada.page.goto(`${baseUrl}/conversations/${v.conversationId}`);
+    await ada.page.locator("#conversation-title").click();
+    await ada.page.keyboard.press("n");
+    await ada.page.locator("#composer-text").pressSequentially("please look @E2E");
+    await ada.page.locator(`.mention-picker [data-agent="${alex.id}"]`).click();
+    await ada.page.keyboard.press("Enter");
+    await expect.poll(() => alex.page.locator('[data-testid="notice"]').textContent()).toContain("mentioned you");
+    await expect.poll(() => count(alex.page, "mentions")).toBe(before + 1);
+    await alex.page.locator('.view-tab[data-view="mentions"]').click();
+    await expect.poll(() => row(alex.page, v.conversationId).count()).toBe(1);
+    await row(alex.page, v.conversationId).click();
+    await expect.poll(() => count(alex.page, "mentions")).toBe(before);
+    await alex.page.locator('.view-tab[data-view="all"]').click();
+  });
+});

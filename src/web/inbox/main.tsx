@@ -11,8 +11,8 @@ import { AdminAgents } from "./views/AdminAgents";
 import { AdminLabels } from "./views/AdminLabels";
 import { ConversationList, moveFocus } from "./views/ConversationList";
 import { ConversationView, NoConversation } from "./views/ConversationView";
-import { teamActions } from "./team";
-import { assignToMe } from "./views/Ownership";
+import { team, teamActions } from "./team";
+import { assignToMe, Notice } from "./views/Ownership";
 import { ManageResponses } from "./views/ManageResponses";
 import { Menu } from "./views/Menu";
 import { Profile } from "./views/Profile";
@@ -68,9 +68,10 @@ const ListContainer = memo(function ListContainer({ selectedId }: { selectedId: 
   const more = useSelect(store, (s) => s.nextCursor !== null);
   const loaded = useSelect(store, (s) => s.listLoaded);
   const me = useSelect(store, (s) => s.me);
+  const mentioned = useSelect(team, (s) => s.mentioned);
   return (
     <ConversationList
-      rows={visibleConversations(conversations, filters, me?.id ?? null)}
+      rows={visibleConversations(conversations, filters, me?.id ?? null, mentioned)}
       filters={filters}
       filtered={filtersActive(filters)}
       online={online}
@@ -213,6 +214,7 @@ function App() {
       )}
       <ConnectionStatus />
       <Announcer />
+      <Notice />
     </div>
   );
 }

@@ -120,11 +120,16 @@ export function unreadCount(s: InboxState): number {
 
 /** The list as shown: filters applied, newest activity first. Sorted again only when the list or filters change. */
 export const visibleConversations = memoize(
-  (conversations: ReadonlyMap<string, ConversationSummary>, filters: Filters, meId: string | null = null) => {
+  (
+    conversations: ReadonlyMap<string, ConversationSummary>,
+    filters: Filters,
+    meId: string | null = null,
+    mentioned: ReadonlySet<string> = new Set(),
+  ) => {
     const q = filters.search.trim().toLowerCase();
     return (
       [...conversations.values()]
-        .filter((c) => inView(c, filters.view, meId))
+        .filter((c) => (filters.view === "mentions" ? mentioned.has(c.id) : inView(c, filters.view, meId)))
         // Open means open and not snoozed (S36): a snoozed one waits in Snoozed.
         .filter(
           (c) =>
@@ -328,6 +333,7 @@ class InboxActions {
         status: f.view === "snoozed" ? "snoozed" : f.status,
         ...(f.view === "mine" ? { assignee: "me" } : f.view === "unassigned" ? { assignee: "none" } : {}),
         ...(f.view.startsWith("label:") ? { label: f.view.slice(6) } : {}),
+        ...(f.view === "mentions" ? { mentioned: "me" as const } : {}),
         ...(f.channel ? { channel: f.channel } : {}),
         ...(f.unread ? { unread: "true" } : {}),
         limit: "50",
@@ -446,6 +452,7 @@ class InboxActions {
   /** Opens a conversation: loads its thread, follows it live and marks it Read for everyone (S4). */
   async open(id: string): Promise<void> {
     if (this.s.thread?.id === id) return;
+    teamActions.seen(id);
     this.room?.stop();
     this.room = null;
     const attempt = ++this.opening;

@@ -1,9 +1,10 @@
 import type { AgentStatus, ServerFrame, Viewer } from "../../protocol";
 import { api, ok } from "./api";
+import { t } from "./i18n";
 import { Store } from "./state";
 
 /** S31's views (the agent's own, nobody's, everyone's: open, not snoozed), Snoozed (S36) and one per label (S35). */
-export type View = "mine" | "unassigned" | "all" | "snoozed" | `label:${string}`;
+export type View = "mine" | "unassigned" | "all" | "mentions" | "snoozed" | `label:${string}`;
 
 export interface Counts {
   readonly mine: number;
@@ -36,24 +37,38 @@ export interface TeamState {
   /** S37: who is viewing or replying, per conversation (from the feed; never stale: the server expires them). */
   readonly viewers: ReadonlyMap<string, readonly Viewer[]>;
   readonly labels: readonly Label[];
+  /** S34: conversations with a mention of me I have not seen (opening one clears it). */
+  readonly mentioned: ReadonlySet<string>;
+  /** The last live notice for me (a mention), said once by the announcer. */
+  readonly notice: string;
 }
 
-const empty: TeamState = { counts: null, agents: [], statuses: {}, viewers: new Map(), labels: [] };
+const empty: TeamState = {
+  counts: null,
+  agents: [],
+  statuses: {},
+  viewers: new Map(),
+  labels: [],
+  mentioned: new Set(),
+  notice: "",
+};
 export const team = new Store<TeamState>(empty);
 
 let countTimer: ReturnType<typeof setTimeout> | undefined;
 
 export const teamActions = {
   async load(): Promise<void> {
-    const [{ agents }, counts, { labels }] = await Promise.all([
+    const [{ agents }, counts, { labels }, mentioned] = await Promise.all([
       ok(await api.agents.$get()),
       ok(await api.inbox.counts.$get()),
       ok(await api.labels.$get()),
+      ok(await api.conversations.$get({ query: { mentioned: "me", limit: "100" } })),
     ]);
     team.set((s) => ({
       ...s,
       counts,
       labels,
+      mentioned: new Set(mentioned.conversations.map((c: { id: string }) => c.id)),
       agents: agents.map((a) => ({ id: a.id, name: a.name, active: a.active })),
       statuses: { ...Object.fromEntries(agents.map((a) => [a.id, a.status])), ...s.statuses },
     }));
@@ -78,6 +93,12 @@ export const teamActions = {
         return { ...s, viewers };
       });
     } else if (f.type === "conversation") this.recount();
+    else if (f.type === "mention") {
+      const by = f.mention.by.name;
+      const id = f.mention.conversationId;
+      team.set((s) => ({ ...s, mentioned: new Set(s.mentioned).add(id), notice: t.mentionedYou(by) }));
+      this.recount();
+    }
   },
 
   async setAvailability(status: "online" | "away"): Promise<void> {
@@ -107,8 +128,24 @@ export const teamActions = {
 
   /** S33, S34: an internal note, mentioning these agents; it reaches the thread over its socket. */
   async note(conversationId: string, text: string, mentions: string[]): Promise<void> {
-    const json = { clientId: crypto.randomUUID(), channel: "note" as const, text, ...(mentions.length ? { mentions } : {}) };
+    const json = {
+      clientId: crypto.randomUUID(),
+      channel: "note" as const,
+      text,
+      ...(mentions.length ? { mentions } : {}),
+    };
     await ok(await api.conversations[":id"].messages.$post({ param: { id: conversationId }, json }));
+  },
+
+  /** Opening a conversation sees its mentions (the server clears them with the open). */
+  seen(conversationId: string): void {
+    if (!team.state.mentioned.has(conversationId)) return;
+    team.set((s) => {
+      const mentioned = new Set(s.mentioned);
+      mentioned.delete(conversationId);
+      return { ...s, mentioned };
+    });
+    this.recount();
   },
 
   async markUnread(conversationId: string): Promise<void> {

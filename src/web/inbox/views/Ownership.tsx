@@ -43,6 +43,7 @@ export function Views({ filters }: { filters: Filters }) {
     ["mine", t.viewMine, counts?.mine],
     ["unassigned", t.viewUnassigned, counts?.unassigned],
     ["all", t.viewAll, counts?.all],
+    ["mentions", t.viewMentions, counts?.mentions],
     ["snoozed", t.viewSnoozed, counts?.snoozed],
     ...labels
       .filter((l) => !l.archived)
@@ -211,4 +212,19 @@ export function ReplyingMarker({ conversationId }: { conversationId: string }) {
       {t.isReplying(replying)}
     </span>
   ) : null;
+}
+
+/** S34: a live notice for me (a mention), shown for a few seconds and said by screen readers. */
+export function Notice() {
+  const notice = useSelect(team, (s) => s.notice);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => team.set((s) => ({ ...s, notice: "" })), 6000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+  return (
+    <p class={`toast${notice ? " shown" : ""}`} role="status" data-testid="notice">
+      {notice}
+    </p>
+  );
 }
