@@ -25,7 +25,10 @@ export function startBaselineServer({ port = 0, host = "127.0.0.1" } = {}) {
   const rooms = new Map();
   const room = (id) => {
     let r = rooms.get(id);
-    if (!r) rooms.set(id, (r = { seq: 0, log: [], byClientId: new Map(), sockets: new Set() }));
+    if (!r) {
+      r = { seq: 0, log: [], byClientId: new Map(), sockets: new Set() };
+      rooms.set(id, r);
+    }
     return r;
   };
   const post = (id, role, body) => {

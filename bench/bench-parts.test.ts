@@ -19,20 +19,25 @@ import { markdownTable, writeResults } from "./report.mjs";
 import { startFloorServer } from "./worker-server.mjs";
 
 /** Every frame each socket receives, in order. */
-function recordFrames(sockets: any[]): any[][] {
-  const frames: any[][] = sockets.map(() => []);
-  sockets.forEach((s: any, i: number) => (s.onFrame = (f: any) => frames[i]!.push(f)));
+// The bench's load generator is plain JavaScript (bench/chat-load.mjs): its sockets are loosely typed here.
+type BenchSocket = { ws: WebSocket; onFrame: ((frame: unknown) => void) | null; closed?: unknown };
+
+function recordFrames(sockets: BenchSocket[]): unknown[][] {
+  const frames: unknown[][] = sockets.map(() => []);
+  sockets.forEach((s, i) => {
+    s.onFrame = (f) => frames[i]!.push(f);
+  });
   return frames;
 }
 
-function pong(socket: any): Promise<boolean> {
+function pong(socket: BenchSocket): Promise<boolean> {
   const answered = new Promise<boolean>((resolve) => socket.ws.addEventListener("message", (e: MessageEvent) => e.data === "pong" && resolve(true)));
   socket.ws.send("ping");
   return answered;
 }
 
 /** Three rooms of a visitor and two agents posting over HTTP: each message at every socket of its room, once. */
-async function carriesTimetable(rooms: any[]) {
+async function carriesTimetable(rooms: Parameters<typeof openRooms>[0]) {
   const sockets = await openRooms(rooms);
   const schedule = steadySchedule({ participants: sockets.length, ratePerS: 60, durationMs: 500 });
   const result = await runTimetable(sockets, schedule, { drainMs: 5000 });
@@ -84,11 +89,11 @@ describe("baseline server", () => {
     const real = httpPoster();
     // One socket of room 0 is closed by the server before the run: it misses room 0's 11 messages.
     [...server.rooms.get("acct0")!.sockets][0]!.close();
-    await expect.poll(() => sockets.filter((s: any) => s.closed !== undefined).length).toBe(1);
+    await expect.poll(() => sockets.filter((s: BenchSocket) => s.closed !== undefined).length).toBe(1);
     // Participant 0 (room 0): its 2nd message is never posted. Participant 3 (room 1): its 1st is posted twice
     // under two clientIds (two messages with the same bench text). Participant 4: its 3rd is refused (500).
     const poster = {
-      post: async (target: any, fields: { clientId: string; text: string }) => {
+      post: async (target: unknown, fields: { clientId: string; text: string }) => {
         const { participant, n } = parseBenchText(fields.text)!;
         if (participant === 0 && n === 2) return { status: 201, text: "" };
         if (participant === 4 && n === 3) return { status: 500, text: "boom" };

@@ -76,7 +76,7 @@ export function summariseProfile(profile, bundleText) {
   // Every sample weighs the median interval: on a busy machine the thread is descheduled between some
   // samples, and that wall-clock gap is not time the code at the next sample spent.
   const unitUs = [...profile.timeDeltas].sort((a, b) => a - b)[Math.floor(profile.timeDeltas.length / 2)] ?? 0;
-  profile.samples.forEach((id) => self.set(id, (self.get(id) ?? 0) + unitUs));
+  for (const id of profile.samples) self.set(id, (self.get(id) ?? 0) + unitUs);
   const bundleUrl = profile.nodes.find((n) => /\.js$/.test(n.callFrame.url) && !n.callFrame.url.startsWith("cloudflare"))?.callFrame.url;
   const totals = new Map();
   let allUs = 0;

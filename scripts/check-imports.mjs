@@ -47,8 +47,8 @@ for (const file of files(src)) {
     const to = resolveImport(file, m[3]);
     // `import { type A, type B }` is type-only too.
     const named = /\{([^}]*)\}/.exec(m[0])?.[1];
-    const allTypes = named !== undefined && named.split(",").every((n) => !n.trim() || n.trim().startsWith("type "));
-    if (to && to.startsWith(src)) edges.push({ from: file, to, typeOnly: Boolean(m[2]) || allTypes });
+    const allTypes = named?.split(",").every((n) => !n.trim() || n.trim().startsWith("type "));
+    if (to?.startsWith(src)) edges.push({ from: file, to, typeOnly: Boolean(m[2]) || allTypes });
   }
 }
 

@@ -2,11 +2,10 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { now } from "../lib/clock";
 import { workspaceFeed } from "../lib/workspace";
-import { closeBack, closeSessions, receive, type SessionsEnding, send, sendAll, sessionTags } from "../lib/socket-frames";
+import { closeBack, closeSessions, type SessionsEnding, send, sendAll, sessionTags } from "../lib/socket-frames";
 import {
   type AgentRef,
   type Author,
-  CLOSE_TOO_MANY_FRAMES,
   type ContactRef,
   type ConversationStatus,
   type ConversationSummary,
@@ -14,7 +13,6 @@ import {
   PING,
   PONG,
   type ServerFrame,
-  typingReachesVisitor,
 } from "../protocol";
 import { Alarms } from "./alarms";
 import { type AgentPost, type ChannelEvent, type PostResult, postAsAgent, type Received, receiveFromChannel, type RoomHandle } from "./doors";
@@ -25,7 +23,7 @@ import { AgentMarkers } from "./markers";
 import { IndexOutbox } from "./outbox";
 import type { OutboundChannels } from "./outbound";
 import { presenceTimings, VisitorPresence } from "./presence";
-import { attachment, flooding, newAttachment, seen, type SocketIdentity, TYPING_EVERY_MS } from "./room-sockets";
+import { attachment, newAttachment, type SocketIdentity, } from "./room-sockets";
 import { type ConversationInit, type ConversationState, insertConversation, listMessages, type MessagePage, migrate, readState, summarize, updateConversation } from "./storage";
 import { deliver, recordItem } from "./timeline";
 

@@ -7,7 +7,10 @@ import { StallingProxy } from "./tcp-proxy";
 let a: Awaited<ReturnType<typeof newAgent>>;
 let b: Awaited<ReturnType<typeof newAgent>>;
 const open: TestSocket[] = [];
-const track = (s: TestSocket) => (open.push(s), s);
+const track = (s: TestSocket) => {
+  open.push(s);
+  return s;
+};
 
 beforeAll(async () => {
   a = await newAgent();

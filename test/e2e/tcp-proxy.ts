@@ -11,7 +11,7 @@ export class StallingProxy {
   private readonly pairs: [Socket, Socket][] = [];
   refusing = false;
 
-  constructor(private readonly target: { host: string; port: number }) {
+  constructor(readonly target: { host: string; port: number }) {
     this.server = createServer((client) => {
       if (this.refusing) {
         client.destroy();

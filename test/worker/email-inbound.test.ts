@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { replyAddress } from "../../src/channels/email/reply-address";
 import type { Message } from "../../src/protocol";
 import { call, clientId, room, signedInAgent } from "./helpers";
-import { contactCount, conversationOf, deliver, mail } from "./email-helpers";
+import { contactCount, deliver, mail } from "./email-helpers";
 
 let n = 0;
 const unique = (name: string) => `${name}.${Date.now()}.${++n}@example.org`;

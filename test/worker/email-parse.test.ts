@@ -371,7 +371,7 @@ describe("decoding what real mail carries (S18, S22)", () => {
     // Every address kept is whole, in order, and the cut stays under MAX_ADDRESS_HEADER.
     expect(m.to.length).toBeGreaterThan(500);
     expect(m.to.length).toBeLessThan(many.length);
-    m.to.slice(1).forEach((a, i) => expect(a).toEqual({ address: `person${i}@lists.example`, name: `Person ${i}` }));
+    for (const [i, a] of m.to.slice(1).entries()) expect(a).toEqual({ address: `person${i}@lists.example`, name: `Person ${i}` });
     expect(capAddressHeaders(`To: ${"x".repeat(MAX_ADDRESS_HEADER * 2)}`)).toHaveLength(MAX_ADDRESS_HEADER);
     const short = "From: a@example.org\r\nTo: b@example.org, c@example.org\r\n";
     expect(capAddressHeaders(short)).toBe(short);

@@ -18,11 +18,13 @@ function gatedCommit() {
   return {
     batches,
     commit,
-    failNext: () => void (failNext = true),
+    failNext: () => {
+      failNext = true;
+    },
     releaseAll: () => {
       const r = release;
       release = [];
-      r.forEach((f) => f());
+      for (const f of r) f();
     },
   };
 }

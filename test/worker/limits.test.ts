@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLOSE_TOO_MANY_FRAMES, MAX_SUBJECT_CHARS } from "../../src/protocol";
-import { conversationOf, deliver, mail } from "./email-helpers";
+import { conversationOf, deliver, } from "./email-helpers";
 import { agentSays, agentSocket, call, clientId, room, signedInAgent, startVisitor, type TestSocket, visitorSays, visitorSocket } from "./helpers";
 
 const open: TestSocket[] = [];

@@ -53,7 +53,7 @@ describe("the webhook", () => {
     const reencoded = encoder.encode(JSON.stringify(JSON.parse(new TextDecoder().decode(raw))));
     for (const [body, sig] of [
       [raw, null],
-      [raw, "sha256=" + "0".repeat(64)],
+      [raw, `sha256=${"0".repeat(64)}`],
       [raw, await sign(reencoded)],
       [reencoded, await sign(raw)],
     ] as const) {

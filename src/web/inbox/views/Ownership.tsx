@@ -60,9 +60,10 @@ export function Views({ filters }: { filters: Filters }) {
           onClick={() => void actions.setFilters({ view })}
         >
           <span>{label}</span>
-          <span class="count" aria-label={t.countOf(n ?? 0)}>
+          <span class="count" aria-hidden="true">
             {n ?? "–"}
           </span>
+          <span class="visually-hidden">{t.countOf(n ?? 0)}</span>
         </button>
       ))}
     </nav>
