@@ -10,7 +10,10 @@ import "./test/support/corpus-context.ts";
 function vapidKeys() {
   const ecdh = createECDH("prime256v1");
   ecdh.generateKeys();
-  return { publicKey: ecdh.getPublicKey().toString("base64url"), privateKey: ecdh.getPrivateKey().toString("base64url") };
+  return {
+    publicKey: ecdh.getPublicKey().toString("base64url"),
+    privateKey: ecdh.getPrivateKey().toString("base64url"),
+  };
 }
 
 export default defineConfig(async () => {

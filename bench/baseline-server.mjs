@@ -33,7 +33,8 @@ export function startBaselineServer({ port = 0, host = "127.0.0.1" } = {}) {
   };
   const post = (id, role, body) => {
     const text = typeof body?.text === "string" ? body.text.trim() : "";
-    if (typeof body?.clientId !== "string" || !CLIENT_ID.test(body.clientId) || !text || text.length > MAX_TEXT_CHARS) return [400, { error: "bad_request" }];
+    if (typeof body?.clientId !== "string" || !CLIENT_ID.test(body.clientId) || !text || text.length > MAX_TEXT_CHARS)
+      return [400, { error: "bad_request" }];
     const r = room(id);
     const retried = r.byClientId.get(body.clientId);
     if (retried) return [200, { message: retried, duplicate: true }];
@@ -97,12 +98,13 @@ export function startBaselineServer({ port = 0, host = "127.0.0.1" } = {}) {
         port: address.port,
         url: `http://${host}:${address.port}`,
         rooms,
-        close: () => new Promise((done) => {
-          for (const ws of wss.clients) ws.terminate();
-          wss.close();
-          http.closeAllConnections();
-          http.close(() => done());
-        }),
+        close: () =>
+          new Promise((done) => {
+            for (const ws of wss.clients) ws.terminate();
+            wss.close();
+            http.closeAllConnections();
+            http.close(() => done());
+          }),
       });
     });
   });

@@ -41,7 +41,10 @@ export async function writeBenchConfig(dir, { inspectorPort }) {
     ...c,
     main: resolve(BENCH_ENTRY),
     assets: c.assets && { ...c.assets, directory: join(dir, "assets") },
-    d1_databases: c.d1_databases?.map((d) => ({ ...d, ...(d.migrations_dir && { migrations_dir: resolve(d.migrations_dir) }) })),
+    d1_databases: c.d1_databases?.map((d) => ({
+      ...d,
+      ...(d.migrations_dir && { migrations_dir: resolve(d.migrations_dir) }),
+    })),
     durable_objects: { ...c.durable_objects, bindings: [...(c.durable_objects?.bindings ?? []), ...FLOOR_BINDINGS] },
     migrations: [...(c.migrations ?? []), FLOOR_MIGRATION],
     // Its own inspector (--profile), never another wrangler dev's that took the default port first.
@@ -58,5 +61,12 @@ export async function writeBenchConfig(dir, { inspectorPort }) {
 /** Only the floor room, as its own worker (for its test: no assets, D1 or secrets); returns its path. */
 export function writeFloorConfig(dir) {
   const { compatibility_date, compatibility_flags } = productConfig();
-  return write(dir, { name: "bench-floor", main: resolve(FLOOR_ENTRY), compatibility_date, compatibility_flags, durable_objects: { bindings: FLOOR_BINDINGS }, migrations: [FLOOR_MIGRATION] });
+  return write(dir, {
+    name: "bench-floor",
+    main: resolve(FLOOR_ENTRY),
+    compatibility_date,
+    compatibility_flags,
+    durable_objects: { bindings: FLOOR_BINDINGS },
+    migrations: [FLOOR_MIGRATION],
+  });
 }

@@ -8,7 +8,16 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { contacts, conversations } from "../src/db/schema";
 import { startBaselineServer } from "./baseline-server.mjs";
 import { baselineRooms, floorRooms, newConversations, workerRooms } from "./chat-bench.mjs";
-import { closeSockets, httpPoster, jitteredSchedule, openRooms, parseBenchText, runTimetable, steadySchedule, benchText } from "./chat-load.mjs";
+import {
+  closeSockets,
+  httpPoster,
+  jitteredSchedule,
+  openRooms,
+  parseBenchText,
+  runTimetable,
+  steadySchedule,
+  benchText,
+} from "./chat-load.mjs";
 import { monthlyCost } from "./cost-model.mjs";
 import { summariseProfile } from "./cpu-profile.mjs";
 import { cpuBetween, cpuSnapshot } from "./process-cpu.mjs";
@@ -31,7 +40,9 @@ function recordFrames(sockets: BenchSocket[]): unknown[][] {
 }
 
 function pong(socket: BenchSocket): Promise<boolean> {
-  const answered = new Promise<boolean>((resolve) => socket.ws.addEventListener("message", (e: MessageEvent) => e.data === "pong" && resolve(true)));
+  const answered = new Promise<boolean>((resolve) =>
+    socket.ws.addEventListener("message", (e: MessageEvent) => e.data === "pong" && resolve(true)),
+  );
   socket.ws.send("ping");
   return answered;
 }
@@ -42,7 +53,17 @@ async function carriesTimetable(rooms: Parameters<typeof openRooms>[0]) {
   const schedule = steadySchedule({ participants: sockets.length, ratePerS: 60, durationMs: 500 });
   const result = await runTimetable(sockets, schedule, { drainMs: 5000 });
   closeSockets(sockets);
-  expect(result).toMatchObject({ sent: schedule.length, failed: 0, errors: [], closed: 0, expected: schedule.length * 3, received: schedule.length * 3, lost: 0, duplicated: 0, count: schedule.length * 3 });
+  expect(result).toMatchObject({
+    sent: schedule.length,
+    failed: 0,
+    errors: [],
+    closed: 0,
+    expected: schedule.length * 3,
+    received: schedule.length * 3,
+    lost: 0,
+    duplicated: 0,
+    count: schedule.length * 3,
+  });
   // The runtime's ping probe ran beside the load.
   expect(Number.isFinite(result.floorP50)).toBe(true);
   return sockets;
@@ -73,7 +94,12 @@ describe("baseline server", () => {
     poster.close();
     expect(frames[0]!.map((f) => f.type)).toEqual(["message", "message", "error"]);
     for (const i of [1, 2]) await expect.poll(() => frames[i]!.map((f) => f.message.seq)).toEqual([1, 2]);
-    expect(frames[1]![0].message).toMatchObject({ conversationId: "a0", clientId: "client-0001", text: "hello", direction: "inbound" });
+    expect(frames[1]![0].message).toMatchObject({
+      conversationId: "a0",
+      clientId: "client-0001",
+      text: "hello",
+      direction: "inbound",
+    });
     expect(frames[1]![1].message).toMatchObject({ clientId: "client-0002", direction: "outbound" });
     expect(frames.slice(3).flat()).toEqual([]);
     expect(server.rooms.get("a0")!.log).toHaveLength(2);
@@ -105,7 +131,15 @@ describe("baseline server", () => {
     const result = await runTimetable(sockets, schedule, { drainMs: 1500, poster });
     real.close();
     closeSockets(sockets);
-    expect(result).toMatchObject({ sent: schedule.length, expected: schedule.length * 3, failed: 1, errors: ["500 boom"], closed: 1, lost: 3 + 3 + 11, duplicated: 3 });
+    expect(result).toMatchObject({
+      sent: schedule.length,
+      expected: schedule.length * 3,
+      failed: 1,
+      errors: ["500 boom"],
+      closed: 1,
+      lost: 3 + 3 + 11,
+      duplicated: 3,
+    });
     expect(result.received).toBe(result.expected - result.lost);
   });
 });
@@ -135,8 +169,18 @@ describe("floor room (bench/floor-room.ts in its own wrangler dev)", () => {
     expect(JSON.parse(retried.text)).toMatchObject({ duplicate: true, message: { seq: 1, text: "hello" } });
     expect((await poster.post(sockets[0].post, { text: "no client id" })).status).toBe(400);
     for (const i of [0, 1, 2]) await expect.poll(() => frames[i]!.map((f) => f.message.seq)).toEqual([1, 2]);
-    expect(frames[0]![0].message).toMatchObject({ conversationId: "t0", clientId: "client-0001", text: "hello", direction: "inbound", author: { kind: "visitor" } });
-    expect(frames[0]![1].message).toMatchObject({ clientId: "client-0002", direction: "outbound", author: { kind: "agent" } });
+    expect(frames[0]![0].message).toMatchObject({
+      conversationId: "t0",
+      clientId: "client-0001",
+      text: "hello",
+      direction: "inbound",
+      author: { kind: "visitor" },
+    });
+    expect(frames[0]![1].message).toMatchObject({
+      clientId: "client-0002",
+      direction: "outbound",
+      author: { kind: "agent" },
+    });
     expect(frames.slice(3).flat()).toEqual([]);
     closeSockets(sockets);
     const [again] = await openRooms([{ participants: [floorRooms(floor.url, 1, [1], "t")[0]!.participants[0]!] }]);
@@ -171,7 +215,12 @@ describe("load timetables", () => {
     expect(s.every((e: { at: number }, i: number) => i === 0 || e.at >= s[i - 1].at)).toBe(true);
   });
   it("stamps and parses the planned time", () => {
-    expect(parseBenchText(benchText("r1", 7, 3, 1234.5))).toEqual({ run: "r1", participant: 7, n: 3, plannedAt: 1234.5 });
+    expect(parseBenchText(benchText("r1", 7, 3, 1234.5))).toEqual({
+      run: "r1",
+      participant: 7,
+      n: 3,
+      plannedAt: 1234.5,
+    });
     expect(parseBenchText("someone else's message")).toBeNull();
   });
 });
@@ -193,7 +242,11 @@ describe("results", () => {
     const figures = { "widget.loader_gzip_bytes": 4000, "chat.ratio_p99": 2.1, "chat.sent": 10 };
     writeResults(join(dir, "results", "latest.json"), { figures, machine: { cores: 2 }, mode: "quick" });
     const doc = JSON.parse(readFileSync(join(dir, "results", "latest.json"), "utf8"));
-    expect(doc).toMatchObject({ mode: "quick", figures, budgets: { "widget.loader_gzip_bytes": true, "chat.ratio_p99": false } });
+    expect(doc).toMatchObject({
+      mode: "quick",
+      figures,
+      budgets: { "widget.loader_gzip_bytes": true, "chat.ratio_p99": false },
+    });
     const table = markdownTable(figures);
     expect(table).toContain("| `widget.loader_gzip_bytes` | 4,000 | ≤ 5 KB ✅ met |");
     expect(table).toContain("❌ missed");
@@ -215,9 +268,13 @@ describe("list SQL and seed", () => {
         .toSQL();
     expect(listSql()).toBe(query([]).sql.replace("limit ?", "limit 50"));
     expect(listSql({ status: "open" })).toBe(
-      query([eq(conversations.status, "open"), isNull(conversations.snoozedUntil)]).sql.replace("= ?", "= 'open'").replace("limit ?", "limit 50"),
+      query([eq(conversations.status, "open"), isNull(conversations.snoozedUntil)])
+        .sql.replace("= ?", "= 'open'")
+        .replace("limit ?", "limit 50"),
     );
-    expect(listSql({ assignee: null })).toBe(query([isNull(conversations.assigneeId)]).sql.replace("limit ?", "limit 50"));
+    expect(listSql({ assignee: null })).toBe(
+      query([isNull(conversations.assigneeId)]).sql.replace("limit ?", "limit 50"),
+    );
   });
   it("seeds in batched multi-row INSERTs", () => {
     const sql = seedSql(2500, { batch: 1000 });
@@ -229,8 +286,12 @@ describe("list SQL and seed", () => {
 describe("email mix and cost model", () => {
   it("replaces or adds the Message-ID, keeping other bytes, and repeats one post in ten", () => {
     const withId = Buffer.from("From: a@b.c\r\nMessage-ID: <old@x>\r\nSubject: \xe9\r\n\r\nbody", "latin1");
-    expect(withMessageId(withId, "new@y").toString("latin1")).toBe("From: a@b.c\r\nMessage-ID: <new@y>\r\nSubject: \xe9\r\n\r\nbody");
-    expect(withMessageId(Buffer.from("From x@y Mon\nSubject: s\n\nb"), "n@y").toString()).toBe("From x@y Mon\nMessage-ID: <n@y>\nSubject: s\n\nb");
+    expect(withMessageId(withId, "new@y").toString("latin1")).toBe(
+      "From: a@b.c\r\nMessage-ID: <new@y>\r\nSubject: \xe9\r\n\r\nbody",
+    );
+    expect(withMessageId(Buffer.from("From x@y Mon\nSubject: s\n\nb"), "n@y").toString()).toBe(
+      "From x@y Mon\nMessage-ID: <n@y>\nSubject: s\n\nb",
+    );
     const posts = emailMix([withId], 100, "t");
     expect(posts.filter((p: { repeat: boolean }) => p.repeat)).toHaveLength(10);
     expect(new Set(posts.map((p: { id: string }) => p.id)).size).toBe(90);
@@ -246,7 +307,13 @@ describe("email mix and cost model", () => {
       perMessage: { doRequests: 1.05, d1RowsWritten: 8, doRowsWritten: 3, doActiveMs: 10 },
       perConversation: { workerRequests: 4, doRequests: 4, d1RowsWritten: 8 },
       perListLoad: { d1RowsRead: 100 },
-      month: { agents: 10, conversations: 1_000_000, messagesPerConversation: 8, listLoadsPerAgentPerDay: 100, days: 30 },
+      month: {
+        agents: 10,
+        conversations: 1_000_000,
+        messagesPerConversation: 8,
+        listLoadsPerAgentPerDay: 100,
+        days: 30,
+      },
     });
     expect(big.lines.doRequests.usd).toBeCloseTo(((8e6 * 1.05 + 4e6 - 1e6) / 1e6) * 0.15);
     expect(big.usd).toBeGreaterThan(1);
@@ -257,8 +324,21 @@ describe("profile and CPU figures", () => {
   it("attributes profile samples to our modules, runtime calls to the module that made them, and idle apart, each sample weighing the same", () => {
     // Module paths as esbuild writes them: relative to the output folder, inside the project or outside it.
     const outside = `../../..${process.cwd()}/node_modules/drizzle-orm/d1/session.js`;
-    const bundle = ["// src/conversation/room.ts", "function record() {", "}", `// ${outside}`, "function run() {", "}"].join("\n");
-    const frame = (functionName: string, url: string, lineNumber: number) => ({ functionName, url, lineNumber, columnNumber: 0, scriptId: "1" });
+    const bundle = [
+      "// src/conversation/room.ts",
+      "function record() {",
+      "}",
+      `// ${outside}`,
+      "function run() {",
+      "}",
+    ].join("\n");
+    const frame = (functionName: string, url: string, lineNumber: number) => ({
+      functionName,
+      url,
+      lineNumber,
+      columnNumber: 0,
+      scriptId: "1",
+    });
     const profile = {
       nodes: [
         { id: 1, callFrame: frame("(root)", "", -1), children: [2, 3, 5] },
@@ -288,7 +368,11 @@ describe("profile and CPU figures", () => {
     const after = cpuSnapshot(process.pid)!;
     expect(after[process.pid]!.cpuS).toBeGreaterThanOrEqual(before[process.pid]!.cpuS);
     // The arithmetic, on made-up snapshots (no timing: the machine may be busy).
-    const used = cpuBetween({ 1: { name: "node", cpuS: 1 }, 2: { name: "workerd", cpuS: 2 } }, { 1: { name: "node", cpuS: 1.5 }, 2: { name: "workerd", cpuS: 4 }, 3: { name: "esbuild", cpuS: 0.25 } }, 4);
+    const used = cpuBetween(
+      { 1: { name: "node", cpuS: 1 }, 2: { name: "workerd", cpuS: 2 } },
+      { 1: { name: "node", cpuS: 1.5 }, 2: { name: "workerd", cpuS: 4 }, 3: { name: "esbuild", cpuS: 0.25 } },
+      4,
+    );
     expect(used).toEqual({ totalS: 2.75, busiest: "workerd", busiestShare: 0.5 });
     expect(cpuBetween(null, after, 1)).toBeNull();
   });

@@ -10,7 +10,11 @@ import { cpuBetween, cpuSnapshot } from "./process-cpu.mjs";
 export const BENCH_ORIGIN = "https://bench.example";
 
 async function post(url, path, { json, headers = {} }) {
-  const res = await fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json", origin: url, ...headers }, body: JSON.stringify(json) });
+  const res = await fetch(`${url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url, ...headers },
+    body: JSON.stringify(json),
+  });
   if (res.status >= 300) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
   return res;
 }
@@ -25,7 +29,10 @@ export async function signIn(url, email, password, ip) {
 export async function twoAgents(url) {
   const admin = await signIn(url, "admin@example.com", "demo-admin-password", "10.250.0.1");
   const email = `bench-${Date.now()}@example.com`;
-  await post(url, "/api/agents", { json: { email, name: "Bench Agent", role: "agent", password: "bench-password-123" }, headers: { cookie: admin } });
+  await post(url, "/api/agents", {
+    json: { email, name: "Bench Agent", role: "agent", password: "bench-password-123" },
+    headers: { cookie: admin },
+  });
   return [admin, await signIn(url, email, "bench-password-123", "10.250.0.2")];
 }
 
@@ -54,7 +61,10 @@ export function workerRooms(url, conversations, cookies, lastSeq, { origin = BEN
   return conversations.map((c, i) => ({
     participants: [
       { ...targets.visitorSocket(c, lastSeq[i] ?? 0), post: targets.visitorPost(c) },
-      ...cookies.map((cookie) => ({ ...targets.agentSocket(cookie, c.conversationId, lastSeq[i] ?? 0), post: targets.agentPost(cookie, c.conversationId) })),
+      ...cookies.map((cookie) => ({
+        ...targets.agentSocket(cookie, c.conversationId, lastSeq[i] ?? 0),
+        post: targets.agentPost(cookie, c.conversationId),
+      })),
     ],
   }));
 }
@@ -65,7 +75,10 @@ export function floorRooms(url, count, lastSeq, prefix = "f") {
   return Array.from({ length: count }, (_, i) => ({
     participants: ["visitor", "agent", "agent"].map((role) => {
       const q = `room=${prefix}${i}&role=${role}`;
-      return { url: `${ws}${FLOOR_SOCKET_PATH}?${q}&after=${lastSeq[i] ?? 0}`, post: { url: `${url}${FLOOR_MESSAGES_PATH}?${q}` } };
+      return {
+        url: `${ws}${FLOOR_SOCKET_PATH}?${q}&after=${lastSeq[i] ?? 0}`,
+        post: { url: `${url}${FLOOR_MESSAGES_PATH}?${q}` },
+      };
     }),
   }));
 }
@@ -91,7 +104,11 @@ async function oneRound(rooms, lastSeq, { intervalMs, durationMs, warmupMs, serv
   const result = await runTimetable(sockets, schedule, { warmupMs });
   // The server's CPU over the load (the drain included): per message sent, and its busiest process.
   const cpu = cpuBetween(cpuBefore, cpuSnapshot(serverPid), (performance.now() - loadStart) / 1000);
-  Object.assign(result, { cpuMsPerMsg: cpu ? (cpu.totalS * 1000) / result.sent : null, busiest: cpu?.busiest ?? null, busiestShare: cpu?.busiestShare ?? null });
+  Object.assign(result, {
+    cpuMsPerMsg: cpu ? (cpu.totalS * 1000) / result.sent : null,
+    busiest: cpu?.busiest ?? null,
+    busiestShare: cpu?.busiestShare ?? null,
+  });
   for (const s of sockets) lastSeq[s.room] = Math.max(lastSeq[s.room] ?? 0, s.lastSeq);
   closeSockets(sockets);
   await settle(serverPid);
@@ -122,7 +139,19 @@ const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : "–");
  * same wrangler dev) and the raw baseline, the order reversing every round so none always runs on a
  * warmer machine. Same rooms, sockets and timetable shape for all. Returns per-target results and medians.
  */
-export async function chatRounds({ url, baselineUrl, conversations, cookies, rounds, intervalMs, durationMs, warmupMs, log, workerPid, baselinePid }) {
+export async function chatRounds({
+  url,
+  baselineUrl,
+  conversations,
+  cookies,
+  rounds,
+  intervalMs,
+  durationMs,
+  warmupMs,
+  log,
+  workerPid,
+  baselinePid,
+}) {
   const targets = {
     worker: { rooms: (seq) => workerRooms(url, conversations, cookies, seq), pid: workerPid },
     floor: { rooms: (seq) => floorRooms(url, conversations.length, seq), pid: workerPid },
@@ -133,7 +162,12 @@ export async function chatRounds({ url, baselineUrl, conversations, cookies, rou
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? ["baseline", "floor", "worker"] : ["worker", "floor", "baseline"];
     for (const name of order) {
-      const res = await oneRound(targets[name].rooms(seq[name]), seq[name], { intervalMs, durationMs, warmupMs, serverPid: targets[name].pid });
+      const res = await oneRound(targets[name].rooms(seq[name]), seq[name], {
+        intervalMs,
+        durationMs,
+        warmupMs,
+        serverPid: targets[name].pid,
+      });
       results[name].push(res);
       log(
         `  round ${r + 1} ${name.padEnd(8)} sent ${res.sent} (${res.offeredPerS.toFixed(0)}/s) p50 ${f1(res.p50)} ms p99 ${f1(res.p99)} ms, post answered p99 ${f1(res.postP99)} ms, ping p50 ${f1(res.floorP50)} p99 ${f1(res.floorP99)} ms, lost ${res.lost} dup ${res.duplicated} failed ${res.failed}, server CPU ${res.cpuMsPerMsg?.toFixed(2)} ms/msg, busiest process ${res.busiest} at ${((res.busiestShare ?? 0) * 100).toFixed(0)} % of a core (sockets opened in ${(res.openMs / 1000).toFixed(1)} s)`,
@@ -184,11 +218,17 @@ export async function hotRoom({ url, cookies, rates, stepMs, limitMs = 100, log 
   for (let i = 0, retried = false; i < rates.length; i++) {
     const rate = rates[i];
     const sockets = await openRooms(workerRooms(url, [conversation], cookies, lastSeq));
-    const res = await runTimetable(sockets, steadySchedule({ participants: sockets.length, ratePerS: rate, durationMs: stepMs }), { warmupMs: 500 });
+    const res = await runTimetable(
+      sockets,
+      steadySchedule({ participants: sockets.length, ratePerS: rate, durationMs: stepMs }),
+      { warmupMs: 500 },
+    );
     lastSeq[0] = Math.max(...sockets.map((s) => s.lastSeq));
     closeSockets(sockets);
     steps.push({ rate, p50: res.p50, p99: res.p99, lost: res.lost, failed: res.failed });
-    log(`  hot room ${rate} msg/s: p50 ${f1(res.p50)} ms p99 ${f1(res.p99)} ms lost ${res.lost} failed ${res.failed} sockets closed ${res.closed}${res.errors.length ? ` (${res.errors[0]})` : ""}`);
+    log(
+      `  hot room ${rate} msg/s: p50 ${f1(res.p50)} ms p99 ${f1(res.p99)} ms lost ${res.lost} failed ${res.failed} sockets closed ${res.closed}${res.errors.length ? ` (${res.errors[0]})` : ""}`,
+    );
     if (res.p99 > limitMs || res.lost > 0 || res.failed > 0) {
       if (retried) break;
       retried = true; // one noisy step (a GC pause, the other core busy) gets one retry at the same rate

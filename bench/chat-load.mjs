@@ -14,7 +14,8 @@ import { LatencyRecorder } from "./latency-recorder.mjs";
 export function jitteredSchedule({ participants, intervalMs, durationMs, random = Math.random }) {
   const events = [];
   for (let p = 0; p < participants; p++) {
-    for (let at = random() * intervalMs; at < durationMs; at += intervalMs * (0.5 + random())) events.push({ at, participant: p });
+    for (let at = random() * intervalMs; at < durationMs; at += intervalMs * (0.5 + random()))
+      events.push({ at, participant: p });
   }
   return events.sort((a, b) => a.at - b.at);
 }
@@ -46,17 +47,34 @@ export function httpPoster({ maxSockets = 256 } = {}) {
   const agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   const send = (target, body, retry) =>
     new Promise((resolve) => {
-      const req = request(target.url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...target.headers } }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (d) => (text += d));
-        res.on("end", () => resolve({ status: res.statusCode, text }));
-        res.on("error", (err) => resolve({ status: 0, text: err.message }));
-      });
-      req.on("error", (err) => resolve(retry && req.reusedSocket && err.code === "ECONNRESET" ? send(target, body, false) : { status: 0, text: err.message }));
+      const req = request(
+        target.url,
+        {
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...target.headers },
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (d) => (text += d));
+          res.on("end", () => resolve({ status: res.statusCode, text }));
+          res.on("error", (err) => resolve({ status: 0, text: err.message }));
+        },
+      );
+      req.on("error", (err) =>
+        resolve(
+          retry && req.reusedSocket && err.code === "ECONNRESET"
+            ? send(target, body, false)
+            : { status: 0, text: err.message },
+        ),
+      );
       req.end(body);
     });
-  return { post: (target, fields) => send(target, JSON.stringify({ ...target.body, ...fields }), true), close: () => agent.destroy() };
+  return {
+    post: (target, fields) => send(target, JSON.stringify({ ...target.body, ...fields }), true),
+    close: () => agent.destroy(),
+  };
 }
 
 /**
@@ -81,8 +99,19 @@ export async function openRooms(rooms, { concurrency = 32, timeoutMs = 30_000 } 
 function openSocket(target, timeoutMs) {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(target.url, { headers: target.headers ?? {} });
-    const socket = { ws, room: target.room, post: target.post, onFrame: null, onPong: null, lastSeq: 0, closed: undefined };
-    const timer = setTimeout(() => reject(new Error(`socket ${target.url.split("?")[0]}: no welcome after ${timeoutMs} ms`)), timeoutMs);
+    const socket = {
+      ws,
+      room: target.room,
+      post: target.post,
+      onFrame: null,
+      onPong: null,
+      lastSeq: 0,
+      closed: undefined,
+    };
+    const timer = setTimeout(
+      () => reject(new Error(`socket ${target.url.split("?")[0]}: no welcome after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     ws.addEventListener("message", (event) => {
       const data = typeof event.data === "string" ? event.data : "";
       if (data === "pong") return void socket.onPong?.();
@@ -121,7 +150,11 @@ export function closeSockets(sockets) {
  * stragglers. A post answered with anything but 2xx is `failed` (its first answers kept in `errors`);
  * its message is also counted lost wherever it was expected, as are messages a closed socket missed. `poster`: httpPoster()'s shape (the default).
  */
-export async function runTimetable(sockets, schedule, { warmupMs = 0, drainMs = 5000, run = `r${Date.now().toString(36)}`, poster } = {}) {
+export async function runTimetable(
+  sockets,
+  schedule,
+  { warmupMs = 0, drainMs = 5000, run = `r${Date.now().toString(36)}`, poster } = {},
+) {
   const client = poster ?? httpPoster();
   const latency = new LatencyRecorder();
   const postLatency = new LatencyRecorder();
@@ -186,7 +219,9 @@ export async function runTimetable(sockets, schedule, { warmupMs = 0, drainMs = 
         const { at, participant } = schedule[i++];
         const s = sockets[participant];
         const n = ++counts[participant];
-        posts.push(postOne(s, at, { clientId: `b${run}x${participant}x${n}`, text: benchText(run, participant, n, at) }));
+        posts.push(
+          postOne(s, at, { clientId: `b${run}x${participant}x${n}`, text: benchText(run, participant, n, at) }),
+        );
         sent++;
         expected += byRoom.get(s.room).length;
       }

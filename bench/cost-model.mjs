@@ -20,7 +20,13 @@ export const PRICES = {
 };
 
 /** The month the issue prices: 10 agents, 10,000 conversations of 8 messages each. */
-export const MONTH = { agents: 10, conversations: 10_000, messagesPerConversation: 8, listLoadsPerAgentPerDay: 100, days: 30 };
+export const MONTH = {
+  agents: 10,
+  conversations: 10_000,
+  messagesPerConversation: 8,
+  listLoadsPerAgentPerDay: 100,
+  days: 30,
+};
 
 /**
  * `perMessage` and `perListLoad` come from the bench (measured or counted in the code path; see the
@@ -30,7 +36,8 @@ export function monthlyCost({ perMessage, perConversation, perListLoad, month = 
   const messages = month.conversations * month.messagesPerConversation;
   const listLoads = month.agents * month.listLoadsPerAgentPerDay * month.days;
   const usage = {
-    workerRequests: messages * (perMessage.workerRequests ?? 0) + month.conversations * perConversation.workerRequests + listLoads,
+    workerRequests:
+      messages * (perMessage.workerRequests ?? 0) + month.conversations * perConversation.workerRequests + listLoads,
     doRequests: messages * perMessage.doRequests + month.conversations * perConversation.doRequests,
     doGbSeconds: (messages * perMessage.doActiveMs * 128) / 1024 / 1000,
     doRowsWritten: messages * perMessage.doRowsWritten,

@@ -24,10 +24,11 @@ export async function startProfile({ inspector = "http://127.0.0.1:9229", interv
     pending.get(m.id)?.(m);
     pending.delete(m.id);
   });
-  const call = (method, params = {}) => new Promise((resolve) => {
-    pending.set(++id, resolve);
-    ws.send(JSON.stringify({ id, method, params }));
-  });
+  const call = (method, params = {}) =>
+    new Promise((resolve) => {
+      pending.set(++id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
   await call("Profiler.enable");
   await call("Profiler.setSamplingInterval", { interval: intervalUs });
   await call("Profiler.start");
@@ -77,7 +78,9 @@ export function summariseProfile(profile, bundleText) {
   // samples, and that wall-clock gap is not time the code at the next sample spent.
   const unitUs = [...profile.timeDeltas].sort((a, b) => a - b)[Math.floor(profile.timeDeltas.length / 2)] ?? 0;
   for (const id of profile.samples) self.set(id, (self.get(id) ?? 0) + unitUs);
-  const bundleUrl = profile.nodes.find((n) => /\.js$/.test(n.callFrame.url) && !n.callFrame.url.startsWith("cloudflare"))?.callFrame.url;
+  const bundleUrl = profile.nodes.find(
+    (n) => /\.js$/.test(n.callFrame.url) && !n.callFrame.url.startsWith("cloudflare"),
+  )?.callFrame.url;
   const totals = new Map();
   let allUs = 0;
   for (const [id, us] of self) {

@@ -13,7 +13,11 @@ export function withMessageId(raw, id) {
   const body = end === -1 ? "" : text.slice(end);
   const eol = head.includes("\r\n") ? "\r\n" : "\n";
   let out;
-  if (/^message-id:/im.test(head)) out = head.replace(/^message-id:[^\n]*(\n[ \t][^\n]*)*/im, (m) => `Message-ID: <${id}>${m.endsWith("\r") ? "\r" : ""}`);
+  if (/^message-id:/im.test(head))
+    out = head.replace(
+      /^message-id:[^\n]*(\n[ \t][^\n]*)*/im,
+      (m) => `Message-ID: <${id}>${m.endsWith("\r") ? "\r" : ""}`,
+    );
   else if (head.startsWith("From ")) out = head.replace(/^[^\n]*\n/, (line) => `${line}Message-ID: <${id}>${eol}`);
   else out = `Message-ID: <${id}>${eol}${head}`;
   return Buffer.from(out + body, "latin1");
@@ -26,7 +30,12 @@ export function emailMix(mails, count, tag = Date.now().toString(36)) {
     if (i % 10 === 9) posts.push({ ...posts[(i * 7) % posts.length], repeat: true });
     else {
       const id = `bench-mail-${tag}-${i}@bench.example`;
-      posts.push({ id, from: `sender${i % 40}@bench.example`, raw: withMessageId(mails[i % mails.length], id), repeat: false });
+      posts.push({
+        id,
+        from: `sender${i % 40}@bench.example`,
+        raw: withMessageId(mails[i % mails.length], id),
+        repeat: false,
+      });
     }
   }
   return posts;
@@ -39,9 +48,11 @@ export function corpusMails(folder) {
     .map((f) => ({ name: f, raw: readFileSync(join(folder, f)) }));
 }
 
-
 export async function postMail(baseUrl, post, to = "support@example.com") {
-  const res = await fetch(`${baseUrl}/cdn-cgi/handler/email?from=${encodeURIComponent(post.from)}&to=${encodeURIComponent(to)}`, { method: "POST", body: post.raw });
+  const res = await fetch(
+    `${baseUrl}/cdn-cgi/handler/email?from=${encodeURIComponent(post.from)}&to=${encodeURIComponent(to)}`,
+    { method: "POST", body: post.raw },
+  );
   await res.arrayBuffer();
   return res.status;
 }
@@ -51,7 +62,8 @@ export async function acceptedMails(baseUrl, mails) {
   const ok = [];
   for (const [i, m] of mails.entries()) {
     const id = `bench-probe-${Date.now().toString(36)}-${i}@bench.example`;
-    if ((await postMail(baseUrl, { from: `probe${i}@bench.example`, raw: withMessageId(m.raw, id) })) < 300) ok.push(m.raw);
+    if ((await postMail(baseUrl, { from: `probe${i}@bench.example`, raw: withMessageId(m.raw, id) })) < 300)
+      ok.push(m.raw);
   }
   return ok;
 }

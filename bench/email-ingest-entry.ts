@@ -19,7 +19,8 @@ export default {
   async fetch(request, env, ctx) {
     const floor = await floorFetch(request, env);
     if (floor) return floor;
-    if (request.method !== "POST" || new URL(request.url).pathname !== BENCH_EMAIL_PATH) return worker.fetch(request, env, ctx);
+    if (request.method !== "POST" || new URL(request.url).pathname !== BENCH_EMAIL_PATH)
+      return worker.fetch(request, env, ctx);
     const form = await request.formData();
     const mails = form.getAll("mail") as unknown as File[];
     const froms = form.getAll("from") as string[];
@@ -32,7 +33,10 @@ export default {
       while (next < raws.length) {
         const i = next++;
         try {
-          await worker.email(forwardable(raws[i]!, froms[i] ?? "someone@bench.example", "support@example.com").message, env);
+          await worker.email(
+            forwardable(raws[i]!, froms[i] ?? "someone@bench.example", "support@example.com").message,
+            env,
+          );
         } catch {
           failed++;
         }

@@ -38,15 +38,30 @@ export class FloorRoom extends DurableObject<FloorEnv> {
   constructor(ctx: DurableObjectState, env: FloorEnv) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec("CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, client_id TEXT NOT NULL UNIQUE, role TEXT NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL)");
+    this.sql.exec(
+      "CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, client_id TEXT NOT NULL UNIQUE, role TEXT NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL)",
+    );
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
   post(room: string, role: Role, clientId: string, text: string) {
     const inserted = this.sql
-      .exec<Row>(`INSERT INTO messages (client_id, role, text, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING RETURNING ${COLUMNS}`, clientId, role, text, Date.now())
+      .exec<Row>(
+        `INSERT INTO messages (client_id, role, text, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING RETURNING ${COLUMNS}`,
+        clientId,
+        role,
+        text,
+        Date.now(),
+      )
       .toArray()[0];
-    if (!inserted) return { message: message(room, this.sql.exec<Row>(`SELECT ${COLUMNS} FROM messages WHERE client_id = ?`, clientId).one()), duplicate: true };
+    if (!inserted)
+      return {
+        message: message(
+          room,
+          this.sql.exec<Row>(`SELECT ${COLUMNS} FROM messages WHERE client_id = ?`, clientId).one(),
+        ),
+        duplicate: true,
+      };
     const m = message(room, inserted);
     const frame = JSON.stringify({ type: "message", message: m });
     for (const ws of this.ctx.getWebSockets()) {
@@ -64,7 +79,10 @@ export class FloorRoom extends DurableObject<FloorEnv> {
     this.ctx.acceptWebSocket(server);
     const { last } = this.sql.exec<{ last: number }>("SELECT coalesce(max(seq), 0) AS last FROM messages").one();
     server.send(JSON.stringify({ type: "welcome", conversationId: room, lastSeq: last }));
-    for (const r of this.sql.exec<Row>(`SELECT ${COLUMNS} FROM messages WHERE seq > ? ORDER BY seq`, Number(url.searchParams.get("after") ?? 0))) {
+    for (const r of this.sql.exec<Row>(
+      `SELECT ${COLUMNS} FROM messages WHERE seq > ? ORDER BY seq`,
+      Number(url.searchParams.get("after") ?? 0),
+    )) {
       server.send(JSON.stringify({ type: "message", message: message(room, r) }));
     }
     return new Response(null, { status: 101, webSocket: client });
@@ -88,14 +106,20 @@ export async function floorFetch(request: Request, env: FloorEnv): Promise<Respo
   if (!room) return new Response("room required", { status: 400 });
   const stub = env[FLOOR_BINDING].getByName(room);
   if (url.pathname === FLOOR_SOCKET_PATH) {
-    if (request.headers.get("upgrade") !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
+    if (request.headers.get("upgrade") !== "websocket")
+      return new Response("Expected a WebSocket upgrade", { status: 426 });
     return stub.fetch(request);
   }
   if (request.method !== "POST") return new Response("POST only", { status: 405 });
   const body = await request.json<{ clientId?: unknown; text?: unknown }>().catch(() => null);
   const text = typeof body?.text === "string" ? body.text.trim() : "";
   if (typeof body?.clientId !== "string" || !text) return Response.json({ error: "bad_request" }, { status: 400 });
-  const posted = await stub.post(room, url.searchParams.get("role") === "agent" ? "agent" : "visitor", body.clientId, text);
+  const posted = await stub.post(
+    room,
+    url.searchParams.get("role") === "agent" ? "agent" : "visitor",
+    body.clientId,
+    text,
+  );
   return Response.json(posted, { status: posted.duplicate ? 200 : 201 });
 }
 

@@ -10,9 +10,27 @@ import { LatencyRecorder } from "./latency-recorder.mjs";
  * parameters written in (a test checks this against drizzle's `.toSQL()`).
  */
 export const CONVERSATION_COLUMNS = [
-  "id", "channel", "contact_id", "contact_verified", "visitor_key", "messenger_psid", "status", "read", "subject", "person_name",
-  "last_message_preview", "last_message_at", "last_inbound_at", "version", "last_seq", "created_at",
-  "assignee_id", "assignee_name", "assigned_at", "snoozed_until", "labels",
+  "id",
+  "channel",
+  "contact_id",
+  "contact_verified",
+  "visitor_key",
+  "messenger_psid",
+  "status",
+  "read",
+  "subject",
+  "person_name",
+  "last_message_preview",
+  "last_message_at",
+  "last_inbound_at",
+  "version",
+  "last_seq",
+  "created_at",
+  "assignee_id",
+  "assignee_name",
+  "assigned_at",
+  "snoozed_until",
+  "labels",
 ];
 
 /**
@@ -23,7 +41,8 @@ export function listSql({ status, assignee, label, limit = 50 } = {}) {
   const columns = CONVERSATION_COLUMNS.map((c) => `"conversations"."${c}"`);
   const where = [];
   if (status === "open") where.push(`"conversations"."status" = 'open'`, `"conversations"."snoozed_until" is null`);
-  else if (status === "snoozed") where.push(`"conversations"."status" = 'open'`, `"conversations"."snoozed_until" is not null`);
+  else if (status === "snoozed")
+    where.push(`"conversations"."status" = 'open'`, `"conversations"."snoozed_until" is not null`);
   else if (status) where.push(`"conversations"."status" = 'complete'`);
   if (assignee === null) where.push(`"conversations"."assignee_id" is null`);
   else if (assignee) where.push(`"conversations"."assignee_id" = '${assignee}'`);
@@ -31,8 +50,11 @@ export function listSql({ status, assignee, label, limit = 50 } = {}) {
   const from = label
     ? `"conversation_labels" inner join "conversations" on "conversations"."id" = "conversation_labels"."conversation_id"`
     : `"conversations"`;
-  const [at, id] = label ? [`"conversation_labels"."last_message_at"`, `"conversation_labels"."conversation_id"`] : [`"conversations"."last_message_at"`, `"conversations"."id"`];
-  const filter = where.length === 0 ? "" : where.length === 1 ? ` where ${where[0]}` : ` where (${where.join(" and ")})`;
+  const [at, id] = label
+    ? [`"conversation_labels"."last_message_at"`, `"conversation_labels"."conversation_id"`]
+    : [`"conversations"."last_message_at"`, `"conversations"."id"`];
+  const filter =
+    where.length === 0 ? "" : where.length === 1 ? ` where ${where[0]}` : ` where (${where.join(" and ")})`;
   return `select ${columns.join(", ")}, "contacts"."id", "contacts"."name", "contacts"."email" from ${from} left join "contacts" on "contacts"."id" = "conversations"."contact_id"${filter} order by ${at} desc, ${id} desc limit ${Number(limit)}`;
 }
 
@@ -45,7 +67,10 @@ export function countsSql(agentId) {
 }
 
 /** Multi-row INSERTs for `count` conversations: a mix of channels and states, newest last. */
-export function seedSql(count, { batch = 400, unreadShare = 0.05, openShare = 0.3, start = Date.UTC(2026, 0, 1) } = {}) {
+export function seedSql(
+  count,
+  { batch = 400, unreadShare = 0.05, openShare = 0.3, start = Date.UTC(2026, 0, 1) } = {},
+) {
   const channels = ["chat", "email", "messenger"];
   const statements = [];
   for (let from = 0; from < count; from += batch) {
@@ -54,7 +79,9 @@ export function seedSql(count, { batch = 400, unreadShare = 0.05, openShare = 0.
       const at = start + i * 60_000;
       const status = i % Math.round(1 / openShare) === 0 ? "open" : "complete";
       const read = i % Math.round(1 / unreadShare) === 0 ? 0 : 1;
-      rows.push(`('bench-${String(i).padStart(7, "0")}','${channels[i % 3]}',NULL,NULL,NULL,'${status}',${read},'Seeded ${i}','Seeded preview ${i}',${at},${at},1,1,${at},0,'Person ${i}')`);
+      rows.push(
+        `('bench-${String(i).padStart(7, "0")}','${channels[i % 3]}',NULL,NULL,NULL,'${status}',${read},'Seeded ${i}','Seeded preview ${i}',${at},${at},1,1,${at},0,'Person ${i}')`,
+      );
     }
     statements.push(
       `INSERT INTO conversations (id, channel, contact_id, visitor_key, messenger_psid, status, read, subject, last_message_preview, last_message_at, last_inbound_at, version, last_seq, created_at, contact_verified, person_name) VALUES\n${rows.join(",\n")};`,

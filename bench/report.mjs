@@ -32,7 +32,9 @@ export function markdownTable(figures) {
   const lines = ["| figure | value | budget |", "|---|---:|---|"];
   for (const [name, value] of Object.entries(figures)) {
     const budget = BUDGETS[name];
-    const verdict = budget ? `${budget.text} ${Number.isFinite(value) && budget.ok(value) ? "✅ met" : "❌ missed"}` : "";
+    const verdict = budget
+      ? `${budget.text} ${Number.isFinite(value) && budget.ok(value) ? "✅ met" : "❌ missed"}`
+      : "";
     lines.push(`| \`${name}\` | ${format(value)} | ${verdict} |`);
   }
   return lines.join("\n");
@@ -40,7 +42,11 @@ export function markdownTable(figures) {
 
 /** Which budgets are met, by name. */
 export function budgetVerdicts(figures) {
-  return Object.fromEntries(Object.entries(BUDGETS).filter(([n]) => n in figures).map(([n, b]) => [n, Number.isFinite(figures[n]) && b.ok(figures[n])]));
+  return Object.fromEntries(
+    Object.entries(BUDGETS)
+      .filter(([n]) => n in figures)
+      .map(([n, b]) => [n, Number.isFinite(figures[n]) && b.ok(figures[n])]),
+  );
 }
 
 /** Writes the results file: the figures (flat, by name), the budgets' verdicts, the machine and notes. */

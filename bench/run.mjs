@@ -20,8 +20,30 @@ import { startBaselineProcess, startWorker } from "./worker-server.mjs";
 const quick = process.argv.includes("--quick");
 const profiling = process.argv.includes("--profile");
 const SIZES = quick
-  ? { conversations: 50, rounds: 2, durationMs: 10_000, warmupMs: 2000, seeded: 10_000, listRequests: 50, emails: 300, endpointEmails: 100, hotRates: [25, 100, 200], hotStepMs: 2000 }
-  : { conversations: 500, rounds: 3, durationMs: 30_000, warmupMs: 5000, seeded: 100_000, listRequests: 300, emails: 1200, endpointEmails: 300, hotRates: [25, 50, 100, 200, 300, 400, 600, 800], hotStepMs: 4000 };
+  ? {
+      conversations: 50,
+      rounds: 2,
+      durationMs: 10_000,
+      warmupMs: 2000,
+      seeded: 10_000,
+      listRequests: 50,
+      emails: 300,
+      endpointEmails: 100,
+      hotRates: [25, 100, 200],
+      hotStepMs: 2000,
+    }
+  : {
+      conversations: 500,
+      rounds: 3,
+      durationMs: 30_000,
+      warmupMs: 5000,
+      seeded: 100_000,
+      listRequests: 300,
+      emails: 1200,
+      endpointEmails: 300,
+      hotRates: [25, 50, 100, 200, 300, 400, 600, 800],
+      hotStepMs: 4000,
+    };
 const log = (line) => console.log(line);
 const figures = {};
 const notes = [];
@@ -46,7 +68,13 @@ async function profiled(label, fn) {
 }
 
 function machine() {
-  return { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), os: `${process.platform} ${release()}`, node: process.version };
+  return {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    os: `${process.platform} ${release()}`,
+    node: process.version,
+  };
 }
 
 try {
@@ -61,8 +89,22 @@ try {
   // email, and the chat's same-runtime floor room) with a generated config (bench/bench-config.mjs).
   // Presence: no ghost sweeps during the load; visitors go offline 1 s after a round (chat-bench.mjs settle()).
   // Posting limits (S28) lifted: the hot room measures what one conversation carries, not the limiter.
-  const unlimited = { VISITOR_MESSAGES_PER_MINUTE: "1000000", VISITOR_MESSAGE_BURST: "1000000", AGENT_MESSAGES_PER_MINUTE: "1000000", AGENT_MESSAGE_BURST: "1000000" };
-  worker = await startWorker({ persistTo, env: { WIDGET_ORIGINS: BENCH_ORIGIN, PRESENCE_GRACE_MS: "1000", PRESENCE_STALE_MS: "600000", PRESENCE_SWEEP_MS: "600000", ...unlimited } });
+  const unlimited = {
+    VISITOR_MESSAGES_PER_MINUTE: "1000000",
+    VISITOR_MESSAGE_BURST: "1000000",
+    AGENT_MESSAGES_PER_MINUTE: "1000000",
+    AGENT_MESSAGE_BURST: "1000000",
+  };
+  worker = await startWorker({
+    persistTo,
+    env: {
+      WIDGET_ORIGINS: BENCH_ORIGIN,
+      PRESENCE_GRACE_MS: "1000",
+      PRESENCE_STALE_MS: "600000",
+      PRESENCE_SWEEP_MS: "600000",
+      ...unlimited,
+    },
+  });
   baseline = await startBaselineProcess();
   log(`worker ${worker.url}, baseline ${baseline.url}`);
 
@@ -70,7 +112,10 @@ try {
   const widget = JSON.parse(readFileSync("public/build/widget-sizes.json", "utf8"));
   figures["widget.loader_gzip_bytes"] = widget.loaderGzip;
   figures["widget.total_gzip_bytes"] = widget.wholeGzip;
-  figures["inbox.app_gzip_bytes"] = ["public/build/inbox.js", "public/build/inbox.css"].reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).byteLength, 0);
+  figures["inbox.app_gzip_bytes"] = ["public/build/inbox.js", "public/build/inbox.css"].reduce(
+    (n, f) => n + gzipSync(readFileSync(f), { level: 9 }).byteLength,
+    0,
+  );
 
   // 3. Chat: N conversations × (visitor + 2 agents) posting over HTTP and receiving on their sockets: ours,
   //    the same-runtime floor room (same wrangler dev) and the raw baseline, rounds alternating.
@@ -78,7 +123,21 @@ try {
   t = performance.now();
   const conversations = await newConversations(worker.url, SIZES.conversations);
   log(`created ${conversations.length} conversations in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  const chat = await profiled("chat", () => chatRounds({ url: worker.url, baselineUrl: baseline.url, conversations, cookies, rounds: SIZES.rounds, intervalMs: 10_000, durationMs: SIZES.durationMs, warmupMs: SIZES.warmupMs, log, workerPid: worker.pid, baselinePid: baseline.pid }));
+  const chat = await profiled("chat", () =>
+    chatRounds({
+      url: worker.url,
+      baselineUrl: baseline.url,
+      conversations,
+      cookies,
+      rounds: SIZES.rounds,
+      intervalMs: 10_000,
+      durationMs: SIZES.durationMs,
+      warmupMs: SIZES.warmupMs,
+      log,
+      workerPid: worker.pid,
+      baselinePid: baseline.pid,
+    }),
+  );
   const { worker: ours, floor: doFloor, baseline: wsFloor, ...c } = chat.figures;
   Object.assign(figures, {
     "chat.conversations": conversations.length,
@@ -117,12 +176,20 @@ try {
     "chat.floor_do_lost": doFloor.lost,
     "chat.floor_do_duplicated": doFloor.duplicated,
   });
-  if (ours.closed) notes.push(`chat: the server closed ${ours.closed} of our sockets during the rounds (their missed messages count as lost)`);
-  if (doFloor.failed || doFloor.closed) notes.push(`floor room: ${doFloor.failed} posts failed, ${doFloor.closed} sockets closed by the server`);
-  if (wsFloor.lost || wsFloor.duplicated || wsFloor.failed || wsFloor.closed) notes.push(`ws floor: lost ${wsFloor.lost}, duplicated ${wsFloor.duplicated}, ${wsFloor.failed} posts failed, ${wsFloor.closed} sockets closed by the server`);
+  if (ours.closed)
+    notes.push(
+      `chat: the server closed ${ours.closed} of our sockets during the rounds (their missed messages count as lost)`,
+    );
+  if (doFloor.failed || doFloor.closed)
+    notes.push(`floor room: ${doFloor.failed} posts failed, ${doFloor.closed} sockets closed by the server`);
+  if (wsFloor.lost || wsFloor.duplicated || wsFloor.failed || wsFloor.closed)
+    notes.push(
+      `ws floor: lost ${wsFloor.lost}, duplicated ${wsFloor.duplicated}, ${wsFloor.failed} posts failed, ${wsFloor.closed} sockets closed by the server`,
+    );
   const hot = await hotRoom({ url: worker.url, cookies, rates: SIZES.hotRates, stepMs: SIZES.hotStepMs, log });
   figures["chat.hot_room_msgs_per_s"] = hot.best;
-  if (hot.best === SIZES.hotRates.at(-1)) notes.push(`hot room: passed the highest rate tried (${hot.best}/s); the limit is higher`);
+  if (hot.best === SIZES.hotRates.at(-1))
+    notes.push(`hot room: passed the highest rate tried (${hot.best}/s); the limit is higher`);
 
   const d1 = await openLocalD1(persistTo);
   cleanups.push(d1.dispose);
@@ -130,13 +197,20 @@ try {
   const page = await d1Meta(d1.db, listSql());
   const filtered = await d1Meta(d1.db, listSql({ status: "open" }));
   // The counts (S31) read counters, not conversations: the same rows whatever the backlog.
-  const countsRead = (await Promise.all(countsSql("bench-agent").map((sql) => d1Meta(d1.db, sql)))).reduce((n, m) => n + m.rows_read, 0);
+  const countsRead = (await Promise.all(countsSql("bench-agent").map((sql) => d1Meta(d1.db, sql)))).reduce(
+    (n, m) => n + m.rows_read,
+    0,
+  );
   const unassigned = await d1Meta(d1.db, listSql({ assignee: null }));
   const mine = await d1Meta(d1.db, listSql({ assignee: "bench-agent" }));
   const snoozed = await d1Meta(d1.db, listSql({ status: "snoozed" }));
   const labelled = await d1Meta(d1.db, listSql({ label: "lb_bench" }));
-  const allPage = await timeRoute(`${worker.url}/api/conversations?limit=50`, cookies[0], { requests: SIZES.listRequests });
-  const openPage = await timeRoute(`${worker.url}/api/conversations?status=open&limit=50`, cookies[0], { requests: SIZES.listRequests });
+  const allPage = await timeRoute(`${worker.url}/api/conversations?limit=50`, cookies[0], {
+    requests: SIZES.listRequests,
+  });
+  const openPage = await timeRoute(`${worker.url}/api/conversations?status=open&limit=50`, cookies[0], {
+    requests: SIZES.listRequests,
+  });
   Object.assign(figures, {
     "list.conversations": SIZES.seeded + conversations.length,
     "list.rows_read_first_page": page.rows_read,
@@ -151,7 +225,9 @@ try {
     "list.filtered_p50_ms": openPage.p50,
     "list.filtered_p99_ms": openPage.p99,
   });
-  notes.push(`list: the counts beside the page read ${countsRead} counter rows (list.rows_read_counts), the same for any backlog; the seed assigns, snoozes and labels none, so Mine, Snoozed and a label's first pages show what an empty view costs`);
+  notes.push(
+    `list: the counts beside the page read ${countsRead} counter rows (list.rows_read_counts), the same for any backlog; the seed assigns, snoozes and labels none, so Mine, Snoozed and a label's first pages show what an empty view costs`,
+  );
 
   // 5. Email ingest: our handler inside workerd (the budget's figure), then through wrangler dev's local
   //    endpoint, and that endpoint's own floor (mail read, not handled).
@@ -160,13 +236,17 @@ try {
   log(`email: corpus mails from ${mailFolder}`);
   const allMails = corpusMails(mailFolder).map((m) => m.raw);
   const accepted = await acceptedMails(worker.url, corpusMails(mailFolder));
-  const emailCounts = "select (select count(*) from email_messages) as ids, (select count(*) from mail_set_aside) as aside, (select coalesce(sum(last_seq), 0) from conversations where channel = 'email') as msgs";
+  const emailCounts =
+    "select (select count(*) from email_messages) as ids, (select count(*) from mail_set_aside) as aside, (select coalesce(sum(last_seq), 0) from conversations where channel = 'email') as msgs";
   const before = await d1Meta(d1.db, emailCounts);
   const inWorkerPosts = emailMix(allMails, SIZES.emails, `w${Date.now().toString(36)}`);
   const endpointPosts = emailMix(accepted, SIZES.endpointEmails, `e${Date.now().toString(36)}`);
   const inWorker = await profiled("email", () => ingestInWorker(worker.url, inWorkerPosts, { concurrency: 8 }));
   const endpoint = await ingest(worker.url, endpointPosts, { concurrency: 8 });
-  const floor = await ingest(worker.url, emailMix(accepted, SIZES.endpointEmails, `f${Date.now().toString(36)}`), { concurrency: 8, to: FLOOR_RECIPIENT });
+  const floor = await ingest(worker.url, emailMix(accepted, SIZES.endpointEmails, `f${Date.now().toString(36)}`), {
+    concurrency: 8,
+    to: FLOOR_RECIPIENT,
+  });
   await new Promise((r) => setTimeout(r, 3000)); // the D1 index follows each conversation object
   const after = await d1Meta(d1.db, emailCounts);
   const unique = [...inWorkerPosts, ...endpointPosts].filter((p) => !p.repeat).length;
@@ -207,13 +287,26 @@ try {
     "cost.do_requests_per_message": perMessage.doRequests,
     "cost.usd_per_month": cost.usd,
   });
-  notes.push(`cost lines (usage / included): ${Object.entries(cost.lines).map(([k, v]) => `${k} ${Math.round(v.used).toLocaleString("en-US")} / ${v.included.toLocaleString("en-US")}`).join("; ")}`);
+  notes.push(
+    `cost lines (usage / included): ${Object.entries(cost.lines)
+      .map(([k, v]) => `${k} ${Math.round(v.used).toLocaleString("en-US")} / ${v.included.toLocaleString("en-US")}`)
+      .join("; ")}`,
+  );
 
-  const doc = writeResults("bench/results/latest.json", { figures, machine: machine(), mode: `${quick ? "quick" : "full"}${profiling ? ", profiled" : ""}`, notes });
+  const doc = writeResults("bench/results/latest.json", {
+    figures,
+    machine: machine(),
+    mode: `${quick ? "quick" : "full"}${profiling ? ", profiled" : ""}`,
+    notes,
+  });
   log(`\n${markdownTable(figures)}\n`);
-  log(`Machine: ${doc.machine.cpu}, ${doc.machine.cores} cores, ${doc.machine.memoryGb} GB, ${doc.machine.os}, Node ${doc.machine.node}`);
+  log(
+    `Machine: ${doc.machine.cpu}, ${doc.machine.cores} cores, ${doc.machine.memoryGb} GB, ${doc.machine.os}, Node ${doc.machine.node}`,
+  );
   for (const n of notes) log(`- ${n}`);
-  const missed = Object.entries(budgetVerdicts(figures)).filter(([, ok]) => !ok).map(([n]) => n);
+  const missed = Object.entries(budgetVerdicts(figures))
+    .filter(([, ok]) => !ok)
+    .map(([n]) => n);
   log(missed.length ? `\nBudgets missed: ${missed.join(", ")}` : "\nAll budgets met.");
 } catch (err) {
   console.error(err);

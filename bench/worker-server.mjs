@@ -10,7 +10,10 @@ import { writeBenchConfig, writeFloorConfig } from "./bench-config.mjs";
 function ready(child, timeoutMs) {
   let output = "";
   const done = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`wrangler dev not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`wrangler dev not ready after ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk) => {
       output += chunk;
       if (/Ready on http/.test(output)) {
@@ -38,21 +41,50 @@ export async function startWorker({ persistTo, env = {}, timeoutMs = 180_000 }) 
   const inspectorPort = await freePort();
   const { config, bundle } = await writeBenchConfig(join(persistTo, "wrangler-config"), { inspectorPort });
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
-    env: { ...process.env, PORT: String(port), PERSIST_TO: persistTo, IP: "127.0.0.1", WRANGLER_CONFIG: config, ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      PERSIST_TO: persistTo,
+      IP: "127.0.0.1",
+      WRANGLER_CONFIG: config,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
   const started = ready(child, timeoutMs);
   await started.done;
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => stopGroup(child), output: started.output, bundle, inspector: `http://127.0.0.1:${inspectorPort}` };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    stop: () => stopGroup(child),
+    output: started.output,
+    bundle,
+    inspector: `http://127.0.0.1:${inspectorPort}`,
+  };
 }
 
 /** The floor room alone in its own wrangler dev (state and config in `dir`), for its test. */
 export async function startFloorServer({ dir, timeoutMs = 120_000 }) {
   const port = await freePort();
   const config = writeFloorConfig(join(dir, "config"));
-  const args = ["dev", "--config", config, "--port", String(port), "--ip", "127.0.0.1", "--persist-to", join(dir, "state"), "--show-interactive-dev-session=false"];
-  const child = spawn(process.execPath, [wranglerBin, ...args], { env: wranglerEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const args = [
+    "dev",
+    "--config",
+    config,
+    "--port",
+    String(port),
+    "--ip",
+    "127.0.0.1",
+    "--persist-to",
+    join(dir, "state"),
+    "--show-interactive-dev-session=false",
+  ];
+  const child = spawn(process.execPath, [wranglerBin, ...args], {
+    env: wranglerEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   const started = ready(child, timeoutMs);
   await started.done;
   return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => stopGroup(child), output: started.output };
@@ -60,7 +92,10 @@ export async function startFloorServer({ dir, timeoutMs = 120_000 }) {
 
 /** Starts bench/baseline-server.mjs in its own process; resolves with `{ url, stop }` (url: http://). */
 export async function startBaselineProcess() {
-  const child = spawn(process.execPath, ["bench/baseline-server.mjs", "0"], { stdio: ["ignore", "pipe", "inherit"], detached: true });
+  const child = spawn(process.execPath, ["bench/baseline-server.mjs", "0"], {
+    stdio: ["ignore", "pipe", "inherit"],
+    detached: true,
+  });
   const port = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (d) => {

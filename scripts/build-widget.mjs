@@ -9,7 +9,14 @@ import { basename } from "node:path";
 import { gzipSync } from "node:zlib";
 
 const OUT = "public/build";
-const common = { bundle: true, minify: true, target: "es2022", legalComments: "none", logLevel: "warning", charset: "utf8" };
+const common = {
+  bundle: true,
+  minify: true,
+  target: "es2022",
+  legalComments: "none",
+  logLevel: "warning",
+  charset: "utf8",
+};
 
 export async function buildWidget() {
   rmSync(`${OUT}/widget`, { recursive: true, force: true });

@@ -66,7 +66,10 @@ for (const e of edges) {
 for (const [key, e] of folderEdges) {
   const [a, b] = key.split(" -> ");
   const back = folderEdges.get(`${b} -> ${a}`);
-  if (back && a < b) problems.push(`folders ${a} and ${b} import each other: ${rel(e.from)} -> ${rel(e.to)}, ${rel(back.from)} -> ${rel(back.to)}`);
+  if (back && a < b)
+    problems.push(
+      `folders ${a} and ${b} import each other: ${rel(e.from)} -> ${rel(e.to)}, ${rel(back.from)} -> ${rel(back.to)}`,
+    );
 }
 
 // 2. File cycles through value imports (depth-first search for a back edge).
@@ -76,7 +79,8 @@ const state = new Map(); // 1 visiting, 2 done
 function visit(file, path) {
   state.set(file, 1);
   for (const next of graph.get(file) ?? []) {
-    if (state.get(next) === 1) problems.push(`import cycle: ${[...path.slice(path.indexOf(next)), next].map(rel).join(" -> ")}`);
+    if (state.get(next) === 1)
+      problems.push(`import cycle: ${[...path.slice(path.indexOf(next)), next].map(rel).join(" -> ")}`);
     else if (!state.has(next)) visit(next, [...path, next]);
   }
   state.set(file, 2);
@@ -85,11 +89,14 @@ for (const file of graph.keys()) if (!state.has(file)) visit(file, [file]);
 
 // 3. routes.ts files are leaves.
 for (const e of edges) {
-  if (e.to.endsWith("/routes.ts") && rel(e.from) !== "src/app.ts") problems.push(`${rel(e.from)} imports ${rel(e.to)}: routes.ts files are imported by src/app.ts only`);
+  if (e.to.endsWith("/routes.ts") && rel(e.from) !== "src/app.ts")
+    problems.push(`${rel(e.from)} imports ${rel(e.to)}: routes.ts files are imported by src/app.ts only`);
 }
 
 if (problems.length) {
   console.error(`check-imports: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   process.exit(1);
 }
-console.log(`check-imports: ${edges.length} imports between ${new Set(edges.map((e) => e.from)).size} files; no folder knots, no cycles, routes.ts are leaves`);
+console.log(
+  `check-imports: ${edges.length} imports between ${new Set(edges.map((e) => e.from)).size} files; no folder knots, no cycles, routes.ts are leaves`,
+);

@@ -47,16 +47,22 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     },
   });
   if (!values.email || !values.name) {
-    console.error('Usage: npm run admin:create -- [--remote] --email you@example.com --name "Your Name" [--role admin|agent] [--password …] [--update]');
+    console.error(
+      'Usage: npm run admin:create -- [--remote] --email you@example.com --name "Your Name" [--role admin|agent] [--password …] [--update]',
+    );
     process.exit(2);
   }
-  const password = values.password ?? crypto.getRandomValues(new Uint8Array(12)).reduce((s, b) => s + b.toString(16).padStart(2, "0"), "");
+  const password =
+    values.password ??
+    crypto.getRandomValues(new Uint8Array(12)).reduce((s, b) => s + b.toString(16).padStart(2, "0"), "");
   try {
     await createAgent({ ...values, persistTo: values["persist-to"], password });
   } catch (err) {
     console.error(String(err.message ?? err));
     process.exit(1);
   }
-  console.log(`Agent ${values.email} (${values.role}) ${values.update ? "saved" : "created"}${values.remote ? " in the deployed database" : ""}.`);
+  console.log(
+    `Agent ${values.email} (${values.role}) ${values.update ? "saved" : "created"}${values.remote ? " in the deployed database" : ""}.`,
+  );
   if (!values.password) console.log(`Password: ${password}  (change it after signing in)`);
 }

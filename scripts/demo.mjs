@@ -42,7 +42,11 @@ export async function seedDemoConversations(baseUrl, persistTo, admin) {
       const res =
         m.from === "visitor"
           ? await post("/api/widget/messages", { clientId: m.id, text: m.text }, { authorization: `Bearer ${token}` })
-          : await post(`/api/conversations/${conversationId}/messages`, { clientId: m.id, channel: "chat", text: m.text }, { cookie });
+          : await post(
+              `/api/conversations/${conversationId}/messages`,
+              { clientId: m.id, channel: "chat", text: m.text },
+              { cookie },
+            );
       if (!res.ok) throw new Error(`demo message failed: ${res.status} ${await res.text()}`);
     }
   }
@@ -52,12 +56,24 @@ export async function seedDemoConversations(baseUrl, persistTo, admin) {
 
 const SAVED_RESPONSES = {
   Shipping: [
-    { title: "Shipping times", body: "Hi {{contact.first_name | there}}, orders ship within 24 hours and usually arrive in 3–5 working days." },
-    { title: "Plazos de envío", body: "¡Hola, {{contact.first_name | qué tal}}! Enviamos en 24 horas; suele llegar en 3–5 días laborables. Un saludo, {{agent.first_name}}." },
+    {
+      title: "Shipping times",
+      body: "Hi {{contact.first_name | there}}, orders ship within 24 hours and usually arrive in 3–5 working days.",
+    },
+    {
+      title: "Plazos de envío",
+      body: "¡Hola, {{contact.first_name | qué tal}}! Enviamos en 24 horas; suele llegar en 3–5 días laborables. Un saludo, {{agent.first_name}}.",
+    },
   ],
   Account: [
-    { title: "Reset password", body: "Hi {{contact.first_name | there}}, you can reset your password from the sign-in page with “Forgot password”." },
-    { title: "Restablecer contraseña", body: "Hola, {{contact.first_name | buenas}}: puedes restablecer tu contraseña desde la página de acceso con «¿Olvidaste tu contraseña?»." },
+    {
+      title: "Reset password",
+      body: "Hi {{contact.first_name | there}}, you can reset your password from the sign-in page with “Forgot password”.",
+    },
+    {
+      title: "Restablecer contraseña",
+      body: "Hola, {{contact.first_name | buenas}}: puedes restablecer tu contraseña desde la página de acceso con «¿Olvidaste tu contraseña?».",
+    },
   ],
 };
 
@@ -71,7 +87,8 @@ async function seedSavedResponses(baseUrl, cookie) {
     let category = categories.find((c) => c.name === name);
     if (!category) category = (await (await post("/api/saved-responses/categories", { name })).json()).category;
     const existing = (await get(`/api/saved-responses?category=${category.id}`)).responses.map((r) => r.title);
-    for (const r of responses) if (!existing.includes(r.title)) await post("/api/saved-responses", { categoryId: category.id, ...r });
+    for (const r of responses)
+      if (!existing.includes(r.title)) await post("/api/saved-responses", { categoryId: category.id, ...r });
   }
 }
 

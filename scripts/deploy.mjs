@@ -18,4 +18,6 @@ if (exists) {
   await deploy();
   await migrate();
 }
-console.log("\nDeployed. First time? Create the first admin:\n  npm run admin:create -- --remote --email you@example.com --name \"Your Name\"");
+console.log(
+  '\nDeployed. First time? Create the first admin:\n  npm run admin:create -- --remote --email you@example.com --name "Your Name"',
+);

@@ -23,7 +23,14 @@ const port = process.env.PORT || "8787";
 const persistTo = process.env.PERSIST_TO || ".wrangler/state";
 
 /** Secrets the worker reads; in production they come from `wrangler secret put`. */
-const LOCAL_SECRETS = ["VISITOR_TOKEN_SECRET", "WIDGET_IDENTITY_SECRET", "MESSENGER_APP_SECRET", "MESSENGER_VERIFY_TOKEN", "MESSENGER_PAGE_TOKEN", "EMAIL_REPLY_SECRET"];
+const LOCAL_SECRETS = [
+  "VISITOR_TOKEN_SECRET",
+  "WIDGET_IDENTITY_SECRET",
+  "MESSENGER_APP_SECRET",
+  "MESSENGER_VERIFY_TOKEN",
+  "MESSENGER_PAGE_TOKEN",
+  "EMAIL_REPLY_SECRET",
+];
 
 export const DEMO_AGENTS = [
   { email: "admin@example.com", name: "Ada Admin", role: "admin", password: "demo-admin-password" },
@@ -40,7 +47,10 @@ function ensureDevVars() {
   if (!/^VAPID_PUBLIC_KEY=/m.test(text)) {
     const ecdh = createECDH("prime256v1");
     ecdh.generateKeys();
-    appendFileSync(file, `VAPID_PUBLIC_KEY=${ecdh.getPublicKey().toString("base64url")}\nVAPID_PRIVATE_KEY=${ecdh.getPrivateKey().toString("base64url")}\n`);
+    appendFileSync(
+      file,
+      `VAPID_PUBLIC_KEY=${ecdh.getPublicKey().toString("base64url")}\nVAPID_PRIVATE_KEY=${ecdh.getPrivateKey().toString("base64url")}\n`,
+    );
   }
 }
 
@@ -73,11 +83,27 @@ const OVERRIDABLE_VARS = [
 ];
 // Production allows no other site to embed the widget until told; locally, any page on localhost may.
 const localVars = { WIDGET_ORIGINS: "http://localhost:*,http://127.0.0.1:*", ...process.env };
-const varArgs = OVERRIDABLE_VARS.filter((name) => localVars[name]).flatMap((name) => ["--var", `${name}:${localVars[name]}`]);
+const varArgs = OVERRIDABLE_VARS.filter((name) => localVars[name]).flatMap((name) => [
+  "--var",
+  `${name}:${localVars[name]}`,
+]);
 
 const server = spawn(
   process.execPath,
-  [wranglerBin, "dev", ...(process.env.WORKER_ENTRY ? [process.env.WORKER_ENTRY] : []), ...(process.env.WRANGLER_CONFIG ? ["--config", process.env.WRANGLER_CONFIG] : []), "--port", port, "--ip", ip, "--persist-to", persistTo, "--show-interactive-dev-session=false", ...varArgs],
+  [
+    wranglerBin,
+    "dev",
+    ...(process.env.WORKER_ENTRY ? [process.env.WORKER_ENTRY] : []),
+    ...(process.env.WRANGLER_CONFIG ? ["--config", process.env.WRANGLER_CONFIG] : []),
+    "--port",
+    port,
+    "--ip",
+    ip,
+    "--persist-to",
+    persistTo,
+    "--show-interactive-dev-session=false",
+    ...varArgs,
+  ],
   { env: { ...wranglerEnv, ...(process.stdout.isTTY && { FORCE_COLOR: "1" }) }, stdio: ["inherit", "pipe", "pipe"] },
 );
 let signInShown = false;

@@ -25,7 +25,9 @@ export const app = new Hono<AppEnv>();
 app.onError(handleError);
 // A 101 response's headers belong to the socket handshake: leave them alone. The widget's files are
 // loaded by other sites and set their own headers (src/channels/chat/assets.ts).
-app.use((c, next) => (c.req.header("upgrade")?.toLowerCase() === "websocket" || isWidgetAsset(c.req.path) ? next() : appHeaders(c, next)));
+app.use((c, next) =>
+  c.req.header("upgrade")?.toLowerCase() === "websocket" || isWidgetAsset(c.req.path) ? next() : appHeaders(c, next),
+);
 
 const api = app
   .route("/api/auth", authRoutes)
@@ -41,7 +43,9 @@ const api = app
   .route("/webhooks/messenger", messengerRoutes);
 
 app.on(["GET", "HEAD"], ["/widget.js", "/build/widget/*"], serveWidgetAsset);
-app.all("/api/*", (c) => errorResponse(c, new ApiError(404, "not_found", `No API route ${c.req.method} ${c.req.path}`)));
+app.all("/api/*", (c) =>
+  errorResponse(c, new ApiError(404, "not_found", `No API route ${c.req.method} ${c.req.path}`)),
+);
 
 /** The API's type, for Hono's typed client in the inbox app. */
 export type Api = typeof api;

@@ -45,7 +45,8 @@ export const agentRoutes = agentRouter()
     const changes = c.req.valid("json");
     const agent = await updateAgent(database(c.env.DB), c.req.valid("param").id, changes);
     // Deactivated or given a new password by an admin: signed out everywhere, open sockets included (S9).
-    if (changes.active === false || changes.password !== undefined) await closeSessionSockets(c.env, { agentId: agent.id });
+    if (changes.active === false || changes.password !== undefined)
+      await closeSessionSockets(c.env, { agentId: agent.id });
     // S31: a deactivated agent owns nothing open any more (auto-assignment then places it).
     if (changes.active === false) {
       const me = c.get("agent");

@@ -36,7 +36,8 @@ export async function createAgent(db: Database, input: NewAgent): Promise<AgentV
     updatedAt: at,
   };
   const inserted = await db.insert(agents).values(row).onConflictDoNothing().returning();
-  if (inserted.length === 0) throw new ApiError(409, "email_taken", `An agent with the email ${row.email} already exists`);
+  if (inserted.length === 0)
+    throw new ApiError(409, "email_taken", `An agent with the email ${row.email} already exists`);
   return agentView(row);
 }
 
@@ -71,12 +72,14 @@ export async function updateAgent(db: Database, id: string, changes: AgentChange
   const where = losesAdmin ? and(eq(agents.id, id), anotherActiveAdmin(id)) : eq(agents.id, id);
   const updateQuery = db.update(agents).set(update).where(where).returning();
   // Runs after the update in the same atomic batch; it only ends sessions if the update took effect.
-  const sessionsQuery = db.delete(sessions).where(
-    and(
-      eq(sessions.agentId, id),
-      sql`exists (select 1 from ${agents} where ${agents.id} = ${id} and (${agents.active} = 0 or ${agents.passwordHash} = ${update.passwordHash ?? null}))`,
-    ),
-  );
+  const sessionsQuery = db
+    .delete(sessions)
+    .where(
+      and(
+        eq(sessions.agentId, id),
+        sql`exists (select 1 from ${agents} where ${agents.id} = ${id} and (${agents.active} = 0 or ${agents.passwordHash} = ${update.passwordHash ?? null}))`,
+      ),
+    );
   const [updated] = endsSessions ? await db.batch([updateQuery, sessionsQuery]) : [await updateQuery];
   if (!updated[0]) throw new ApiError(409, "last_admin", "The workspace needs at least one active admin");
   return agentView(updated[0]);

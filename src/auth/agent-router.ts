@@ -9,7 +9,8 @@ export const MAX_BODY_BYTES = 128 * 1024;
 
 export const jsonBodyLimit = bodyLimit({
   maxSize: MAX_BODY_BYTES,
-  onError: (c) => errorResponse(c, new ApiError(413, "body_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes`)),
+  onError: (c) =>
+    errorResponse(c, new ApiError(413, "body_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes`)),
 });
 
 /**

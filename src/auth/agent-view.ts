@@ -16,7 +16,15 @@ export interface AgentView {
 }
 
 export function agentView(a: Agent): AgentView {
-  return { id: a.id, email: a.email, name: a.name, role: a.role, active: a.active, availability: a.availability, createdAt: a.createdAt };
+  return {
+    id: a.id,
+    email: a.email,
+    name: a.name,
+    role: a.role,
+    active: a.active,
+    availability: a.availability,
+    createdAt: a.createdAt,
+  };
 }
 
 /** The agent who signs in with this address (any case), with the stored hash to check. */

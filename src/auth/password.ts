@@ -65,7 +65,11 @@ async function derive(password: string, salt: Uint8Array<ArrayBuffer>, iteration
   const material = await crypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, [
     "deriveBits",
   ]);
-  const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, material, KEY_BITS);
+  const bits = await crypto.subtle.deriveBits(
+    { name: "PBKDF2", hash: "SHA-256", salt, iterations },
+    material,
+    KEY_BITS,
+  );
   return new Uint8Array(bits);
 }
 

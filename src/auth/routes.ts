@@ -39,7 +39,10 @@ export const authRoutes = agentRouter()
       throw new ApiError(401, "invalid_credentials", "Wrong email or password");
     }
     if (needsRehash(agent.passwordHash)) {
-      await db.update(agents).set({ passwordHash: await hashPassword(password) }).where(eq(agents.id, agent.id));
+      await db
+        .update(agents)
+        .set({ passwordHash: await hashPassword(password) })
+        .where(eq(agents.id, agent.id));
     }
     // Rotation: whatever session this browser had before is ended, and a new token is issued.
     const previous = await presentedSessionKey(c);
@@ -61,13 +64,21 @@ export const authRoutes = agentRouter()
   })
   .get("/me", requireAgent, (c) => c.json({ agent: c.get("agent") }))
   /** S32: online or away while the app is open; shown live to the team. */
-  .put("/me/availability", requireAgent, validate("json", z.strictObject({ status: z.enum(["online", "away"]) })), async (c) => {
-    const me = c.get("agent");
-    const { status } = c.req.valid("json");
-    await database(c.env.DB).update(agents).set({ availability: status, updatedAt: now() }).where(eq(agents.id, me.id));
-    await workspaceFeed(c.env).setAvailability({ id: me.id, name: me.name }, status);
-    return c.json({ agent: { ...me, availability: status } });
-  })
+  .put(
+    "/me/availability",
+    requireAgent,
+    validate("json", z.strictObject({ status: z.enum(["online", "away"]) })),
+    async (c) => {
+      const me = c.get("agent");
+      const { status } = c.req.valid("json");
+      await database(c.env.DB)
+        .update(agents)
+        .set({ availability: status, updatedAt: now() })
+        .where(eq(agents.id, me.id));
+      await workspaceFeed(c.env).setAvailability({ id: me.id, name: me.name }, status);
+      return c.json({ agent: { ...me, availability: status } });
+    },
+  )
   /** Agents change their own name (S10's "things a team manages itself"); the role stays an admin's. */
   .patch("/me", requireAgent, validate("json", profileSchema), async (c) => {
     const db = database(c.env.DB);

@@ -62,7 +62,11 @@ export async function presentedSessionKey(c: Context<AppEnv>): Promise<string | 
  * session is unknown, past its idle or absolute limit, or its agent was deactivated. Dead sessions
  * are removed on sight.
  */
-export async function resolveSession(env: Env, db: Database, key: string): Promise<{ agent: Agent; expiresAt: number } | null> {
+export async function resolveSession(
+  env: Env,
+  db: Database,
+  key: string,
+): Promise<{ agent: Agent; expiresAt: number } | null> {
   const [row] = await db
     .select({ session: sessions, agent: agents })
     .from(sessions)

@@ -25,7 +25,10 @@ export async function findContactByEmail(db: Database, email: string): Promise<C
  * same address (any case) hits the unique index and this returns the row that won. A known
  * contact's name is filled in only if it had none; it is never overwritten.
  */
-export async function findOrCreateContact(db: Database, input: { email: string; name?: string | null }): Promise<Contact> {
+export async function findOrCreateContact(
+  db: Database,
+  input: { email: string; name?: string | null },
+): Promise<Contact> {
   const at = now();
   const email = input.email.trim();
   const name = plainLabel(input.name ?? "", 200).trim() || null;

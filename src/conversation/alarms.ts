@@ -27,7 +27,11 @@ export class Alarms<Name extends string> {
   }
 
   async schedule(s: ConversationState | null, at: number): Promise<void> {
-    const due = s ? Object.values<Timer>(this.timers).map((t) => t.due(s, at)).filter((d): d is number => d !== null) : [];
+    const due = s
+      ? Object.values<Timer>(this.timers)
+          .map((t) => t.due(s, at))
+          .filter((d): d is number => d !== null)
+      : [];
     const current = await this.storage.getAlarm();
     if (due.length === 0) {
       if (current !== null) await this.storage.deleteAlarm();

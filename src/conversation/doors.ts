@@ -50,7 +50,12 @@ export type AgentPost =
 
 export type PostResult =
   | { ok: true; message: Message; duplicate: boolean }
-  | { ok: false; code: "unfilled_tags" | "channel_refused" | "client_id_taken" | "rate_limited"; reason: string; retryAfterS?: number }
+  | {
+      ok: false;
+      code: "unfilled_tags" | "channel_refused" | "client_id_taken" | "rate_limited";
+      reason: string;
+      retryAfterS?: number;
+    }
   /** S38: news arrived that the author had not seen; `newer` is what, to show above the kept draft. */
   | { ok: false; code: "stale"; reason: string; newer: Message[] };
 
@@ -97,7 +102,11 @@ export interface Received {
 
 const sameAuthor = (a: Author, b: Author) => a.kind === b.kind && a.id === b.id;
 
-function refused(code: Exclude<Extract<PostResult, { ok: false }>["code"], "stale">, reason: string, retryAfterS?: number): PostResult {
+function refused(
+  code: Exclude<Extract<PostResult, { ok: false }>["code"], "stale">,
+  reason: string,
+  retryAfterS?: number,
+): PostResult {
   return retryAfterS === undefined ? { ok: false, code, reason } : { ok: false, code, reason, retryAfterS };
 }
 
@@ -128,8 +137,15 @@ export async function postAsAgent(
     return { ok: true, message: earlier, duplicate: true };
   // S38: checked here and written below with no await between, so of two replies racing the second
   // always sees the first.
-  const newer = earlier || input.force || input.basedOnSeq === undefined ? [] : news(room, input.basedOnSeq, input.author);
-  if (newer.length) return { ok: false, code: "stale", reason: "New messages arrived since you started: read them, then send anyway or edit", newer };
+  const newer =
+    earlier || input.force || input.basedOnSeq === undefined ? [] : news(room, input.basedOnSeq, input.author);
+  if (newer.length)
+    return {
+      ok: false,
+      code: "stale",
+      reason: "New messages arrived since you started: read them, then send anyway or edit",
+      newer,
+    };
   if (input.kind === "note") {
     return {
       ok: true,
@@ -189,7 +205,9 @@ export async function postAsAgent(
 
 /** What counts as news (TIMELINE's `news`) after `seq` from anyone but `author`. */
 function news(room: RoomHandle, seq: number, author: Author): Message[] {
-  return listMessages(room.sql, room.id, { after: seq, limit: 200 }).filter((m) => TIMELINE[m.kind].news && !sameAuthor(m.author, author));
+  return listMessages(room.sql, room.id, { after: seq, limit: 200 }).filter(
+    (m) => TIMELINE[m.kind].news && !sameAuthor(m.author, author),
+  );
 }
 
 function thread(room: RoomHandle): Message[] {

@@ -1,5 +1,11 @@
 import { receive, sendAll } from "../lib/socket-frames";
-import { CLOSE_TOO_MANY_FRAMES, type Composing, type Message, type ServerFrame, typingReachesVisitor } from "../protocol";
+import {
+  CLOSE_TOO_MANY_FRAMES,
+  type Composing,
+  type Message,
+  type ServerFrame,
+  typingReachesVisitor,
+} from "../protocol";
 import { attachment, flooding, lastSeen, type SocketAttachment, seen, TYPING_EVERY_MS } from "./room-sockets";
 
 /** A tab that has not pinged for this long is not reading, whatever it last said (a sleeping laptop). */
@@ -30,9 +36,13 @@ export class LiveFrames {
     }
     // S28: one typing frame a second per sender goes on; a change (a stop, another channel) always does.
     const composing = frame?.composing ?? null;
-    const forward = frame !== null && (at - who.typingAt >= TYPING_EVERY_MS || frame.typing !== who.typing || composing !== who.composing);
+    const forward =
+      frame !== null &&
+      (at - who.typingAt >= TYPING_EVERY_MS || frame.typing !== who.typing || composing !== who.composing);
     const edited = frame?.typing ? { editedAt: at } : {};
-    ws.serializeAttachment(forward ? { ...who, ...edited, typingAt: at, typing: frame.typing, composing } : { ...who, ...edited });
+    ws.serializeAttachment(
+      forward ? { ...who, ...edited, typingAt: at, typing: frame.typing, composing } : { ...who, ...edited },
+    );
     if (forward) this.typing(ws, who, frame.typing, frame.composing);
   }
 
@@ -40,7 +50,10 @@ export class LiveFrames {
   someoneReading(at: number): boolean {
     return this.ctx
       .getWebSockets("agent")
-      .some((ws) => ws.readyState === WebSocket.OPEN && attachment(ws).visible && at - lastSeen(this.ctx, ws) < READING_STALE_MS);
+      .some(
+        (ws) =>
+          ws.readyState === WebSocket.OPEN && attachment(ws).visible && at - lastSeen(this.ctx, ws) < READING_STALE_MS,
+      );
   }
 
   /** S15: a typist's indicator goes when they send, and when their socket goes. */
@@ -69,7 +82,13 @@ export class LiveFrames {
 
   private typing(from: WebSocket, who: SocketAttachment, typing: boolean, composing: Composing | undefined): void {
     const visitor = who.role === "visitor";
-    const frame: ServerFrame = { type: "typing", conversationId: this.conversationId(), who: who.role, agentName: who.agentName, typing };
+    const frame: ServerFrame = {
+      type: "typing",
+      conversationId: this.conversationId(),
+      who: who.role,
+      agentName: who.agentName,
+      typing,
+    };
     if (!visitor && composing) frame.composing = composing;
     sendAll(this.ctx.getWebSockets("agent"), frame, from);
     if (visitor) this.publish(frame);

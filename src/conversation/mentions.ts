@@ -18,7 +18,10 @@ export async function activeAgents(db: D1Database, ids: string[]): Promise<strin
     .bind(...unique)
     .all<{ id: string }>();
   const missing = unique.filter((id) => !results.some((r) => r.id === id));
-  if (missing.length) throw new ApiError(400, "unknown_agents", `No active agent: ${missing.join(", ")}`, { mentions: "Mention active agents only" });
+  if (missing.length)
+    throw new ApiError(400, "unknown_agents", `No active agent: ${missing.join(", ")}`, {
+      mentions: "Mention active agents only",
+    });
   return unique;
 }
 
@@ -36,6 +39,15 @@ export async function notifyMentions(env: Env, note: Extract<Message, { kind: "n
       ).bind(agentId, note.conversationId, note.seq, note.createdAt),
     ),
   );
-  await workspaceFeed(env).notify(to, { type: "mention", mention: { conversationId: note.conversationId, seq: note.seq, by } });
-  await notify(env, to, { kind: "mentioned", conversationId: note.conversationId, seq: note.seq, actor: by.name, preview: note.text });
+  await workspaceFeed(env).notify(to, {
+    type: "mention",
+    mention: { conversationId: note.conversationId, seq: note.seq, by },
+  });
+  await notify(env, to, {
+    kind: "mentioned",
+    conversationId: note.conversationId,
+    seq: note.seq,
+    actor: by.name,
+    preview: note.text,
+  });
 }

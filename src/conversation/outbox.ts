@@ -21,8 +21,15 @@ export class IndexOutbox {
   async sync(s: ConversationState | null = readState(this.sql)): Promise<void> {
     if (!s || s.indexedVersion >= s.version || s.lastSeq === 0) return;
     try {
-      await workspaceFeed(this.env).conversationChanged(summarize(s), { visitorKey: s.visitorKey, messengerPsid: s.messengerPsid, assignedAt: s.assignedAt });
-      this.sql.exec("UPDATE conversation SET indexed_version = max(indexed_version, ?), index_attempts = 0, index_retry_at = NULL", s.version);
+      await workspaceFeed(this.env).conversationChanged(summarize(s), {
+        visitorKey: s.visitorKey,
+        messengerPsid: s.messengerPsid,
+        assignedAt: s.assignedAt,
+      });
+      this.sql.exec(
+        "UPDATE conversation SET indexed_version = max(indexed_version, ?), index_attempts = 0, index_retry_at = NULL",
+        s.version,
+      );
     } catch (err) {
       const attempts = (readState(this.sql)?.indexAttempts ?? 0) + 1;
       const delay = Math.min(RETRY_MAX_MS, 1000 * 2 ** (attempts - 1));

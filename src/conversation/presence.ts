@@ -17,7 +17,11 @@ export interface PresenceTimings {
 }
 
 export function presenceTimings(env: Env): PresenceTimings {
-  return { graceMs: Number(env.PRESENCE_GRACE_MS), staleMs: Number(env.PRESENCE_STALE_MS), sweepMs: Number(env.PRESENCE_SWEEP_MS) };
+  return {
+    graceMs: Number(env.PRESENCE_GRACE_MS),
+    staleMs: Number(env.PRESENCE_STALE_MS),
+    sweepMs: Number(env.PRESENCE_SWEEP_MS),
+  };
 }
 
 /**
@@ -61,7 +65,13 @@ export class VisitorPresence {
     if (!s?.visitorOnline) return;
     this.sweepGhosts(at);
     const after = readState(this.sql)!;
-    if (after.visitorOnline && after.visitorOfflineAt !== null && after.visitorOfflineAt <= at && this.liveVisitors().length === 0) this.set(false);
+    if (
+      after.visitorOnline &&
+      after.visitorOfflineAt !== null &&
+      after.visitorOfflineAt <= at &&
+      this.liveVisitors().length === 0
+    )
+      this.set(false);
   }
 
   /** Closes visitor sockets that stopped pinging (a killed tab, a lost network): no close frame ever comes. */

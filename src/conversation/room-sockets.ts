@@ -10,8 +10,6 @@ export interface SocketIdentity {
   session: AgentSession | null;
 }
 
-
-
 export interface SocketAttachment extends SocketIdentity {
   connectedAt: number;
   /** Last frame the client sent (keep-alive pings are answered without us and tracked by the runtime). */
@@ -35,7 +33,18 @@ export const TYPING_EVERY_MS = 1000;
 const MAX_FRAMES_PER_SECOND = 50;
 
 export function newAttachment(identity: SocketIdentity, at: number): SocketAttachment {
-  return { ...identity, connectedAt: at, lastFrameAt: at, typingAt: 0, typing: false, composing: null, editedAt: 0, visible: identity.role === "agent", windowAt: at, windowFrames: 0 };
+  return {
+    ...identity,
+    connectedAt: at,
+    lastFrameAt: at,
+    typingAt: 0,
+    typing: false,
+    composing: null,
+    editedAt: 0,
+    visible: identity.role === "agent",
+    windowAt: at,
+    windowFrames: 0,
+  };
 }
 
 /** Sockets accepted before the typing and flood fields existed read as fresh. */

@@ -15,7 +15,15 @@ import {
   type ServerFrame,
 } from "../protocol";
 import { Alarms } from "./alarms";
-import { type AgentPost, type ChannelEvent, type PostResult, postAsAgent, type Received, receiveFromChannel, type RoomHandle } from "./doors";
+import {
+  type AgentPost,
+  type ChannelEvent,
+  type PostResult,
+  postAsAgent,
+  type Received,
+  receiveFromChannel,
+  type RoomHandle,
+} from "./doors";
 import { assign, setLabels, type SnoozeResult, snooze, wake } from "./triage";
 import { PostingLimits, postingRates } from "./limits";
 import { LiveFrames } from "./live-frames";
@@ -23,8 +31,18 @@ import { AgentMarkers } from "./markers";
 import { IndexOutbox } from "./outbox";
 import type { OutboundChannels } from "./outbound";
 import { presenceTimings, VisitorPresence } from "./presence";
-import { attachment, newAttachment, type SocketIdentity, } from "./room-sockets";
-import { type ConversationInit, type ConversationState, insertConversation, listMessages, type MessagePage, migrate, readState, summarize, updateConversation } from "./storage";
+import { attachment, newAttachment, type SocketIdentity } from "./room-sockets";
+import {
+  type ConversationInit,
+  type ConversationState,
+  insertConversation,
+  listMessages,
+  type MessagePage,
+  migrate,
+  readState,
+  summarize,
+  updateConversation,
+} from "./storage";
 import { deliver, recordItem } from "./timeline";
 
 /**
@@ -60,8 +78,16 @@ export abstract class Room extends DurableObject<Env> {
       viewers: { due: (_s, at) => this.markers.due(at), fire: (at) => this.markers.fire(at) },
     });
     this.limits = new PostingLimits(postingRates(env));
-    this.live = new LiveFrames(ctx, () => this.conversationId()!, (frame) => this.publish(frame));
-    this.markers = new AgentMarkers(ctx, () => this.conversationId()!, (frame) => this.publish(frame));
+    this.live = new LiveFrames(
+      ctx,
+      () => this.conversationId()!,
+      (frame) => this.publish(frame),
+    );
+    this.markers = new AgentMarkers(
+      ctx,
+      () => this.conversationId()!,
+      (frame) => this.publish(frame),
+    );
   }
 
   // ---- RPC ----
@@ -127,7 +153,8 @@ export abstract class Room extends DurableObject<Env> {
     const s = readState(this.sql);
     if (!s) return null;
     if (s.contact?.verified && !contact.verified) return { linked: false, conversation: summarize(s) };
-    const same = s.contact?.id === contact.id && s.contact.verified === contact.verified && s.contact.name === contact.name;
+    const same =
+      s.contact?.id === contact.id && s.contact.verified === contact.verified && s.contact.name === contact.name;
     return { linked: true, conversation: this.change({ contact: JSON.stringify(contact) }, () => !same)! };
   }
 
@@ -151,7 +178,10 @@ export abstract class Room extends DurableObject<Env> {
   }
 
   /** S36: snoozes until `until` (null: unsnoozes now). Null: no conversation. */
-  async snooze(until: number | null, by: Author): Promise<(SnoozeResult & { conversation: ConversationSummary }) | null> {
+  async snooze(
+    until: number | null,
+    by: Author,
+  ): Promise<(SnoozeResult & { conversation: ConversationSummary }) | null> {
     if (!this.conversationId()) return null;
     const result = snooze(this.handle(), until, by);
     await this.schedule();
@@ -174,7 +204,8 @@ export abstract class Room extends DurableObject<Env> {
 
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    if (request.headers.get("upgrade") !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
+    if (request.headers.get("upgrade") !== "websocket")
+      return new Response("Expected a WebSocket upgrade", { status: 426 });
     const s = readState(this.sql);
     if (!s) return new Response("No such conversation", { status: 404 });
     const identity = JSON.parse(url.searchParams.get("identity")!) as SocketIdentity;
@@ -182,7 +213,10 @@ export abstract class Room extends DurableObject<Env> {
 
     const { 0: client, 1: server } = new WebSocketPair();
     const at = now();
-    const agent = identity.role === "agent" && identity.agentId && identity.session ? { id: identity.agentId, session: identity.session } : null;
+    const agent =
+      identity.role === "agent" && identity.agentId && identity.session
+        ? { id: identity.agentId, session: identity.session }
+        : null;
     this.ctx.acceptWebSocket(server, [identity.role, ...(agent ? sessionTags(agent.id, agent.session) : [])]);
     server.serializeAttachment(newAttachment(identity, at));
     // The feed knows every session's sockets, so that ending a session closes this one too (S9).
@@ -201,7 +235,8 @@ export abstract class Room extends DurableObject<Env> {
       visitorOnline: state.visitorOnline,
       conversation: visitor ? null : summarize(state),
     });
-    for (const message of listMessages(this.sql, state.id, { after, limit: 10_000, visitorOnly: visitor })) send(server, { type: "message", message });
+    for (const message of listMessages(this.sql, state.id, { after, limit: 10_000, visitorOnly: visitor }))
+      send(server, { type: "message", message });
     if (!visitor) {
       // S37: who else is here, then everyone hears that this agent came.
       send(server, { type: "viewers", conversationId: state.id, viewers: this.markers.viewers(at) });
@@ -280,12 +315,22 @@ export abstract class Room extends DurableObject<Env> {
         return message;
       },
       limit: (author) => this.limits.take(author, now()),
-      statusChanged: (m) => sendAll(this.ctx.getWebSockets("agent"), { type: "status", conversationId: id, seq: m.seq, status: m.status, error: m.error }),
+      statusChanged: (m) =>
+        sendAll(this.ctx.getWebSockets("agent"), {
+          type: "status",
+          conversationId: id,
+          seq: m.seq,
+          status: m.status,
+          error: m.error,
+        }),
     };
   }
 
   /** Applies a change to the conversation row when `applies`; returns the summary either way. Null: no conversation. */
-  private change(changes: Record<string, SqlStorageValue>, applies: (s: ConversationState) => boolean): ConversationSummary | null {
+  private change(
+    changes: Record<string, SqlStorageValue>,
+    applies: (s: ConversationState) => boolean,
+  ): ConversationSummary | null {
     const before = readState(this.sql);
     if (!before) return null;
     if (applies(before)) {
@@ -314,6 +359,10 @@ export abstract class Room extends DurableObject<Env> {
   }
 
   private publish(frame: ServerFrame): void {
-    this.ctx.waitUntil(workspaceFeed(this.env).publish(frame).catch((err) => console.error("feed publish failed", err)));
+    this.ctx.waitUntil(
+      workspaceFeed(this.env)
+        .publish(frame)
+        .catch((err) => console.error("feed publish failed", err)),
+    );
   }
 }

@@ -34,7 +34,10 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(30),
   cursor: z
     .string()
-    .refine((v) => /^\d+:/.test(v) && CONVERSATION_ID.test(v.slice(v.indexOf(":") + 1)), "Not a cursor from a previous page")
+    .refine(
+      (v) => /^\d+:/.test(v) && CONVERSATION_ID.test(v.slice(v.indexOf(":") + 1)),
+      "Not a cursor from a previous page",
+    )
     .optional(),
 });
 
@@ -58,7 +61,10 @@ const postBody = z
     basedOnSeq: z.number().int().min(0).optional(),
     force: z.boolean().optional(),
   })
-  .refine((b) => !b.mentions?.length || b.channel === "note", { message: "Only a note mentions agents", path: ["mentions"] });
+  .refine((b) => !b.mentions?.length || b.channel === "note", {
+    message: "Only a note mentions agents",
+    path: ["mentions"],
+  });
 const labelsBody = z.strictObject({ labelIds: z.array(z.string().regex(LABEL_ID, "Not a label id")).max(20) });
 const snoozeBody = z.strictObject({ until: z.number().int() });
 
@@ -107,7 +113,10 @@ export const conversationRoutes = agentRouter()
   .get("/:id", validate("param", idParam), validate("query", pageQuery), async (c) => {
     const stub = conversationStub(c.env, c.req.valid("param").id);
     const q = c.req.valid("query");
-    const [snap, messages] = await Promise.all([stub.snapshot(), stub.history({ after: q.after, before: q.before, limit: q.limit })]);
+    const [snap, messages] = await Promise.all([
+      stub.snapshot(),
+      stub.history({ after: q.after, before: q.before, limit: q.limit }),
+    ]);
     return c.json({ ...found(snap), messages: found(messages) });
   })
   .post("/:id/messages", validate("param", idParam), validate("json", postBody), async (c) => {
@@ -123,8 +132,10 @@ export const conversationRoutes = agentRouter()
           : { kind: "reply", channel, clientId, text, author, basedOnSeq, force },
       ),
     );
-    if (result.ok && !result.duplicate && result.message.kind === "note") await notifyMentions(c.env, result.message, { id: agent.id, name: agent.name });
-    if (!result.ok && result.code === "stale") return c.json({ error: { code: result.code, message: result.reason }, newer: result.newer }, 409);
+    if (result.ok && !result.duplicate && result.message.kind === "note")
+      await notifyMentions(c.env, result.message, { id: agent.id, name: agent.name });
+    if (!result.ok && result.code === "stale")
+      return c.json({ error: { code: result.code, message: result.reason }, newer: result.newer }, 409);
     if (!result.ok) {
       const headers = result.retryAfterS === undefined ? undefined : { "Retry-After": String(result.retryAfterS) };
       throw new ApiError(REFUSALS[result.code], result.code, result.reason, undefined, headers);
@@ -138,21 +149,31 @@ export const conversationRoutes = agentRouter()
     if (agentId) {
       const agent = await database(c.env.DB).query.agents.findFirst({ where: eq(agents.id, agentId) });
       if (!agent) throw new ApiError(404, "agent_not_found", "No agent with that id");
-      if (!agent.active) throw new ApiError(409, "agent_inactive", `${agent.name} is deactivated and cannot own conversations`);
+      if (!agent.active)
+        throw new ApiError(409, "agent_inactive", `${agent.name} is deactivated and cannot own conversations`);
       to = { id: agent.id, name: agent.name };
     }
     const me = c.get("agent");
     const id = c.req.valid("param").id;
     const result = found(await conversationStub(c.env, id).assign(to, { kind: "agent", id: me.id, name: me.name }));
     // S39: told to the new owner, unless they took it themselves.
-    if (to && result.event && to.id !== me.id) await notify(c.env, [to.id], { kind: "assigned", conversationId: id, seq: result.event.seq, actor: me.name, preview: result.conversation.preview });
+    if (to && result.event && to.id !== me.id)
+      await notify(c.env, [to.id], {
+        kind: "assigned",
+        conversationId: id,
+        seq: result.event.seq,
+        actor: me.name,
+        preview: result.conversation.preview,
+      });
     return c.json(result);
   })
   .post("/:id/open", validate("param", idParam), async (c) => {
     const id = c.req.valid("param").id;
     const conversation = found(await conversationStub(c.env, id).markRead());
     // S34: opening it is seeing what mentioned me there.
-    await c.env.DB.prepare("DELETE FROM unseen_mentions WHERE agent_id = ? AND conversation_id = ?").bind(c.get("agent").id, id).run();
+    await c.env.DB.prepare("DELETE FROM unseen_mentions WHERE agent_id = ? AND conversation_id = ?")
+      .bind(c.get("agent").id, id)
+      .run();
     return c.json({ conversation });
   })
   /** S36: unread for everyone. */
@@ -162,32 +183,53 @@ export const conversationRoutes = agentRouter()
   /** S35: the conversation's labels, all at once (unknown or archived ids: 400). */
   .put("/:id/labels", validate("param", idParam), validate("json", labelsBody), async (c) => {
     const ids = await usableLabels(database(c.env.DB), c.req.valid("json").labelIds);
-    return c.json(found(await conversationStub(c.env, c.req.valid("param").id).setLabels(ids, agentAuthor(c.get("agent")))));
+    return c.json(
+      found(await conversationStub(c.env, c.req.valid("param").id).setLabels(ids, agentAuthor(c.get("agent")))),
+    );
   })
   /** S36: set aside until a time ahead (within a year); a completed conversation cannot be (409). */
   .post("/:id/snooze", validate("param", idParam), validate("json", snoozeBody), async (c) => {
     const { until } = c.req.valid("json");
     const at = now();
-    if (until <= at || until > at + MAX_SNOOZE_MS) throw new ApiError(400, "invalid_request", "Snooze until a time ahead, within a year", { until: "Not a time ahead within a year" });
-    const result = found(await conversationStub(c.env, c.req.valid("param").id).snooze(until, agentAuthor(c.get("agent"))));
+    if (until <= at || until > at + MAX_SNOOZE_MS)
+      throw new ApiError(400, "invalid_request", "Snooze until a time ahead, within a year", {
+        until: "Not a time ahead within a year",
+      });
+    const result = found(
+      await conversationStub(c.env, c.req.valid("param").id).snooze(until, agentAuthor(c.get("agent"))),
+    );
     if (!result.ok) throw new ApiError(409, result.code, result.reason);
     return c.json({ conversation: result.conversation, event: result.event });
   })
   .post("/:id/unsnooze", validate("param", idParam), async (c) => {
-    const result = found(await conversationStub(c.env, c.req.valid("param").id).snooze(null, agentAuthor(c.get("agent"))));
+    const result = found(
+      await conversationStub(c.env, c.req.valid("param").id).snooze(null, agentAuthor(c.get("agent"))),
+    );
     return c.json({ conversation: result.conversation, event: result.ok ? result.event : null });
   })
   .post("/:id/complete", validate("param", idParam), async (c) => {
-    return c.json({ conversation: found(await conversationStub(c.env, c.req.valid("param").id).setStatus("complete")) });
+    return c.json({
+      conversation: found(await conversationStub(c.env, c.req.valid("param").id).setStatus("complete")),
+    });
   })
   .post("/:id/reopen", validate("param", idParam), async (c) => {
     return c.json({ conversation: found(await conversationStub(c.env, c.req.valid("param").id).setStatus("open")) });
   })
-  .get("/:id/socket", validate("param", idParam), validate("query", z.strictObject({ after: z.coerce.number().int().min(0).default(0) })), async (c) => {
-    requireUpgrade(c, (origin) => isOwnOrigin(c, origin));
-    const stub = conversationStub(c.env, c.req.valid("param").id);
-    found(await stub.snapshot());
-    const agent = c.get("agent");
-    const identity: SocketIdentity = { role: "agent", agentId: agent.id, agentName: agent.name, session: c.get("session") };
-    return forwardUpgrade(stub, { identity: JSON.stringify(identity), after: String(c.req.valid("query").after) });
-  });
+  .get(
+    "/:id/socket",
+    validate("param", idParam),
+    validate("query", z.strictObject({ after: z.coerce.number().int().min(0).default(0) })),
+    async (c) => {
+      requireUpgrade(c, (origin) => isOwnOrigin(c, origin));
+      const stub = conversationStub(c.env, c.req.valid("param").id);
+      found(await stub.snapshot());
+      const agent = c.get("agent");
+      const identity: SocketIdentity = {
+        role: "agent",
+        agentId: agent.id,
+        agentName: agent.name,
+        session: c.get("session"),
+      };
+      return forwardUpgrade(stub, { identity: JSON.stringify(identity), after: String(c.req.valid("query").after) });
+    },
+  );

@@ -78,7 +78,10 @@ export const MIGRATIONS: string[][] = [
   // v5, ownership (S31): the assignee as JSON ({id, name}) and when it was assigned.
   ["ALTER TABLE conversation ADD COLUMN assignee TEXT", "ALTER TABLE conversation ADD COLUMN assigned_at INTEGER"],
   // v6, labels (S35, a JSON array of ids) and snooze (S36).
-  ["ALTER TABLE conversation ADD COLUMN labels TEXT NOT NULL DEFAULT '[]'", "ALTER TABLE conversation ADD COLUMN snoozed_until INTEGER"],
+  [
+    "ALTER TABLE conversation ADD COLUMN labels TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE conversation ADD COLUMN snoozed_until INTEGER",
+  ],
 ];
 
 export function migrate(sql: SqlStorage): void {
@@ -109,7 +112,9 @@ export interface ConversationState extends Omit<ConversationSummary, "lastMessag
 type Row = Record<string, SqlStorageValue>;
 
 export function readState(sql: SqlStorage): ConversationState | null {
-  const r = sql.exec<Row>("SELECT *, (SELECT coalesce(max(seq), 0) FROM messages) AS last_seq FROM conversation LIMIT 1").toArray()[0];
+  const r = sql
+    .exec<Row>("SELECT *, (SELECT coalesce(max(seq), 0) FROM messages) AS last_seq FROM conversation LIMIT 1")
+    .toArray()[0];
   if (!r) return null;
   return {
     id: r.id as string,
@@ -169,7 +174,11 @@ export function insertConversation(sql: SqlStorage, init: ConversationInit, at: 
 }
 
 /** Column updates for the single conversation row; every change bumps `version`. */
-export function updateConversation(sql: SqlStorage, changes: Record<string, SqlStorageValue>, bumpVersion = true): void {
+export function updateConversation(
+  sql: SqlStorage,
+  changes: Record<string, SqlStorageValue>,
+  bumpVersion = true,
+): void {
   const keys = Object.keys(changes);
   const sets = keys.map((k) => `${k} = ?`);
   if (bumpVersion) sets.push("version = version + 1");
@@ -271,7 +280,11 @@ export function listMessages(sql: SqlStorage, conversationId: string, page: Mess
 /** Details stored before S28's limits are read as they would be stored today. */
 function readEmail(json: string): EmailDetails {
   const e = JSON.parse(json) as EmailDetails;
-  return { ...e, subject: plainLabelOrNull(e.subject, MAX_SUBJECT_CHARS), attachments: e.attachments.map((a) => ({ ...a, filename: plainLabel(a.filename) })) };
+  return {
+    ...e,
+    subject: plainLabelOrNull(e.subject, MAX_SUBJECT_CHARS),
+    attachments: e.attachments.map((a) => ({ ...a, filename: plainLabel(a.filename) })),
+  };
 }
 
 function toMessage(conversationId: string, r: Row): Message {
@@ -280,7 +293,11 @@ function toMessage(conversationId: string, r: Row): Message {
     conversationId,
     seq: r.seq as number,
     clientId: r.client_id as string | null,
-    author: { kind: r.author_kind as Author["kind"], id: r.author_id as string | null, name: plainLabelOrNull(r.author_name as string | null) },
+    author: {
+      kind: r.author_kind as Author["kind"],
+      id: r.author_id as string | null,
+      name: plainLabelOrNull(r.author_name as string | null),
+    },
     text: r.text as string,
     createdAt: r.created_at as number,
     status: r.status as Message["status"],
@@ -288,8 +305,22 @@ function toMessage(conversationId: string, r: Row): Message {
     email: r.email ? readEmail(r.email as string) : null,
   };
   const kind = r.kind as TimelineKind;
-  if (kind === "note") return { ...base, kind, channel: null, direction: INTERNAL, mentions: (JSON.parse(r.detail as string) as { mentions: string[] }).mentions };
-  if (kind === "event") return { ...base, kind, channel: null, direction: INTERNAL, event: JSON.parse(r.detail as string) as TimelineEvent };
+  if (kind === "note")
+    return {
+      ...base,
+      kind,
+      channel: null,
+      direction: INTERNAL,
+      mentions: (JSON.parse(r.detail as string) as { mentions: string[] }).mentions,
+    };
+  if (kind === "event")
+    return {
+      ...base,
+      kind,
+      channel: null,
+      direction: INTERNAL,
+      event: JSON.parse(r.detail as string) as TimelineEvent,
+    };
   return { ...base, kind, channel: r.channel as Channel, direction: r.direction as "inbound" | "outbound" };
 }
 
@@ -333,17 +364,16 @@ export function setMessageStatus(
   error: string | null = null,
   externalId?: string,
 ): Message | null {
-  const changed = sql
-    .exec(
-      "UPDATE messages SET status = ?, error = ?, external_id = coalesce(?, external_id) WHERE seq = ? AND (status != ? OR coalesce(error, '') != coalesce(?, '') OR (? IS NOT NULL AND external_id IS NULL))",
-      status,
-      error,
-      externalId ?? null,
-      seq,
-      status,
-      error,
-      externalId ?? null,
-    ).rowsWritten;
+  const changed = sql.exec(
+    "UPDATE messages SET status = ?, error = ?, external_id = coalesce(?, external_id) WHERE seq = ? AND (status != ? OR coalesce(error, '') != coalesce(?, '') OR (? IS NOT NULL AND external_id IS NULL))",
+    status,
+    error,
+    externalId ?? null,
+    seq,
+    status,
+    error,
+    externalId ?? null,
+  ).rowsWritten;
   if (changed === 0) return null;
   const r = sql.exec<Row>("SELECT * FROM messages WHERE seq = ?", seq).one();
   return toMessage(conversationId, r);
@@ -353,7 +383,13 @@ export function setMessageStatus(
  * Receipts (S27): our replies on `channel` sent up to `watermark` become delivered (or read). Status
  * only moves forward: sending/sent → delivered → read. Returns the messages that changed.
  */
-export function applyReceipt(sql: SqlStorage, conversationId: string, channel: Channel, watermark: number, status: "delivered" | "read"): Message[] {
+export function applyReceipt(
+  sql: SqlStorage,
+  conversationId: string,
+  channel: Channel,
+  watermark: number,
+  status: "delivered" | "read",
+): Message[] {
   const from = status === "read" ? ["sent", "delivered"] : ["sent"];
   const rows = sql
     .exec<Row>(

@@ -18,7 +18,11 @@ export function assign(room: RoomHandle, to: AgentRef | null, by: Author, at: nu
   if ((before?.id ?? null) === (to?.id ?? null)) return null;
   if (by.kind === "system" && (before || status !== "open")) return null;
   const who = by.name ?? "Auto-assignment";
-  const text = !to ? `${who} unassigned ${before!.name}` : by.id === to.id ? `${who} took this` : `${who} assigned this to ${to.name}`;
+  const text = !to
+    ? `${who} unassigned ${before!.name}`
+    : by.id === to.id
+      ? `${who} took this`
+      : `${who} assigned this to ${to.name}`;
   return room.record(
     { kind: "event", clientId: null, author: by, text, event: { type: "assigned", to } },
     { assignee: to ? JSON.stringify(to) : null, assigned_at: to ? at : null },
@@ -33,12 +37,20 @@ export function setLabels(room: RoomHandle, labelIds: string[], by: Author): Mes
   const removed = before.filter((l) => !next.includes(l));
   if (added.length === 0 && removed.length === 0) return null;
   return room.record(
-    { kind: "event", clientId: null, author: by, text: `${by.name ?? "Someone"} changed the labels`, event: { type: "labelled", added, removed } },
+    {
+      kind: "event",
+      clientId: null,
+      author: by,
+      text: `${by.name ?? "Someone"} changed the labels`,
+      event: { type: "labelled", added, removed },
+    },
     { labels: JSON.stringify(next) },
   );
 }
 
-export type SnoozeResult = { ok: true; event: Message | null } | { ok: false; code: "conversation_complete"; reason: string };
+export type SnoozeResult =
+  | { ok: true; event: Message | null }
+  | { ok: false; code: "conversation_complete"; reason: string };
 
 /**
  * S36: sets an open conversation aside until `until` (null: brings it back now). It wakes on its own
@@ -46,10 +58,21 @@ export type SnoozeResult = { ok: true; event: Message | null } | { ok: false; co
  */
 export function snooze(room: RoomHandle, until: number | null, by: Author): SnoozeResult {
   const s = room.state();
-  if (until !== null && s.status !== "open") return { ok: false, code: "conversation_complete", reason: "A completed conversation cannot be snoozed; reopen it first" };
+  if (until !== null && s.status !== "open")
+    return {
+      ok: false,
+      code: "conversation_complete",
+      reason: "A completed conversation cannot be snoozed; reopen it first",
+    };
   if (s.snoozedUntil === until) return { ok: true, event: null };
   const text = until === null ? `${by.name ?? "Snooze"} ended the snooze` : `${by.name ?? "Someone"} snoozed this`;
-  return { ok: true, event: room.record({ kind: "event", clientId: null, author: by, text, event: { type: "snoozed", until } }, { snoozed_until: until }) };
+  return {
+    ok: true,
+    event: room.record(
+      { kind: "event", clientId: null, author: by, text, event: { type: "snoozed", until } },
+      { snoozed_until: until },
+    ),
+  };
 }
 
 /** S36: the snooze is over: back in the lists, unread, on top. */
@@ -57,5 +80,8 @@ export function wake(room: RoomHandle, at: number): Message | null {
   const s = room.state();
   if (s.snoozedUntil === null || s.snoozedUntil > at) return null;
   const by: Author = { kind: "system", id: null, name: null };
-  return room.record({ kind: "event", clientId: null, author: by, text: "The snooze ended", event: { type: "snoozed", until: null } }, { snoozed_until: null, read: 0, last_message_at: at });
+  return room.record(
+    { kind: "event", clientId: null, author: by, text: "The snooze ended", event: { type: "snoozed", until: null } },
+    { snoozed_until: null, read: 0, last_message_at: at },
+  );
 }

@@ -31,7 +31,9 @@ export class AutoAssign {
    * it, and nobody owns it; one that an agent unassigned by hand does not (they meant it).
    */
   seen(s: ConversationSummary, at: number): { arrives: boolean } {
-    const before = this.sql.exec<{ open: number; version: number }>("SELECT open, version FROM tracked WHERE conversation_id = ?", s.id).toArray()[0];
+    const before = this.sql
+      .exec<{ open: number; version: number }>("SELECT open, version FROM tracked WHERE conversation_id = ?", s.id)
+      .toArray()[0];
     if (before && before.version >= s.version) return { arrives: false };
     const open = s.status === "open";
     const arrives = open && !s.assignee && (!before || before.open === 0);
@@ -52,19 +54,33 @@ export class AutoAssign {
 
   /** Whether it still waits for an owner (auto-assignment found nobody). */
   waiting(conversationId: string): boolean {
-    return this.sql.exec("SELECT 1 FROM tracked WHERE conversation_id = ? AND assignee_id IS NULL AND open = 1", conversationId).toArray().length > 0;
+    return (
+      this.sql
+        .exec("SELECT 1 FROM tracked WHERE conversation_id = ? AND assignee_id IS NULL AND open = 1", conversationId)
+        .toArray().length > 0
+    );
   }
 
   /** The conversation confirmed our decision (its summary now), or could not take it (null: it waits again). */
   placed(conversationId: string, confirmed: ConversationSummary | null, at: number): void {
     this.sql.exec("UPDATE tracked SET placing = 0 WHERE conversation_id = ?", conversationId);
     if (confirmed) this.seen(confirmed, at);
-    else this.sql.exec("UPDATE tracked SET assignee_id = NULL, waiting_since = ? WHERE conversation_id = ? AND open = 1", at, conversationId);
+    else
+      this.sql.exec(
+        "UPDATE tracked SET assignee_id = NULL, waiting_since = ? WHERE conversation_id = ? AND open = 1",
+        at,
+        conversationId,
+      );
   }
 
   /** These conversations wait for an owner again (their agent was deactivated). */
   requeue(conversationIds: string[], at: number): void {
-    for (const id of conversationIds) this.sql.exec("UPDATE tracked SET waiting_since = ?, assignee_id = NULL WHERE conversation_id = ? AND open = 1", at, id);
+    for (const id of conversationIds)
+      this.sql.exec(
+        "UPDATE tracked SET waiting_since = ?, assignee_id = NULL WHERE conversation_id = ? AND open = 1",
+        at,
+        id,
+      );
   }
 
   /**
@@ -75,12 +91,22 @@ export class AutoAssign {
     if (settings.mode !== "balanced" || available.length === 0) return [];
     const load = new Map(available.map((a) => [a.id, 0]));
     // Snoozed conversations do not count against capacity (S36).
-    const held = "SELECT assignee_id, count(*) AS n FROM tracked WHERE open = 1 AND snoozed = 0 AND assignee_id IS NOT NULL GROUP BY assignee_id";
+    const held =
+      "SELECT assignee_id, count(*) AS n FROM tracked WHERE open = 1 AND snoozed = 0 AND assignee_id IS NOT NULL GROUP BY assignee_id";
     for (const r of this.sql.exec<{ assignee_id: string; n: number }>(held)) {
       if (load.has(r.assignee_id)) load.set(r.assignee_id, r.n);
     }
-    const lastAt = new Map(this.sql.exec<{ agent_id: string; at: number }>("SELECT agent_id, at FROM last_assigned").toArray().map((r) => [r.agent_id, r.at]));
-    const waiting = this.sql.exec<{ conversation_id: string }>("SELECT conversation_id FROM tracked WHERE waiting_since IS NOT NULL ORDER BY waiting_since, conversation_id").toArray();
+    const lastAt = new Map(
+      this.sql
+        .exec<{ agent_id: string; at: number }>("SELECT agent_id, at FROM last_assigned")
+        .toArray()
+        .map((r) => [r.agent_id, r.at]),
+    );
+    const waiting = this.sql
+      .exec<{ conversation_id: string }>(
+        "SELECT conversation_id FROM tracked WHERE waiting_since IS NOT NULL ORDER BY waiting_since, conversation_id",
+      )
+      .toArray();
     const out: { conversationId: string; to: AgentRef }[] = [];
     for (const { conversation_id } of waiting) {
       const candidates = available.filter((a) => load.get(a.id)! < settings.capacity);
@@ -89,8 +115,16 @@ export class AutoAssign {
       const to = candidates[0]!;
       load.set(to.id, load.get(to.id)! + 1);
       lastAt.set(to.id, at);
-      this.sql.exec("UPDATE tracked SET assignee_id = ?, waiting_since = NULL, placing = 1 WHERE conversation_id = ?", to.id, conversation_id);
-      this.sql.exec("INSERT INTO last_assigned VALUES (?, ?) ON CONFLICT (agent_id) DO UPDATE SET at = excluded.at", to.id, at);
+      this.sql.exec(
+        "UPDATE tracked SET assignee_id = ?, waiting_since = NULL, placing = 1 WHERE conversation_id = ?",
+        to.id,
+        conversation_id,
+      );
+      this.sql.exec(
+        "INSERT INTO last_assigned VALUES (?, ?) ON CONFLICT (agent_id) DO UPDATE SET at = excluded.at",
+        to.id,
+        at,
+      );
       out.push({ conversationId: conversation_id, to });
     }
     return out;

@@ -13,7 +13,9 @@ export class Availability {
     private readonly ctx: DurableObjectState,
     private readonly lastSeen: (ws: WebSocket) => number,
   ) {
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS agent_choice (agent_id TEXT PRIMARY KEY, name TEXT NOT NULL, choice TEXT NOT NULL)");
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS agent_choice (agent_id TEXT PRIMARY KEY, name TEXT NOT NULL, choice TEXT NOT NULL)",
+    );
   }
 
   /** Remembers an agent's name and choice (from a socket that opened, or the agent's own change). */
@@ -29,9 +31,13 @@ export class Availability {
   /** Every known agent's status, `except` a socket that is closing. */
   statuses(at: number, except?: WebSocket): Record<string, AgentStatus> {
     const out: Record<string, AgentStatus> = {};
-    const rows = this.ctx.storage.sql.exec<{ agent_id: string; choice: "online" | "away" }>("SELECT agent_id, choice FROM agent_choice").toArray();
+    const rows = this.ctx.storage.sql
+      .exec<{ agent_id: string; choice: "online" | "away" }>("SELECT agent_id, choice FROM agent_choice")
+      .toArray();
     for (const { agent_id, choice } of rows) {
-      const live = this.ctx.getWebSockets(`a:${agent_id}`).some((ws) => ws !== except && ws.readyState === WebSocket.OPEN && at - this.lastSeen(ws) < SILENT_MS);
+      const live = this.ctx
+        .getWebSockets(`a:${agent_id}`)
+        .some((ws) => ws !== except && ws.readyState === WebSocket.OPEN && at - this.lastSeen(ws) < SILENT_MS);
       out[agent_id] = live ? choice : "offline";
     }
     return out;

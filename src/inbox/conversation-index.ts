@@ -1,7 +1,14 @@
 import { and, desc, eq, inArray, isNotNull, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { contacts, conversationLabels, conversations, inboxCounts, unseenMentions } from "../db/schema";
-import { type Channel, type ConversationStatus, type ConversationSummary, MAX_SUBJECT_CHARS, plainLabelOrNull, shownContact } from "../protocol";
+import {
+  type Channel,
+  type ConversationStatus,
+  type ConversationSummary,
+  MAX_SUBJECT_CHARS,
+  plainLabelOrNull,
+  shownContact,
+} from "../protocol";
 
 /** Columns of the D1 index that the summary does not carry. */
 export interface IndexKeys {
@@ -100,17 +107,25 @@ export async function listConversations(db: Database, f: ListFilters): Promise<C
   else if (f.status) where.push(eq(conversations.status, f.status));
   if (f.channel) where.push(eq(conversations.channel, f.channel));
   if (f.unread) where.push(eq(conversations.read, false));
-  if (f.assignee !== undefined) where.push(f.assignee === null ? isNull(conversations.assigneeId) : eq(conversations.assigneeId, f.assignee));
+  if (f.assignee !== undefined)
+    where.push(f.assignee === null ? isNull(conversations.assigneeId) : eq(conversations.assigneeId, f.assignee));
   // A label view pages over its own rows (label, activity), so its first page reads about a page.
-  const [at, id] = f.label ? [conversationLabels.lastMessageAt, conversationLabels.conversationId] : [conversations.lastMessageAt, conversations.id];
+  const [at, id] = f.label
+    ? [conversationLabels.lastMessageAt, conversationLabels.conversationId]
+    : [conversations.lastMessageAt, conversations.id];
   if (f.label) where.push(eq(conversationLabels.labelId, f.label));
   if (f.mentioned) where.push(eq(unseenMentions.agentId, f.mentioned));
   if (f.after) where.push(or(lt(at, f.after.lastMessageAt), and(eq(at, f.after.lastMessageAt), lt(id, f.after.id)))!);
   const columns = { c: conversations, contact: { id: contacts.id, name: contacts.name, email: contacts.email } };
   const base = f.label
-    ? db.select(columns).from(conversationLabels).innerJoin(conversations, eq(conversations.id, conversationLabels.conversationId))
+    ? db
+        .select(columns)
+        .from(conversationLabels)
+        .innerJoin(conversations, eq(conversations.id, conversationLabels.conversationId))
     : db.select(columns).from(conversations);
-  const joined = f.mentioned ? base.innerJoin(unseenMentions, eq(unseenMentions.conversationId, conversations.id)) : base;
+  const joined = f.mentioned
+    ? base.innerJoin(unseenMentions, eq(unseenMentions.conversationId, conversations.id))
+    : base;
   const rows = await joined
     .leftJoin(contacts, eq(contacts.id, conversations.contactId))
     .where(and(...where))
@@ -121,7 +136,12 @@ export async function listConversations(db: Database, f: ListFilters): Promise<C
     channel: c.channel,
     status: c.status,
     read: c.read,
-    contact: shownContact(c.channel, contact?.id ? { id: contact.id, name: plainLabelOrNull(contact.name), email: contact.email!, verified: c.contactVerified } : null),
+    contact: shownContact(
+      c.channel,
+      contact?.id
+        ? { id: contact.id, name: plainLabelOrNull(contact.name), email: contact.email!, verified: c.contactVerified }
+        : null,
+    ),
     subject: plainLabelOrNull(c.subject, MAX_SUBJECT_CHARS),
     preview: c.lastMessagePreview,
     lastMessageAt: c.lastMessageAt,
@@ -167,5 +187,13 @@ export async function inboxCountsFor(db: Database, agentId: string): Promise<Inb
   ]);
   const n = (key: string) => rows.find((r) => r.key === key)?.n ?? 0;
   const labels = Object.fromEntries(labelRows.map((r) => [r.key.slice("label:".length), r.n]));
-  return { mine: n(mine), unassigned: n("unassigned"), all: n("all"), unread: n("unread"), mentions: n(mentions), snoozed: n("snoozed"), labels };
+  return {
+    mine: n(mine),
+    unassigned: n("unassigned"),
+    all: n("all"),
+    unread: n("unread"),
+    mentions: n(mentions),
+    snoozed: n("snoozed"),
+    labels,
+  };
 }

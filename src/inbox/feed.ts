@@ -2,8 +2,25 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { now } from "../lib/clock";
 import { GroupCommit } from "../lib/group-commit";
-import { type AgentSession, closeBack, closeSessions, receive, type SessionsEnding, send, sendAll, sessionTags } from "../lib/socket-frames";
-import { type AgentRef, type AgentStatus, CLOSE_STALE, type ConversationSummary, PING, PONG, type ServerFrame } from "../protocol";
+import {
+  type AgentSession,
+  closeBack,
+  closeSessions,
+  receive,
+  type SessionsEnding,
+  send,
+  sendAll,
+  sessionTags,
+} from "../lib/socket-frames";
+import {
+  type AgentRef,
+  type AgentStatus,
+  CLOSE_STALE,
+  type ConversationSummary,
+  PING,
+  PONG,
+  type ServerFrame,
+} from "../protocol";
 import { type IndexEntry, type IndexKeys, writeIndex } from "./conversation-index";
 import { type AssignmentSettings, AutoAssign, DEFAULT_ASSIGNMENT } from "./auto-assign";
 import { Availability, SILENT_MS } from "./availability";
@@ -33,8 +50,12 @@ function connectedAt(ws: WebSocket): number {
 
 /** The admin's auto-assignment setting (S32), from D1; off until an admin turns it on. */
 export async function loadAssignmentSettings(db: D1Database): Promise<AssignmentSettings> {
-  const row = await db.prepare("SELECT value FROM workspace_settings WHERE key = 'assignment'").first<{ value: string }>();
-  return row ? { ...DEFAULT_ASSIGNMENT, ...(JSON.parse(row.value) as Partial<AssignmentSettings>) } : DEFAULT_ASSIGNMENT;
+  const row = await db
+    .prepare("SELECT value FROM workspace_settings WHERE key = 'assignment'")
+    .first<{ value: string }>();
+  return row
+    ? { ...DEFAULT_ASSIGNMENT, ...(JSON.parse(row.value) as Partial<AssignmentSettings>) }
+    : DEFAULT_ASSIGNMENT;
 }
 
 export class InboxFeed extends DurableObject<Env> {
@@ -51,9 +72,13 @@ export class InboxFeed extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     this.sql.exec("CREATE TABLE IF NOT EXISTS online (conversation_id TEXT PRIMARY KEY)");
     this.sql.exec("CREATE TABLE IF NOT EXISTS viewers (conversation_id TEXT PRIMARY KEY, frame TEXT NOT NULL)");
-    this.sql.exec("CREATE TABLE IF NOT EXISTS inbound (conversation_id TEXT PRIMARY KEY, last_inbound_at INTEGER NOT NULL)");
+    this.sql.exec(
+      "CREATE TABLE IF NOT EXISTS inbound (conversation_id TEXT PRIMARY KEY, last_inbound_at INTEGER NOT NULL)",
+    );
     this.sessions = new SessionSockets(this.sql);
-    this.availability = new Availability(ctx, (ws) => Math.max(ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0, connectedAt(ws)));
+    this.availability = new Availability(ctx, (ws) =>
+      Math.max(ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0, connectedAt(ws)),
+    );
     this.autoAssign = new AutoAssign(this.sql);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
@@ -62,7 +87,12 @@ export class InboxFeed extends DurableObject<Env> {
     sendAll(this.ctx.getWebSockets(), frame);
     // S37's markers are kept for the feed sockets that open later (the list rows show them).
     if (frame.type === "viewers") {
-      if (frame.viewers.length) this.sql.exec("INSERT INTO viewers VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE SET frame = excluded.frame", frame.conversationId, JSON.stringify(frame));
+      if (frame.viewers.length)
+        this.sql.exec(
+          "INSERT INTO viewers VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE SET frame = excluded.frame",
+          frame.conversationId,
+          JSON.stringify(frame),
+        );
       else this.sql.exec("DELETE FROM viewers WHERE conversation_id = ?", frame.conversationId);
     }
   }
@@ -87,15 +117,24 @@ export class InboxFeed extends DurableObject<Env> {
   /** Whether this summary brings a customer message the feed has not seen yet. */
   private customerWrote(s: ConversationSummary): boolean {
     if (s.lastInboundAt === null) return false;
-    const before = this.sql.exec<{ at: number }>("SELECT last_inbound_at AS at FROM inbound WHERE conversation_id = ?", s.id).toArray()[0]?.at ?? 0;
+    const before =
+      this.sql
+        .exec<{ at: number }>("SELECT last_inbound_at AS at FROM inbound WHERE conversation_id = ?", s.id)
+        .toArray()[0]?.at ?? 0;
     if (s.lastInboundAt <= before) return false;
-    this.sql.exec("INSERT INTO inbound VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at", s.id, s.lastInboundAt);
+    this.sql.exec(
+      "INSERT INTO inbound VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at",
+      s.id,
+      s.lastInboundAt,
+    );
     return true;
   }
 
   /** The agents with the conversation on screen now: nothing notifies them about it (S39). */
   private viewing(conversationId: string): Set<string> {
-    const row = this.sql.exec<{ frame: string }>("SELECT frame FROM viewers WHERE conversation_id = ?", conversationId).toArray()[0];
+    const row = this.sql
+      .exec<{ frame: string }>("SELECT frame FROM viewers WHERE conversation_id = ?", conversationId)
+      .toArray()[0];
     const viewers = row ? (JSON.parse(row.frame) as Extract<ServerFrame, { type: "viewers" }>).viewers : [];
     return new Set(viewers.filter((v) => v.state === "viewing").map((v) => v.agentId));
   }
@@ -108,12 +147,20 @@ export class InboxFeed extends DurableObject<Env> {
     if (!arrives && !wrote) return;
     const looking = this.viewing(s.id);
     const available = this.availability.available(now()).map((a) => a.id);
-    const notice = { conversationId: s.id, seq: s.lastSeq, actor: s.contact?.name ?? s.contact?.email ?? s.personName, preview: s.preview };
+    const notice = {
+      conversationId: s.id,
+      seq: s.lastSeq,
+      actor: s.contact?.name ?? s.contact?.email ?? s.personName,
+      preview: s.preview,
+    };
     const to = (ids: string[]) => ids.filter((id) => !looking.has(id));
     try {
-      if (arrives && this.autoAssign.waiting(s.id)) await notify(this.env, to(available), { kind: "unassigned_new", ...notice }, this);
-      else if (wrote && !arrives && s.assignee) await notify(this.env, to([s.assignee.id]), { kind: "customer_message", ...notice }, this);
-      else if (wrote && !arrives) await notify(this.env, to(available), { kind: "unassigned_message", ...notice }, this);
+      if (arrives && this.autoAssign.waiting(s.id))
+        await notify(this.env, to(available), { kind: "unassigned_new", ...notice }, this);
+      else if (wrote && !arrives && s.assignee)
+        await notify(this.env, to([s.assignee.id]), { kind: "customer_message", ...notice }, this);
+      else if (wrote && !arrives)
+        await notify(this.env, to(available), { kind: "unassigned_message", ...notice }, this);
     } catch (err) {
       console.error("notifications failed", s.id, err);
     }
@@ -161,9 +208,12 @@ export class InboxFeed extends DurableObject<Env> {
         }
         this.autoAssign.placed(conversationId, confirmed, now());
         if (confirmed?.assignee?.id === to.id) {
-          await notify(this.env, [to.id], { kind: "assigned", conversationId, seq: confirmed.lastSeq, actor: null, preview: confirmed.preview }, this).catch((err) =>
-            console.error("notifications failed", conversationId, err),
-          );
+          await notify(
+            this.env,
+            [to.id],
+            { kind: "assigned", conversationId, seq: confirmed.lastSeq, actor: null, preview: confirmed.preview },
+            this,
+          ).catch((err) => console.error("notifications failed", conversationId, err));
         }
       }),
     );
@@ -184,7 +234,10 @@ export class InboxFeed extends DurableObject<Env> {
   }
 
   online(): string[] {
-    return this.sql.exec<{ conversation_id: string }>("SELECT conversation_id FROM online").toArray().map((r) => r.conversation_id);
+    return this.sql
+      .exec<{ conversation_id: string }>("SELECT conversation_id FROM online")
+      .toArray()
+      .map((r) => r.conversation_id);
   }
 
   /** An agent opened a conversation socket with this session: it must close with the session. */
@@ -228,7 +281,9 @@ export class InboxFeed extends DurableObject<Env> {
   }
 
   private async scheduleExpiry(): Promise<void> {
-    const due = [this.sessions.nextExpiry(), this.ctx.getWebSockets().length ? now() + SILENT_MS / 3 : null].filter((d): d is number => d !== null);
+    const due = [this.sessions.nextExpiry(), this.ctx.getWebSockets().length ? now() + SILENT_MS / 3 : null].filter(
+      (d): d is number => d !== null,
+    );
     if (due.length === 0) await this.ctx.storage.deleteAlarm();
     else {
       const next = Math.min(...due);
@@ -238,7 +293,8 @@ export class InboxFeed extends DurableObject<Env> {
   }
 
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("upgrade") !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
+    if (request.headers.get("upgrade") !== "websocket")
+      return new Response("Expected a WebSocket upgrade", { status: 426 });
     const { agent, choice, session } = JSON.parse(new URL(request.url).searchParams.get("identity")!) as FeedIdentity;
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, sessionTags(agent.id, session));
@@ -247,7 +303,8 @@ export class InboxFeed extends DurableObject<Env> {
     this.availability.chose(agent.id, agent.name, choice);
     await this.scheduleExpiry();
     send(server, { type: "snapshot", online: this.online() });
-    for (const { frame } of this.sql.exec<{ frame: string }>("SELECT frame FROM viewers")) send(server, JSON.parse(frame) as ServerFrame);
+    for (const { frame } of this.sql.exec<{ frame: string }>("SELECT frame FROM viewers"))
+      send(server, JSON.parse(frame) as ServerFrame);
     this.published = "";
     this.publishStatuses();
     // Someone came online: what waits for an owner may go to them.

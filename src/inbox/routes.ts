@@ -9,7 +9,10 @@ import { workspaceFeed } from "../lib/workspace";
 import { inboxCountsFor } from "./conversation-index";
 import { type FeedIdentity, loadAssignmentSettings } from "./feed";
 
-const assignmentSettings = z.strictObject({ mode: z.enum(["off", "balanced"]), capacity: z.number().int().min(1).max(1000) });
+const assignmentSettings = z.strictObject({
+  mode: z.enum(["off", "balanced"]),
+  capacity: z.number().int().min(1).max(1000),
+});
 
 /** The live inbox feed socket for signed-in agents, and the inbox's counts. */
 export const inboxRoutes = agentRouter()
@@ -20,7 +23,9 @@ export const inboxRoutes = agentRouter()
   .get("/assignment", async (c) => c.json(await loadAssignmentSettings(c.env.DB)))
   .put("/assignment", requireAdmin, validate("json", assignmentSettings), async (c) => {
     const settings = c.req.valid("json");
-    await c.env.DB.prepare("INSERT INTO workspace_settings (key, value) VALUES ('assignment', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    await c.env.DB.prepare(
+      "INSERT INTO workspace_settings (key, value) VALUES ('assignment', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
       .bind(JSON.stringify(settings))
       .run();
     await workspaceFeed(c.env).assignmentChanged(settings);
@@ -29,6 +34,10 @@ export const inboxRoutes = agentRouter()
   .get("/socket", async (c) => {
     requireUpgrade(c, (origin) => isOwnOrigin(c, origin));
     const agent = c.get("agent");
-    const identity: FeedIdentity = { agent: { id: agent.id, name: agent.name }, choice: agent.availability, session: c.get("session") };
+    const identity: FeedIdentity = {
+      agent: { id: agent.id, name: agent.name },
+      choice: agent.availability,
+      session: c.get("session"),
+    };
     return forwardUpgrade(workspaceFeed(c.env), { identity: JSON.stringify(identity) });
   });

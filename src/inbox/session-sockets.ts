@@ -19,14 +19,19 @@ export class SessionSockets {
       agentId,
       session.expiresAt,
     );
-    if (conversationId) this.sql.exec("INSERT INTO session_rooms VALUES (?, ?) ON CONFLICT DO NOTHING", session.key, conversationId);
+    if (conversationId)
+      this.sql.exec("INSERT INTO session_rooms VALUES (?, ?) ON CONFLICT DO NOTHING", session.key, conversationId);
   }
 
   /** The keys of the sessions that end, as far as sockets are concerned. */
   keys(ending: SessionsEnding): string[] {
     if ("keys" in ending) return ending.keys;
     return this.sql
-      .exec<{ session_key: string }>("SELECT session_key FROM live_sessions WHERE agent_id = ? AND session_key != ?", ending.agentId, ending.except ?? "")
+      .exec<{ session_key: string }>(
+        "SELECT session_key FROM live_sessions WHERE agent_id = ? AND session_key != ?",
+        ending.agentId,
+        ending.except ?? "",
+      )
       .toArray()
       .map((r) => r.session_key);
   }
@@ -35,7 +40,10 @@ export class SessionSockets {
   conversations(keys: string[]): string[] {
     if (keys.length === 0) return [];
     return this.sql
-      .exec<{ conversation_id: string }>(`SELECT DISTINCT conversation_id FROM session_rooms WHERE session_key IN (${keys.map(() => "?").join(", ")})`, ...keys)
+      .exec<{ conversation_id: string }>(
+        `SELECT DISTINCT conversation_id FROM session_rooms WHERE session_key IN (${keys.map(() => "?").join(", ")})`,
+        ...keys,
+      )
       .toArray()
       .map((r) => r.conversation_id);
   }
@@ -48,7 +56,10 @@ export class SessionSockets {
   }
 
   expired(at: number): string[] {
-    return this.sql.exec<{ session_key: string }>("SELECT session_key FROM live_sessions WHERE expires_at <= ?", at).toArray().map((r) => r.session_key);
+    return this.sql
+      .exec<{ session_key: string }>("SELECT session_key FROM live_sessions WHERE expires_at <= ?", at)
+      .toArray()
+      .map((r) => r.session_key);
   }
 
   nextExpiry(): number | null {

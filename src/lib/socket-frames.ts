@@ -1,4 +1,10 @@
-import { CLOSE_SESSION_ENDED, CLOSE_SESSION_RENEWED, type ClientFrame, parseClientFrame, type ServerFrame } from "../protocol";
+import {
+  CLOSE_SESSION_ENDED,
+  CLOSE_SESSION_RENEWED,
+  type ClientFrame,
+  parseClientFrame,
+  type ServerFrame,
+} from "../protocol";
 
 /** Frames to and from hibernating sockets, shared by the conversation object and the inbox feed. */
 export function send(ws: WebSocket, frame: ServerFrame): void {
@@ -51,7 +57,9 @@ export function closeSessions(ctx: DurableObjectState, ending: SessionsEnding): 
   const sockets =
     "keys" in ending
       ? ending.keys.flatMap((k) => ctx.getWebSockets(`s:${k}`))
-      : ctx.getWebSockets(`a:${ending.agentId}`).filter((ws) => !ending.except || !ctx.getTags(ws).includes(`s:${ending.except}`));
+      : ctx
+          .getWebSockets(`a:${ending.agentId}`)
+          .filter((ws) => !ending.except || !ctx.getTags(ws).includes(`s:${ending.except}`));
   const renewed = "keys" in ending && ending.renewed === true;
   for (const ws of sockets) {
     try {

@@ -10,14 +10,18 @@ export function requireUpgrade(c: Context, allowed: (origin: string) => boolean)
     throw new ApiError(426, "upgrade_required", "This path only accepts WebSocket upgrades");
   }
   const origin = c.req.header("origin");
-  if (!origin || !allowed(origin)) throw new ApiError(403, "origin_refused", "Sockets from this origin are not allowed");
+  if (!origin || !allowed(origin))
+    throw new ApiError(403, "origin_refused", "Sockets from this origin are not allowed");
 }
 
 /**
  * Hands an authenticated upgrade to a Durable Object. The object gets a fresh internal request, so
  * nothing the client sent (headers, query) can claim an identity; the worker states who it is.
  */
-export function forwardUpgrade(stub: { fetch(input: string, init?: RequestInit): Promise<Response> }, params: Record<string, string>) {
+export function forwardUpgrade(
+  stub: { fetch(input: string, init?: RequestInit): Promise<Response> },
+  params: Record<string, string>,
+) {
   const url = new URL("https://do.internal/socket");
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   return stub.fetch(url.toString(), { headers: { upgrade: "websocket" } });

@@ -4,14 +4,19 @@ import type { AgentNotification } from "../protocol";
 import { pushRequest, type Vapid } from "./web-push";
 
 export function vapidOf(env: Env): Vapid | null {
-  return env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject: env.VAPID_SUBJECT } : null;
+  return env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY
+    ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject: env.VAPID_SUBJECT }
+    : null;
 }
 
 /** Push services are HTTPS; plain HTTP only to this machine (a local stub). */
 export function pushEndpointAllowed(endpoint: string): boolean {
   try {
     const url = new URL(endpoint);
-    return url.protocol === "https:" || (url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname));
+    return (
+      url.protocol === "https:" ||
+      (url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname))
+    );
   } catch {
     return false;
   }
@@ -33,7 +38,9 @@ export async function pushNotices(env: Env, notices: AgentNotification[]): Promi
   const vapid = vapidOf(env);
   if (!vapid || notices.length === 0) return;
   const agentIds = [...new Set(notices.map((n) => n.agentId))];
-  const { results } = await env.DB.prepare(`SELECT * FROM push_subscriptions WHERE agent_id IN (${agentIds.map(() => "?").join(", ")})`)
+  const { results } = await env.DB.prepare(
+    `SELECT * FROM push_subscriptions WHERE agent_id IN (${agentIds.map(() => "?").join(", ")})`,
+  )
     .bind(...agentIds)
     .all<{ endpoint: string; agent_id: string; p256dh: string; auth: string }>();
   const gone: string[] = [];
@@ -42,9 +49,16 @@ export async function pushNotices(env: Env, notices: AgentNotification[]): Promi
       results
         .filter((s) => s.agent_id === n.agentId)
         .map(async (s) => {
-          const payload = JSON.stringify({ title: TITLES[n.kind], body: [n.actor, n.preview].filter(Boolean).join(": "), url: `/conversations/${n.conversationId}?seq=${n.seq}`, id: n.id });
+          const payload = JSON.stringify({
+            title: TITLES[n.kind],
+            body: [n.actor, n.preview].filter(Boolean).join(": "),
+            url: `/conversations/${n.conversationId}?seq=${n.seq}`,
+            id: n.id,
+          });
           try {
-            const res = await fetch(await pushRequest({ endpoint: s.endpoint, p256dh: s.p256dh, auth: s.auth }, payload, vapid, now()));
+            const res = await fetch(
+              await pushRequest({ endpoint: s.endpoint, p256dh: s.p256dh, auth: s.auth }, payload, vapid, now()),
+            );
             if (res.status === 404 || res.status === 410) gone.push(s.endpoint);
           } catch (err) {
             console.error("push failed", s.endpoint, err);
@@ -52,5 +66,8 @@ export async function pushNotices(env: Env, notices: AgentNotification[]): Promi
         }),
     ),
   );
-  if (gone.length) await env.DB.batch(gone.map((endpoint) => env.DB.prepare("DELETE FROM push_subscriptions WHERE endpoint = ?").bind(endpoint)));
+  if (gone.length)
+    await env.DB.batch(
+      gone.map((endpoint) => env.DB.prepare("DELETE FROM push_subscriptions WHERE endpoint = ?").bind(endpoint)),
+    );
 }

@@ -37,7 +37,8 @@ export async function prefsOf(db: D1Database, agentIds: string[]): Promise<Map<s
     .prepare(`SELECT agent_id, value FROM notification_prefs WHERE agent_id IN (${agentIds.map(() => "?").join(", ")})`)
     .bind(...agentIds)
     .all<{ agent_id: string; value: string }>();
-  for (const r of results) out.set(r.agent_id, { ...DEFAULT_PREFS, ...(JSON.parse(r.value) as Partial<NotificationPrefs>) });
+  for (const r of results)
+    out.set(r.agent_id, { ...DEFAULT_PREFS, ...(JSON.parse(r.value) as Partial<NotificationPrefs>) });
   return out;
 }
 
@@ -59,7 +60,12 @@ export interface FeedLike {
   statuses(): Record<string, AgentStatus> | Promise<Record<string, AgentStatus>>;
 }
 
-export async function notify(env: Env, agentIds: string[], notice: NoticeFor, feed: FeedLike = workspaceFeed(env)): Promise<AgentNotification[]> {
+export async function notify(
+  env: Env,
+  agentIds: string[],
+  notice: NoticeFor,
+  feed: FeedLike = workspaceFeed(env),
+): Promise<AgentNotification[]> {
   const prefs = await prefsOf(env.DB, [...new Set(agentIds)]);
   const to = [...prefs].filter(([, p]) => p[notice.kind]).map(([id]) => id);
   if (to.length === 0) return [];

@@ -37,11 +37,13 @@ export const statusSchema = z.enum(CONVERSATION_STATUSES);
 export type ConversationStatus = z.infer<typeof statusSchema>;
 
 export const clientIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, "8 to 64 letters, digits, _ or -"));
-export const messageTextSchema = z.string().check(
-  z.trim(),
-  z.minLength(1, "Write something"),
-  z.maxLength(MAX_TEXT_CHARS, `At most ${MAX_TEXT_CHARS} characters`),
-);
+export const messageTextSchema = z
+  .string()
+  .check(
+    z.trim(),
+    z.minLength(1, "Write something"),
+    z.maxLength(MAX_TEXT_CHARS, `At most ${MAX_TEXT_CHARS} characters`),
+  );
 export const seqSchema = z.int().check(z.nonnegative());
 
 /** S28: subjects are cut to this at ingest (the raw mail keeps the whole one). */
@@ -250,9 +252,22 @@ export type ErrorCode =
 
 export type ServerFrame =
   /** First frame on a conversation socket; the backlog after `after` follows, then live frames. */
-  | { type: "welcome"; conversationId: string; lastSeq: number; visitorOnline: boolean; conversation: ConversationSummary | null }
+  | {
+      type: "welcome";
+      conversationId: string;
+      lastSeq: number;
+      visitorOnline: boolean;
+      conversation: ConversationSummary | null;
+    }
   | { type: "message"; message: Message }
-  | { type: "typing"; conversationId: string; who: "visitor" | "agent"; agentName: string | null; typing: boolean; composing?: Composing }
+  | {
+      type: "typing";
+      conversationId: string;
+      who: "visitor" | "agent";
+      agentName: string | null;
+      typing: boolean;
+      composing?: Composing;
+    }
   | { type: "presence"; conversationId: string; visitorOnline: boolean }
   /** Agents only: the conversation changed (read, complete, reopened, new message). */
   | { type: "conversation"; conversation: ConversationSummary }
@@ -291,7 +306,11 @@ export function parseClientFrame(
     return { ok: false, code: "malformed_frame", message: "A frame must be one JSON object" };
   }
   if ((data as { type?: unknown } | null)?.type === "send") {
-    return { ok: false, code: "not_allowed", message: "Post messages over HTTP (…/messages); sockets carry typing only" };
+    return {
+      ok: false,
+      code: "not_allowed",
+      message: "Post messages over HTTP (…/messages); sockets carry typing only",
+    };
   }
   const parsed = clientFrame.safeParse(data);
   if (!parsed.success) {

@@ -40,7 +40,14 @@ export const TIMELINE: Record<TimelineKind, TimelineRules> = {
   /** An internal note: agents only; it only makes things unread for an agent it mentions (S34). */
   note: { customerSees: false, reopens: false, marksUnread: false, movesInList: false, news: true, searchable: true },
   /** Assigned, labelled, snoozed, page changed…: agents only, and it changes nothing else (S33). */
-  event: { customerSees: false, reopens: false, marksUnread: false, movesInList: false, news: false, searchable: false },
+  event: {
+    customerSees: false,
+    reopens: false,
+    marksUnread: false,
+    movesInList: false,
+    news: false,
+    searchable: false,
+  },
 };
 
 /** What a visitor's widget shows: the customer-facing items of the chat channel (S15). */

@@ -3,7 +3,15 @@ import { agentRouter } from "../auth/agent-router";
 import { requireAdmin, requireAgent } from "../auth/middleware";
 import { database } from "../db/client";
 import { validate } from "../lib/validate";
-import { countUse, createCategory, createResponse, listCategories, listResponses, updateCategory, updateResponse } from "./store";
+import {
+  countUse,
+  createCategory,
+  createResponse,
+  listCategories,
+  listResponses,
+  updateCategory,
+  updateResponse,
+} from "./store";
 
 const title = z.string().trim().min(1, "Required").max(120);
 const body = z.string().trim().min(1, "Required").max(5000);
@@ -19,11 +27,26 @@ const atLeastOne = (v: object) => Object.keys(v).length > 0;
  */
 export const savedResponseRoutes = agentRouter()
   .use(requireAgent)
-  .get("/", validate("query", z.strictObject({ category: categoryId.optional(), q: z.string().max(100).optional(), archived: z.enum(["true", "false"]).default("false") })), async (c) => {
-    const q = c.req.valid("query");
-    const responses = await listResponses(database(c.env.DB), { categoryId: q.category, q: q.q?.trim() || undefined, archived: q.archived === "true" });
-    return c.json({ responses });
-  })
+  .get(
+    "/",
+    validate(
+      "query",
+      z.strictObject({
+        category: categoryId.optional(),
+        q: z.string().max(100).optional(),
+        archived: z.enum(["true", "false"]).default("false"),
+      }),
+    ),
+    async (c) => {
+      const q = c.req.valid("query");
+      const responses = await listResponses(database(c.env.DB), {
+        categoryId: q.category,
+        q: q.q?.trim() || undefined,
+        archived: q.archived === "true",
+      });
+      return c.json({ responses });
+    },
+  )
   .post("/", validate("json", z.strictObject({ categoryId, title, body })), async (c) => {
     const response = await createResponse(database(c.env.DB), { ...c.req.valid("json"), authorId: c.get("agent").id });
     return c.json({ response }, 201);
@@ -31,15 +54,29 @@ export const savedResponseRoutes = agentRouter()
   .patch(
     "/:id",
     validate("param", responseId),
-    validate("json", z.strictObject({ categoryId: categoryId.optional(), title: title.optional(), body: body.optional(), archived: z.boolean().optional() }).refine(atLeastOne, "Send at least one change")),
-    async (c) => c.json({ response: await updateResponse(database(c.env.DB), c.req.valid("param").id, c.req.valid("json")) }),
+    validate(
+      "json",
+      z
+        .strictObject({
+          categoryId: categoryId.optional(),
+          title: title.optional(),
+          body: body.optional(),
+          archived: z.boolean().optional(),
+        })
+        .refine(atLeastOne, "Send at least one change"),
+    ),
+    async (c) =>
+      c.json({ response: await updateResponse(database(c.env.DB), c.req.valid("param").id, c.req.valid("json")) }),
   )
   .post("/:id/use", validate("param", responseId), async (c) => {
     await countUse(database(c.env.DB), c.req.valid("param").id);
     return c.body(null, 204);
   })
-  .get("/categories", validate("query", z.strictObject({ archived: z.enum(["true", "false"]).default("false") })), async (c) =>
-    c.json({ categories: await listCategories(database(c.env.DB), c.req.valid("query").archived === "true") }),
+  .get(
+    "/categories",
+    validate("query", z.strictObject({ archived: z.enum(["true", "false"]).default("false") })),
+    async (c) =>
+      c.json({ categories: await listCategories(database(c.env.DB), c.req.valid("query").archived === "true") }),
   )
   .post("/categories", requireAdmin, validate("json", z.strictObject({ name: categoryName })), async (c) =>
     c.json({ category: await createCategory(database(c.env.DB), c.req.valid("json").name) }, 201),
@@ -48,6 +85,12 @@ export const savedResponseRoutes = agentRouter()
     "/categories/:id",
     requireAdmin,
     validate("param", categoryParam),
-    validate("json", z.strictObject({ name: categoryName.optional(), archived: z.boolean().optional() }).refine(atLeastOne, "Send at least one change")),
-    async (c) => c.json({ category: await updateCategory(database(c.env.DB), c.req.valid("param").id, c.req.valid("json")) }),
+    validate(
+      "json",
+      z
+        .strictObject({ name: categoryName.optional(), archived: z.boolean().optional() })
+        .refine(atLeastOne, "Send at least one change"),
+    ),
+    async (c) =>
+      c.json({ category: await updateCategory(database(c.env.DB), c.req.valid("param").id, c.req.valid("json")) }),
   );

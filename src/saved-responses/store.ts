@@ -14,13 +14,23 @@ export async function listCategories(db: Database, includeArchived: boolean): Pr
 
 export async function createCategory(db: Database, name: string): Promise<ResponseCategory> {
   const at = now();
-  const row: ResponseCategory = { id: `rc_${crypto.randomUUID().replace(/-/g, "")}`, name: name.trim(), archived: false, createdAt: at, updatedAt: at };
+  const row: ResponseCategory = {
+    id: `rc_${crypto.randomUUID().replace(/-/g, "")}`,
+    name: name.trim(),
+    archived: false,
+    createdAt: at,
+    updatedAt: at,
+  };
   const inserted = await db.insert(responseCategories).values(row).onConflictDoNothing().returning();
   if (!inserted.length) throw new ApiError(409, "category_exists", `A category named ${row.name} already exists`);
   return row;
 }
 
-export async function updateCategory(db: Database, id: string, changes: { name?: string; archived?: boolean }): Promise<ResponseCategory> {
+export async function updateCategory(
+  db: Database,
+  id: string,
+  changes: { name?: string; archived?: boolean },
+): Promise<ResponseCategory> {
   try {
     const [row] = await db
       .update(responseCategories)
@@ -31,7 +41,8 @@ export async function updateCategory(db: Database, id: string, changes: { name?:
     return row;
   } catch (err) {
     if (err instanceof ApiError) throw err;
-    if (String(err).includes("UNIQUE")) throw new ApiError(409, "category_exists", "A category with that name already exists");
+    if (String(err).includes("UNIQUE"))
+      throw new ApiError(409, "category_exists", "A category with that name already exists");
     throw err;
   }
 }
@@ -48,7 +59,12 @@ export async function listResponses(db: Database, f: ResponseFilters): Promise<S
   if (f.categoryId) where.push(eq(savedResponses.categoryId, f.categoryId));
   if (f.q) {
     const pattern = `%${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-    where.push(or(sql`${savedResponses.title} LIKE ${pattern} ESCAPE '\\'`, sql`${savedResponses.body} LIKE ${pattern} ESCAPE '\\'`)!);
+    where.push(
+      or(
+        sql`${savedResponses.title} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${savedResponses.body} LIKE ${pattern} ESCAPE '\\'`,
+      )!,
+    );
   }
   return db
     .select()
@@ -60,25 +76,48 @@ export async function listResponses(db: Database, f: ResponseFilters): Promise<S
 
 async function requireActiveCategory(db: Database, categoryId: string): Promise<void> {
   const category = await db.query.responseCategories.findFirst({ where: eq(responseCategories.id, categoryId) });
-  if (!category || category.archived) throw new ApiError(400, "invalid_request", "Choose an existing, active category", { categoryId: "No such category" });
+  if (!category || category.archived)
+    throw new ApiError(400, "invalid_request", "Choose an existing, active category", {
+      categoryId: "No such category",
+    });
 }
 
-export async function createResponse(db: Database, input: { categoryId: string; title: string; body: string; authorId: string }): Promise<SavedResponse> {
+export async function createResponse(
+  db: Database,
+  input: { categoryId: string; title: string; body: string; authorId: string },
+): Promise<SavedResponse> {
   await requireActiveCategory(db, input.categoryId);
   const at = now();
-  const row: SavedResponse = { id: `sr_${crypto.randomUUID().replace(/-/g, "")}`, ...input, useCount: 0, archived: false, createdAt: at, updatedAt: at };
+  const row: SavedResponse = {
+    id: `sr_${crypto.randomUUID().replace(/-/g, "")}`,
+    ...input,
+    useCount: 0,
+    archived: false,
+    createdAt: at,
+    updatedAt: at,
+  };
   await db.insert(savedResponses).values(row);
   return row;
 }
 
-export async function updateResponse(db: Database, id: string, changes: { categoryId?: string; title?: string; body?: string; archived?: boolean }): Promise<SavedResponse> {
+export async function updateResponse(
+  db: Database,
+  id: string,
+  changes: { categoryId?: string; title?: string; body?: string; archived?: boolean },
+): Promise<SavedResponse> {
   if (changes.categoryId) await requireActiveCategory(db, changes.categoryId);
-  const [row] = await db.update(savedResponses).set({ ...changes, updatedAt: now() }).where(eq(savedResponses.id, id)).returning();
+  const [row] = await db
+    .update(savedResponses)
+    .set({ ...changes, updatedAt: now() })
+    .where(eq(savedResponses.id, id))
+    .returning();
   if (!row) throw new ApiError(404, "response_not_found", "No saved response with that id");
   return row;
 }
 
 export async function countUse(db: Database, id: string): Promise<void> {
-  await db.update(savedResponses).set({ useCount: sql`${savedResponses.useCount} + 1` }).where(eq(savedResponses.id, id));
+  await db
+    .update(savedResponses)
+    .set({ useCount: sql`${savedResponses.useCount} + 1` })
+    .where(eq(savedResponses.id, id));
 }
-

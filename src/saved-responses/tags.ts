@@ -7,7 +7,13 @@
  * fillTags("Hi {{contact.first_name | there}}!", { "contact.first_name": null }) // { ok: true, text: "Hi there!" }
  * fillTags("Hi {{contact.nickname}}", {})  // { ok: false, problems: ["Unknown tag {{contact.nickname}}"] }
  */
-export const TAGS = ["contact.first_name", "contact.last_name", "contact.email", "agent.name", "agent.first_name"] as const;
+export const TAGS = [
+  "contact.first_name",
+  "contact.last_name",
+  "contact.email",
+  "agent.name",
+  "agent.first_name",
+] as const;
 export type TagName = (typeof TAGS)[number];
 export type TagValues = Partial<Record<TagName, string | null>>;
 

@@ -3,7 +3,12 @@ import { baseUrl } from "../e2e/live";
 
 let n = 0;
 /** A browser context of its own (cookies, client address) with an agent signed in through the page. */
-export async function agentPage(browser: Browser, email: string, password: string, options: { locale?: string; bypassCSP?: boolean } = {}) {
+export async function agentPage(
+  browser: Browser,
+  email: string,
+  password: string,
+  options: { locale?: string; bypassCSP?: boolean } = {},
+) {
   const context = await browser.newContext({
     locale: options.locale ?? "en-US",
     bypassCSP: options.bypassCSP ?? false,

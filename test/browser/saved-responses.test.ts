@@ -14,9 +14,14 @@ beforeAll(async () => {
   browser = await launchChromium();
   const cookie = await admin();
   categoryName = `Browser tests ${Date.now()}`;
-  const { category } = (await (await call("/api/saved-responses/categories", { cookie, body: { name: categoryName } })).json()) as { category: { id: string } };
+  const { category } = (await (
+    await call("/api/saved-responses/categories", { cookie, body: { name: categoryName } })
+  ).json()) as { category: { id: string } };
   for (const [title, body] of [
-    ["Greeting with tags", "Hi {{contact.first_name | there}}, we will write to {{contact.email}}. <b>Thanks</b> — {{agent.first_name}}"],
+    [
+      "Greeting with tags",
+      "Hi {{contact.first_name | there}}, we will write to {{contact.email}}. <b>Thanks</b> — {{agent.first_name}}",
+    ],
     ["Unknown tag", "Dear {{contact.nickname}}, hello"],
   ]) {
     await call("/api/saved-responses", { cookie, body: { categoryId: category.id, title, body } });
@@ -46,17 +51,25 @@ describe("saved responses in the composer", () => {
     const composer = page.locator("#composer-text");
     await composer.fill("Start. ");
     await pick(page, "Greeting with tags");
-    expect(await composer.inputValue()).toBe("Start. Hi {{contact.first_name | there}}, we will write to {{contact.email}}. <b>Thanks</b> — {{agent.first_name}}");
+    expect(await composer.inputValue()).toBe(
+      "Start. Hi {{contact.first_name | there}}, we will write to {{contact.email}}. <b>Thanks</b> — {{agent.first_name}}",
+    );
     // No email address is known yet: that tag has no value and no fallback, so sending is refused.
-    await expect.poll(() => page.locator(".reply-preview [role=alert]").textContent()).toMatch(/\{\{contact\.email\}\} has no value/);
+    await expect
+      .poll(() => page.locator(".reply-preview [role=alert]").textContent())
+      .toMatch(/\{\{contact\.email\}\} has no value/);
     expect(await page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
 
     await composer.fill("Start. Hi {{contact.first_name | there}}. <b>Thanks</b> — {{agent.first_name}}");
-    await expect.poll(() => page.locator(".reply-preview .text").textContent()).toBe("Start. Hi there. <b>Thanks</b> — E2E");
+    await expect
+      .poll(() => page.locator(".reply-preview .text").textContent())
+      .toBe("Start. Hi there. <b>Thanks</b> — E2E");
     await page.keyboard.press("Enter");
     const received = await visitor.next("message", (f) => f.message.direction === "outbound");
     expect(received.message.text).toBe("Start. Hi there. <b>Thanks</b> — E2E");
-    await expect.poll(() => page.locator(".thread .message.outbound .text").last().textContent()).toBe("Start. Hi there. <b>Thanks</b> — E2E");
+    await expect
+      .poll(() => page.locator(".thread .message.outbound .text").last().textContent())
+      .toBe("Start. Hi there. <b>Thanks</b> — E2E");
     expect(await page.locator(".thread b").count()).toBe(0);
     await context.close();
   });
@@ -78,7 +91,10 @@ describe("saved responses in the composer", () => {
     const search = page.getByRole("dialog", { name: "Saved responses" }).getByLabel("Search saved responses");
     await expect.poll(() => search.evaluate((el) => el === document.activeElement)).toBe(true);
     await search.fill("greeting");
-    await page.getByRole("dialog", { name: "Saved responses" }).getByRole("button", { name: /Greeting with tags/ }).click();
+    await page
+      .getByRole("dialog", { name: "Saved responses" })
+      .getByRole("button", { name: /Greeting with tags/ })
+      .click();
     expect(await composer.inputValue()).not.toContain("/Hi");
     const expected = `Hi there, we will write to ${email}. <b>Thanks</b> — E2E`;
     await expect.poll(() => page.locator(".reply-preview .text").textContent()).toBe(expected);
@@ -97,13 +113,17 @@ describe("saved responses in the composer", () => {
     const { page, context } = await agentPage(browser, agent.email, agent.password);
     await page.goto(`${baseUrl}/conversations/${v.conversationId}`);
     await pick(page, "Unknown tag");
-    await expect.poll(() => page.locator(".reply-preview [role=alert]").textContent()).toBe("Unknown tag {{contact.nickname}}");
+    await expect
+      .poll(() => page.locator(".reply-preview [role=alert]").textContent())
+      .toBe("Unknown tag {{contact.nickname}}");
     expect(await page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
     await page.keyboard.press("Enter");
     // Replies show in the order they were sent: once a later one is in, the refused one never will be.
     await page.locator("#composer-text").fill("A reply without tags");
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.locator(".thread .message.outbound .text").allTextContents()).toEqual(["A reply without tags"]);
+    await expect
+      .poll(() => page.locator(".thread .message.outbound .text").allTextContents())
+      .toEqual(["A reply without tags"]);
     await context.close();
   });
 });

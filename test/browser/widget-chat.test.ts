@@ -36,7 +36,9 @@ async function openWidget(page: Page, path = site.page()) {
 async function say(page: Page, text: string) {
   await composer(page).fill(text);
   await composer(page).press("Enter");
-  await expect.poll(() => log(page).locator(".mine", { hasText: text }).locator(".meta").textContent(), { timeout: 5000 }).toBe("Sent");
+  await expect
+    .poll(() => log(page).locator(".mine", { hasText: text }).locator(".meta").textContent(), { timeout: 5000 })
+    .toBe("Sent");
 }
 
 async function conversationOf(page: Page): Promise<string> {
@@ -91,7 +93,11 @@ describe("the chat widget on a customer's site (another origin)", () => {
 
     await page.reload();
     await launcher(page).click();
-    await eventually(() => log(page).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?", "Remember me?", "Of course."]);
+    await eventually(() => log(page).locator(".m p").allTextContents()).toEqual([
+      "Hi! How can we help?",
+      "Remember me?",
+      "Of course.",
+    ]);
 
     await page.evaluate(() => localStorage.clear());
     await page.reload();
@@ -108,7 +114,9 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await openWidget(page);
     await say(page, "First message");
     const id = await conversationOf(page);
-    await page.route("**/api/widget/messages", (route) => (route.request().method() === "POST" ? route.abort() : route.continue()));
+    await page.route("**/api/widget/messages", (route) =>
+      route.request().method() === "POST" ? route.abort() : route.continue(),
+    );
     await composer(page).fill("This one fails at first");
     await composer(page).press("Enter");
     const failed = log(page).locator(".mine.failed", { hasText: "This one fails at first" });
@@ -116,7 +124,9 @@ describe("the chat widget on a customer's site (another origin)", () => {
 
     await page.unroute("**/api/widget/messages");
     await failed.getByRole("button", { name: "Retry" }).click();
-    await eventually(() => log(page).locator(".mine", { hasText: "This one fails at first" }).locator(".meta").textContent()).toBe("Sent");
+    await eventually(() =>
+      log(page).locator(".mine", { hasText: "This one fails at first" }).locator(".meta").textContent(),
+    ).toBe("Sent");
     expect((await agentView(id)).messages.map((m) => m.text)).toEqual(["First message", "This one fails at first"]);
     await context.close();
   });
@@ -153,7 +163,11 @@ describe("the chat widget on a customer's site (another origin)", () => {
     // It resumed after the last sequence it had seen, so the server sent only what it missed.
     expect(new URL(routes.at(-1)!.url()).searchParams.get("after")).toBe("1");
     await eventually(() => page.locator("chat-widget .status").textContent()).toBe("");
-    expect(await log(page).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?", "Before the drop", "Sent while you were cut off"]);
+    expect(await log(page).locator(".m p").allTextContents()).toEqual([
+      "Hi! How can we help?",
+      "Before the drop",
+      "Sent while you were cut off",
+    ]);
     await context.close();
   });
 
@@ -185,7 +199,8 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await expect
       .poll(async () => {
         const res = await call("/api/conversations?limit=50", { cookie: agent.cookie });
-        return ((await res.json()) as { conversations: ConversationSummary[] }).conversations.find((c) => c.id === id)?.contact;
+        return ((await res.json()) as { conversations: ConversationSummary[] }).conversations.find((c) => c.id === id)
+          ?.contact;
       })
       .toMatchObject({ email, verified: false });
     await context.close();
@@ -211,7 +226,9 @@ describe("the chat widget on a customer's site (another origin)", () => {
     // A new page: the device has a conversation, so the loader connects once idle (S3) without the panel.
     const requests = workerRequests(page);
     await page.reload();
-    await expect.poll(() => requests.some((r) => r.startsWith("WS /api/widget/socket")), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => requests.some((r) => r.startsWith("WS /api/widget/socket")), { timeout: 10_000 })
+      .toBe(true);
     expect(requests.filter((r) => r.includes("/build/widget/"))).toEqual([]);
     await eventually(async () => (await agentView(id)).visitorOnline).toBe(true);
     expect(await page.getByRole("button", { name: "Open chat", exact: true }).count()).toBe(1);
@@ -221,7 +238,9 @@ describe("the chat widget on a customer's site (another origin)", () => {
     // Read in another tab of the site: this tab's badge follows.
     const other = await context.newPage();
     await other.goto(site.url(path));
-    await expect.poll(() => other.getByRole("button", { name: "Open chat, 1 unread message" }).count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => other.getByRole("button", { name: "Open chat, 1 unread message" }).count(), { timeout: 10_000 })
+      .toBe(1);
     await launcher(other).click();
     await eventually(() => log(other).getByText("One more thing").count()).toBe(1);
     await eventually(() => page.getByRole("button", { name: "Open chat", exact: true }).count()).toBe(1);
@@ -240,9 +259,15 @@ describe("the chat widget on a customer's site (another origin)", () => {
 
     const back = await context.newPage();
     await back.goto(site.url(path));
-    await expect.poll(() => back.getByRole("button", { name: "Open chat, 1 unread message" }).count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => back.getByRole("button", { name: "Open chat, 1 unread message" }).count(), { timeout: 10_000 })
+      .toBe(1);
     await launcher(back).click();
-    await eventually(() => log(back).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?", "Bye for now", "Answer while you were away"]);
+    await eventually(() => log(back).locator(".m p").allTextContents()).toEqual([
+      "Hi! How can we help?",
+      "Bye for now",
+      "Answer while you were away",
+    ]);
     await context.close();
   });
 
@@ -267,8 +292,12 @@ describe("the chat widget on a customer's site (another origin)", () => {
     await eventually(() => panel(page).isVisible()).toBe(false);
     await page.evaluate(() => (window as unknown as { ChatWidget: { toggle(): void } }).ChatWidget.toggle());
     await eventually(() => panel(page).isVisible()).toBe(true);
-    expect(await page.evaluate(() => (window as unknown as { ChatWidget: { isOpen: boolean } }).ChatWidget.isOpen)).toBe(true);
-    await page.evaluate(() => (window as unknown as { ChatWidget: { push(c: unknown[]): void } }).ChatWidget.push(["toggle"]));
+    expect(
+      await page.evaluate(() => (window as unknown as { ChatWidget: { isOpen: boolean } }).ChatWidget.isOpen),
+    ).toBe(true);
+    await page.evaluate(() =>
+      (window as unknown as { ChatWidget: { push(c: unknown[]): void } }).ChatWidget.push(["toggle"]),
+    );
     await eventually(() => panel(page).isVisible()).toBe(false);
     await context.close();
   });
@@ -279,7 +308,9 @@ describe("the chat widget on a customer's site (another origin)", () => {
     const email = `${userId}@example.com`;
     const signature = createHmac("sha256", secret).update(`${userId}\n${email}\nPat`).digest("hex");
     const identity = { userId, email, name: "Pat", signature };
-    const path = site.page({ head: `<script>window.ChatWidget = [["identify", ${JSON.stringify(identity)}]];</script>` });
+    const path = site.page({
+      head: `<script>window.ChatWidget = [["identify", ${JSON.stringify(identity)}]];</script>`,
+    });
 
     const laptop = await newVisitor(browser);
     await openWidget(laptop.page, path);
@@ -288,7 +319,10 @@ describe("the chat widget on a customer's site (another origin)", () => {
 
     const phone = await newVisitor(browser);
     await openWidget(phone.page, path);
-    await eventually(() => log(phone.page).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?", "Written on my laptop"]);
+    await eventually(() => log(phone.page).locator(".m p").allTextContents()).toEqual([
+      "Hi! How can we help?",
+      "Written on my laptop",
+    ]);
     await say(phone.page, "And now on my phone");
     await eventually(() => log(laptop.page).locator(".m p").allTextContents()).toContain("And now on my phone");
 
@@ -310,7 +344,9 @@ describe("the chat widget on a customer's site (another origin)", () => {
     expect(await log(intruder.page).locator(".m p").allTextContents()).toEqual(["Hi! How can we help?"]);
 
     const res = await call("/api/conversations?limit=50", { cookie: agent.cookie });
-    const listed = ((await res.json()) as { conversations: ConversationSummary[] }).conversations.find((c) => c.contact?.email === email);
+    const listed = ((await res.json()) as { conversations: ConversationSummary[] }).conversations.find(
+      (c) => c.contact?.email === email,
+    );
     expect(listed?.contact).toMatchObject({ email, name: "Pat", verified: true });
     for (const v of [laptop, phone, intruder]) await v.context.close();
   });

@@ -19,13 +19,18 @@ afterAll(async () => {
 });
 
 const settle = (page: Page) =>
-  page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => setTimeout(resolve, 1500), { timeout: 3000 })));
-const inWidget = (page: Page, fn: string) => page.evaluate(`(() => { const root = document.querySelector("chat-widget").shadowRoot; return ${fn}; })()`);
+  page.evaluate(
+    () => new Promise<void>((resolve) => requestIdleCallback(() => setTimeout(resolve, 1500), { timeout: 3000 })),
+  );
+const inWidget = (page: Page, fn: string) =>
+  page.evaluate(`(() => { const root = document.querySelector("chat-widget").shadowRoot; return ${fn}; })()`);
 
 async function send(page: Page, text: string, sent = "Sent") {
   await page.getByRole("textbox", { name: /Message|Mensaje/ }).fill(text);
   await page.getByRole("textbox", { name: /Message|Mensaje/ }).press("Enter");
-  await expect.poll(() => page.locator(".mine", { hasText: text }).locator(".meta").textContent(), { timeout: 5000 }).toBe(sent);
+  await expect
+    .poll(() => page.locator(".mine", { hasText: text }).locator(".meta").textContent(), { timeout: 5000 })
+    .toBe(sent);
 }
 
 describe("embedding the widget", () => {
@@ -48,7 +53,10 @@ describe("embedding the widget", () => {
       () =>
         new Promise<number>((resolve) => {
           let n = 0;
-          new PerformanceObserver((list) => (n += list.getEntries().length)).observe({ type: "layout-shift", buffered: true });
+          new PerformanceObserver((list) => (n += list.getEntries().length)).observe({
+            type: "layout-shift",
+            buffered: true,
+          });
           setTimeout(() => resolve(n), 300);
         }),
     );
@@ -99,7 +107,11 @@ describe("embedding the widget", () => {
     await send(page, "Hello from a site that is not on the list", "Not sent.Retry");
     const direct = await page.evaluate(
       (api) =>
-        fetch(`${api}/api/widget/session`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).then(
+        fetch(`${api}/api/widget/session`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: "{}",
+        }).then(
           (r) => `answered ${r.status}`,
           () => "blocked by CORS",
         ),
@@ -130,7 +142,12 @@ describe("embedding the widget", () => {
     const launcher = page.getByRole("button", { name: "Open chat" });
     await launcher.waitFor();
     const viewport = page.viewportSize()!;
-    expect(await launcher.boundingBox()).toEqual({ x: viewport.width - 76, y: viewport.height - 76, width: 56, height: 56 });
+    expect(await launcher.boundingBox()).toEqual({
+      x: viewport.width - 76,
+      y: viewport.height - 76,
+      width: 56,
+      height: 56,
+    });
     await launcher.click();
     const dialog = page.getByRole("dialog", { name: "Chat with us" });
     await dialog.waitFor();
@@ -170,7 +187,11 @@ describe("languages and accessibility (S30)", () => {
     const { context, page } = await newVisitor(browser);
     await page.goto(site.url(site.page({ body: `<a href="#top">Home</a>` })));
     await page.getByRole("button", { name: "Open chat" }).waitFor();
-    const focused = () => inWidget(page, `document.activeElement === root.host ? (root.activeElement?.id || root.activeElement?.className || root.activeElement?.tagName) : "outside"`);
+    const focused = () =>
+      inWidget(
+        page,
+        `document.activeElement === root.host ? (root.activeElement?.id || root.activeElement?.className || root.activeElement?.tagName) : "outside"`,
+      );
     await page.keyboard.press("Tab");
     await page.keyboard.press("Tab");
     expect(await focused()).toBe("launcher");
@@ -201,14 +222,22 @@ describe("languages and accessibility (S30)", () => {
     const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
     const serious = async (page: Page) => {
       await page.evaluate(axeSource);
-      const result = (await page.evaluate(() => (window as unknown as { axe: { run(): Promise<unknown> } }).axe.run())) as {
+      const result = (await page.evaluate(() =>
+        (window as unknown as { axe: { run(): Promise<unknown> } }).axe.run(),
+      )) as {
         violations: { id: string; impact: string; nodes: unknown[] }[];
       };
       return result.violations
         .filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => (n as { failureSummary?: string; target?: unknown }).target))}`);
+        .map(
+          (v) =>
+            `${v.id}: ${JSON.stringify(v.nodes.map((n) => (n as { failureSummary?: string; target?: unknown }).target))}`,
+        );
     };
-    for (const [locale, data] of [["en-US", {}], ["es-ES", { color: "#ffd33d" }]] as const) {
+    for (const [locale, data] of [
+      ["en-US", {}],
+      ["es-ES", { color: "#ffd33d" }],
+    ] as const) {
       const { context, page } = await newVisitor(browser, locale);
       await page.goto(site.url(site.page({ data })));
       const launcher = page.getByRole("button", { name: /Open chat|Abrir chat/ });

@@ -76,7 +76,13 @@ export function workerRequests(page: Page): string[] {
     if (r.url().startsWith(baseUrl)) seen.push(`${r.method()} ${r.url().slice(baseUrl.length).replace(/\?.*/, "")}`);
   });
   page.on("websocket", (ws) => {
-    if (ws.url().startsWith(baseUrl.replace(/^http/, "ws"))) seen.push(`WS ${ws.url().slice(baseUrl.length - 2).replace(/\?.*/, "")}`);
+    if (ws.url().startsWith(baseUrl.replace(/^http/, "ws")))
+      seen.push(
+        `WS ${ws
+          .url()
+          .slice(baseUrl.length - 2)
+          .replace(/\?.*/, "")}`,
+      );
   });
   return seen;
 }
@@ -87,7 +93,9 @@ export async function newVisitor(browser: Browser, locale = "en-US"): Promise<{ 
 }
 
 /** What the widget keeps on the device (localStorage of the host site, under the worker's origin). */
-export async function savedState(page: Page): Promise<{ deviceId?: string; conversationId?: string; hasMessages?: boolean }> {
+export async function savedState(
+  page: Page,
+): Promise<{ deviceId?: string; conversationId?: string; hasMessages?: boolean }> {
   return page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? "{}"), `chat-widget:${baseUrl}`);
 }
 

@@ -1,7 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestSocket } from "../support/test-socket";
 import { E2E_PRESENCE } from "./global-setup";
-import { agentSays, agentSocket, baseUrl, call, clientId, feedSocket, newAgent, SHOP, startVisitor, upgradeStatus, visitorSays, visitorSocket } from "./live";
+import {
+  agentSays,
+  agentSocket,
+  baseUrl,
+  call,
+  clientId,
+  feedSocket,
+  newAgent,
+  SHOP,
+  startVisitor,
+  upgradeStatus,
+  visitorSays,
+  visitorSocket,
+} from "./live";
 import { StallingProxy } from "./tcp-proxy";
 
 let a: Awaited<ReturnType<typeof newAgent>>;
@@ -26,7 +39,10 @@ describe("web chat against wrangler dev", () => {
   it("S15: visitor messages reach two agents' conversation and feed sockets in order; the reply reaches the visitor", async () => {
     const v = await startVisitor();
     const visitor = track(await visitorSocket(v));
-    const rooms = [track(await agentSocket(a.cookie, v.conversationId)), track(await agentSocket(b.cookie, v.conversationId))];
+    const rooms = [
+      track(await agentSocket(a.cookie, v.conversationId)),
+      track(await agentSocket(b.cookie, v.conversationId)),
+    ];
     const feeds = [track(await feedSocket(a.cookie)), track(await feedSocket(b.cookie))];
 
     const texts = ["Hello", "Is anyone there?", "I have a question about my order"];
@@ -37,14 +53,21 @@ describe("web chat against wrangler dev", () => {
     }
     for (const f of feeds) {
       await f.waitFor(() => f.summaries().some((c) => c.id === v.conversationId && c.lastSeq === 3), "feed at seq 3");
-      const seqs = f.summaries().filter((c) => c.id === v.conversationId).map((c) => c.lastSeq);
+      const seqs = f
+        .summaries()
+        .filter((c) => c.id === v.conversationId)
+        .map((c) => c.lastSeq);
       expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
       expect(f.summaries().find((c) => c.id === v.conversationId)!.read).toBe(false);
     }
 
     await agentSays(a.cookie, v.conversationId, "Happy to help!");
     const reply = await visitor.next("message", (f) => f.message.text === "Happy to help!");
-    expect(reply.message).toMatchObject({ seq: 4, direction: "outbound", author: { kind: "agent", id: a.id, name: a.name } });
+    expect(reply.message).toMatchObject({
+      seq: 4,
+      direction: "outbound",
+      author: { kind: "agent", id: a.id, name: a.name },
+    });
 
     // The list over HTTP shows it at the top with the latest preview.
     await expect
@@ -95,7 +118,9 @@ describe("web chat against wrangler dev", () => {
     await sleep(E2E_PRESENCE.graceMs / 3);
     const page2 = track(await visitorSocket(v));
     await sleep(E2E_PRESENCE.graceMs + E2E_PRESENCE.sweepMs * 2);
-    expect(watcher.frames.filter((f) => f.type === "presence").map((f) => (f as { visitorOnline: boolean }).visitorOnline)).toEqual([true]);
+    expect(
+      watcher.frames.filter((f) => f.type === "presence").map((f) => (f as { visitorOnline: boolean }).visitorOnline),
+    ).toEqual([true]);
     page2.close();
     await watcher.next("presence", (f) => !f.visitorOnline, E2E_PRESENCE.graceMs + E2E_PRESENCE.sweepMs * 4);
   });
@@ -111,7 +136,9 @@ describe("web chat against wrangler dev", () => {
       // Keep-alive pings keep it online well past the stale limit…
       await sleep(E2E_PRESENCE.staleMs * 2);
       expect(visitor.pongs).toBeGreaterThan(3);
-      expect(feed.frames.some((f) => f.type === "presence" && f.conversationId === v.conversationId && !f.visitorOnline)).toBe(false);
+      expect(
+        feed.frames.some((f) => f.type === "presence" && f.conversationId === v.conversationId && !f.visitorOnline),
+      ).toBe(false);
       // …until the network silently drops the connection. How soon is pinned by the worker tests, on a fake clock.
       proxy.stall();
       await feed.next("presence", (f) => f.conversationId === v.conversationId && !f.visitorOnline, 10_000);

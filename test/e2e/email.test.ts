@@ -43,11 +43,22 @@ describe("email against wrangler dev", () => {
       "How do I return a parcel?",
       "",
     ].join("\r\n");
-    const res = await fetch(`${baseUrl}/cdn-cgi/handler/email?from=${encodeURIComponent(from)}&to=support@example.com`, { method: "POST", body: raw });
+    const res = await fetch(
+      `${baseUrl}/cdn-cgi/handler/email?from=${encodeURIComponent(from)}&to=support@example.com`,
+      { method: "POST", body: raw },
+    );
     expect(res.status).toBeLessThan(300);
-    const update = await feed.next("conversation", (f) => f.conversation.preview === "How do I return a parcel?", 10_000);
+    const update = await feed.next(
+      "conversation",
+      (f) => f.conversation.preview === "How do I return a parcel?",
+      10_000,
+    );
     const id = update.conversation.id;
-    expect(update.conversation).toMatchObject({ channel: "email", subject: "Return a parcel", contact: { email: from, name: "Eva Example" } });
+    expect(update.conversation).toMatchObject({
+      channel: "email",
+      subject: "Return a parcel",
+      contact: { email: from, name: "Eva Example" },
+    });
 
     const reply = await call(`/api/conversations/${id}/messages`, {
       cookie: agent.cookie,
@@ -59,7 +70,9 @@ describe("email against wrangler dev", () => {
 
     // wrangler dev's simulator writes the mail with a Message-ID of its own, so find it by the thread it answers.
     const find = () => sentMailFiles().find((f) => readFileSync(f, "latin1").includes(`In-Reply-To: <${theirId}>`));
-    await expect.poll(find, { timeout: 5000, message: "wrangler dev writes the sent mail under .wrangler/tmp" }).toBeDefined();
+    await expect
+      .poll(find, { timeout: 5000, message: "wrangler dev writes the sent mail under .wrangler/tmp" })
+      .toBeDefined();
     const file = find();
     const sent = await PostalMime.parse(readFileSync(file!));
     expect(sent.inReplyTo).toBe(`<${theirId}>`);
@@ -78,7 +91,10 @@ describe("email against wrangler dev", () => {
     await widget("/contact", { token: v.token, body: { email: address } });
     const say = (text: string) => visitorSays(v, text);
     const reply = async (channel: "chat" | "email", text: string) => {
-      const res = await call(`/api/conversations/${v.conversationId}/messages`, { cookie: agent.cookie, body: { clientId: clientId(), channel, text } });
+      const res = await call(`/api/conversations/${v.conversationId}/messages`, {
+        cookie: agent.cookie,
+        body: { clientId: clientId(), channel, text },
+      });
       expect(res.status).toBe(201);
     };
     await say("First chat question");

@@ -66,7 +66,10 @@ export default async function setup(project: TestProject) {
     project.provide("demoAgents", demoAgents);
     project.provide("graphStubUrl", graph.url);
     project.provide("messengerAppSecret", messengerAppSecret);
-    project.provide("adminCookie", await signInOnce(`http://127.0.0.1:${port}`, demoAgents.find((a) => a.role === "admin")!));
+    project.provide(
+      "adminCookie",
+      await signInOnce(`http://127.0.0.1:${port}`, demoAgents.find((a) => a.role === "admin")!),
+    );
   } catch (err) {
     await stopGroup(child);
     graph.server.close();
@@ -78,7 +81,6 @@ export default async function setup(project: TestProject) {
     rmSync(persistTo, { recursive: true, force: true });
   };
 }
-
 
 function waitForReady(child: ChildProcess, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -110,7 +112,6 @@ function parseDemoAgents(output: string): DemoAgent[] {
   if (agents.length === 0) throw new Error(`npm start printed no demo sign-in:\n${output}`);
   return agents;
 }
-
 
 async function signInOnce(baseUrl: string, admin: DemoAgent): Promise<string> {
   const res = await fetch(`${baseUrl}/api/auth/sign-in`, {

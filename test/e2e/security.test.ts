@@ -1,7 +1,18 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { CLOSE_SESSION_ENDED } from "../../src/protocol";
 import type { TestSocket } from "../support/test-socket";
-import { admin, agentSocket, baseUrl, call, clientId, feedSocket, newAgent, signIn, startVisitor, visitorSays } from "./live";
+import {
+  admin,
+  agentSocket,
+  baseUrl,
+  call,
+  clientId,
+  feedSocket,
+  newAgent,
+  signIn,
+  startVisitor,
+  visitorSays,
+} from "./live";
 
 const open: TestSocket[] = [];
 afterAll(() => {
@@ -26,11 +37,23 @@ async function closedForSession(s: TestSocket) {
 
 /** Posts raw mail to wrangler dev's local email endpoint, as Email Routing would deliver it. */
 function postMail(from: string, raw: string) {
-  return fetch(`${baseUrl}/cdn-cgi/handler/email?from=${encodeURIComponent(from)}&to=support@example.com`, { method: "POST", body: raw });
+  return fetch(`${baseUrl}/cdn-cgi/handler/email?from=${encodeURIComponent(from)}&to=support@example.com`, {
+    method: "POST",
+    body: raw,
+  });
 }
 
 function rawMail(from: string, messageId: string, text: string) {
-  return [`From: ${from}`, "To: support@example.com", `Subject: Race ${messageId}`, `Message-ID: <${messageId}>`, `Date: ${new Date().toUTCString()}`, "", text, ""].join("\r\n");
+  return [
+    `From: ${from}`,
+    "To: support@example.com",
+    `Subject: Race ${messageId}`,
+    `Message-ID: <${messageId}>`,
+    `Date: ${new Date().toUTCString()}`,
+    "",
+    text,
+    "",
+  ].join("\r\n");
 }
 
 describe("attacks and races against wrangler dev", () => {
@@ -46,7 +69,11 @@ describe("attacks and races against wrangler dev", () => {
     for (const s of first) await closedForSession(s);
     expect(other.map((s) => s.closed)).toEqual([null, null]);
 
-    const res = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie: await admin(), body: { active: false } });
+    const res = await call(`/api/agents/${agent.id}`, {
+      method: "PATCH",
+      cookie: await admin(),
+      body: { active: false },
+    });
     expect(res.status).toBe(200);
     for (const s of other) await closedForSession(s);
     // A new socket with the dead session is refused.
@@ -56,15 +83,27 @@ describe("attacks and races against wrangler dev", () => {
   it("S19: the same mail delivered twice at the same moment is stored once, in one conversation, from new and known senders", async () => {
     const adminCookie = await admin();
     const known = `known-${clientId()}@example.org`;
-    expect((await postMail(known, rawMail(known, `${clientId()}@mail.example.org`, "first contact"))).status).toBeLessThan(300);
+    expect(
+      (await postMail(known, rawMail(known, `${clientId()}@mail.example.org`, "first contact"))).status,
+    ).toBeLessThan(300);
     const senders = [...Array.from({ length: 6 }, (_, i) => `new-${i}-${clientId()}@example.org`), known, known];
-    const pairs = senders.map((from) => ({ from, id: `race-${clientId()}@mail.example.org`, text: `race ${clientId()}` }));
-    const answers = await Promise.all(pairs.flatMap((p) => [postMail(p.from, rawMail(p.from, p.id, p.text)), postMail(p.from, rawMail(p.from, p.id, p.text))]));
+    const pairs = senders.map((from) => ({
+      from,
+      id: `race-${clientId()}@mail.example.org`,
+      text: `race ${clientId()}`,
+    }));
+    const answers = await Promise.all(
+      pairs.flatMap((p) => [
+        postMail(p.from, rawMail(p.from, p.id, p.text)),
+        postMail(p.from, rawMail(p.from, p.id, p.text)),
+      ]),
+    );
     expect(answers.every((r) => r.status < 300)).toBe(true);
 
     const list = async () => {
       const res = await call("/api/conversations?limit=100", { cookie: adminCookie });
-      return ((await res.json()) as { conversations: { id: string; contact: { email: string } | null }[] }).conversations;
+      return ((await res.json()) as { conversations: { id: string; contact: { email: string } | null }[] })
+        .conversations;
     };
     for (const p of pairs) {
       await expect.poll(async () => (await list()).some((c) => c.contact?.email === p.from)).toBe(true);
@@ -73,7 +112,9 @@ describe("attacks and races against wrangler dev", () => {
       let copies = 0;
       for (const c of theirs) {
         const res = await call(`/api/conversations/${c.id}`, { cookie: adminCookie });
-        copies += ((await res.json()) as { messages: { text: string }[] }).messages.filter((m) => m.text === p.text).length;
+        copies += ((await res.json()) as { messages: { text: string }[] }).messages.filter(
+          (m) => m.text === p.text,
+        ).length;
       }
       expect(copies, p.from).toBe(1);
     }

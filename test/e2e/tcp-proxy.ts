@@ -29,7 +29,9 @@ export class StallingProxy {
 
   listen(): Promise<string> {
     return new Promise((resolve) => {
-      this.server.listen(0, "127.0.0.1", () => resolve(`127.0.0.1:${(this.server.address() as { port: number }).port}`));
+      this.server.listen(0, "127.0.0.1", () =>
+        resolve(`127.0.0.1:${(this.server.address() as { port: number }).port}`),
+      );
     });
   }
 

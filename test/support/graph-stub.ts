@@ -25,16 +25,35 @@ export async function startGraphStub(): Promise<{ url: string; server: Server }>
       if (req.method === "POST" && url.pathname.endsWith("/me/messages")) {
         const psid: string = body?.recipient?.id ?? "";
         if (psid.startsWith("unavailable-")) {
-          return json(400, { error: { message: "(#551) This person isn't available right now.", type: "OAuthException", code: 551, error_subcode: 1545041, fbtrace_id: "stub" } });
+          return json(400, {
+            error: {
+              message: "(#551) This person isn't available right now.",
+              type: "OAuthException",
+              code: 551,
+              error_subcode: 1545041,
+              fbtrace_id: "stub",
+            },
+          });
         }
         if (psid.startsWith("expired-")) {
-          return json(400, { error: { message: "Error validating access token: Session has expired", type: "OAuthException", code: 190, error_subcode: 463, fbtrace_id: "stub" } });
+          return json(400, {
+            error: {
+              message: "Error validating access token: Session has expired",
+              type: "OAuthException",
+              code: 190,
+              error_subcode: 463,
+              fbtrace_id: "stub",
+            },
+          });
         }
         return json(200, { recipient_id: psid, message_id: `m_stub_${++n}_${"x".repeat(60)}` });
       }
       const psid = decodeURIComponent(url.pathname.split("/").pop() ?? "");
-      if (req.method === "GET" && !psid.startsWith("private-")) return json(200, { first_name: "Test", last_name: `Person ${psid.slice(-4)}`, id: psid });
-      return json(400, { error: { message: "Unsupported get request.", type: "GraphMethodException", code: 100, error_subcode: 33 } });
+      if (req.method === "GET" && !psid.startsWith("private-"))
+        return json(200, { first_name: "Test", last_name: `Person ${psid.slice(-4)}`, id: psid });
+      return json(400, {
+        error: { message: "Unsupported get request.", type: "GraphMethodException", code: 100, error_subcode: 33 },
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -12,7 +12,10 @@ import { createServer, type Server } from "node:http";
  *   GET  /__received/<id>                    → [{payload, claims}] decrypted so far
  */
 export async function startPushStub(): Promise<{ url: string; server: Server }> {
-  const subs = new Map<string, { ecdh: ReturnType<typeof createECDH>; auth: Buffer; serverKey: string; received: unknown[] }>();
+  const subs = new Map<
+    string,
+    { ecdh: ReturnType<typeof createECDH>; auth: Buffer; serverKey: string; received: unknown[] }
+  >();
   let n = 0;
   const b64 = (b: Buffer) => b.toString("base64url");
   const server = createServer((req, res) => {
@@ -33,7 +36,10 @@ export async function startPushStub(): Promise<{ url: string; server: Server }> 
         const auth = randomBytes(16);
         subs.set(sid, { ecdh, auth, serverKey: JSON.parse(body.toString()).applicationServerKey, received: [] });
         const path = url.searchParams.get("gone") ? "gone" : "push";
-        return answer(200, { endpoint: `http://${req.headers.host}/${path}/${sid}`, keys: { p256dh: b64(ecdh.getPublicKey()), auth: b64(auth) } });
+        return answer(200, {
+          endpoint: `http://${req.headers.host}/${path}/${sid}`,
+          keys: { p256dh: b64(ecdh.getPublicKey()), auth: b64(auth) },
+        });
       }
       const sub = id ? subs.get(id) : undefined;
       if (kind === "__received") return answer(200, sub?.received ?? []);
@@ -60,13 +66,23 @@ function checkVapid(authorization: string, origin: string, expectedKey: string):
   if (k !== expectedKey) throw new Error("k is not the key the subscription was made with");
   const [h, p, s] = token.split(".");
   const raw = Buffer.from(k, "base64url");
-  const key = createPublicKey({ key: { kty: "EC", crv: "P-256", x: raw.subarray(1, 33).toString("base64url"), y: raw.subarray(33, 65).toString("base64url") }, format: "jwk" });
-  if (!verify("sha256", Buffer.from(`${h}.${p}`), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(s!, "base64url"))) throw new Error("bad VAPID signature");
+  const key = createPublicKey({
+    key: {
+      kty: "EC",
+      crv: "P-256",
+      x: raw.subarray(1, 33).toString("base64url"),
+      y: raw.subarray(33, 65).toString("base64url"),
+    },
+    format: "jwk",
+  });
+  if (!verify("sha256", Buffer.from(`${h}.${p}`), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(s!, "base64url")))
+    throw new Error("bad VAPID signature");
   const header = JSON.parse(Buffer.from(h!, "base64url").toString());
   const claims = JSON.parse(Buffer.from(p!, "base64url").toString());
   if (header.alg !== "ES256") throw new Error("alg must be ES256");
   if (claims.aud !== origin) throw new Error(`aud ${claims.aud} is not ${origin}`);
-  if (!(claims.exp > Date.now() / 1000 && claims.exp <= Date.now() / 1000 + 24 * 3600)) throw new Error("exp not within 24 h ahead");
+  if (!(claims.exp > Date.now() / 1000 && claims.exp <= Date.now() / 1000 + 24 * 3600))
+    throw new Error("exp not within 24 h ahead");
   return claims;
 }
 
@@ -76,7 +92,15 @@ function decrypt(body: Buffer, ecdh: ReturnType<typeof createECDH>, auth: Buffer
   const asPublic = body.subarray(21, 21 + idlen);
   const sealed = body.subarray(21 + idlen);
   const secret = ecdh.computeSecret(asPublic);
-  const ikm = Buffer.from(hkdfSync("sha256", secret, auth, Buffer.concat([Buffer.from("WebPush: info\0"), ecdh.getPublicKey(), asPublic]), 32));
+  const ikm = Buffer.from(
+    hkdfSync(
+      "sha256",
+      secret,
+      auth,
+      Buffer.concat([Buffer.from("WebPush: info\0"), ecdh.getPublicKey(), asPublic]),
+      32,
+    ),
+  );
   const cek = Buffer.from(hkdfSync("sha256", ikm, salt, Buffer.from("Content-Encoding: aes128gcm\0"), 16));
   const nonce = Buffer.from(hkdfSync("sha256", ikm, salt, Buffer.from("Content-Encoding: nonce\0"), 12));
   const decipher = createDecipheriv("aes-128-gcm", cek, nonce);

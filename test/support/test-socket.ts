@@ -44,7 +44,11 @@ export class TestSocket {
   }
 
   /** Waits until a frame of `type` matching `match` has arrived, and returns it. */
-  async next<T extends ServerFrame["type"]>(type: T, match: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true, timeoutMs = 2000) {
+  async next<T extends ServerFrame["type"]>(
+    type: T,
+    match: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true,
+    timeoutMs = 2000,
+  ) {
     const find = () => this.frames.find((f) => f.type === type && match(f as Extract<ServerFrame, { type: T }>));
     await this.waitFor(() => find() !== undefined, `a ${type} frame`, timeoutMs);
     return find() as Extract<ServerFrame, { type: T }>;
@@ -53,7 +57,8 @@ export class TestSocket {
   async waitFor(condition: () => boolean, what: string, timeoutMs = 2000) {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms; got ${JSON.stringify(this.frames)}`);
+      if (Date.now() > deadline)
+        throw new Error(`no ${what} within ${timeoutMs} ms; got ${JSON.stringify(this.frames)}`);
       await new Promise<void>((r) => {
         this.waiters.push(r);
         setTimeout(r, 50);
@@ -76,4 +81,3 @@ export class TestSocket {
     } catch {}
   }
 }
-

@@ -58,16 +58,27 @@ describe("agent administration", () => {
   it("S9: an admin changes roles; the change applies to the agent's next request", async () => {
     const admin = await signedInAgent("admin");
     const agent = await signedInAgent("agent");
-    const res = await call(`/api/agents/${agent.id}`, { cookie: admin.cookie, method: "PATCH", body: { role: "admin" } });
+    const res = await call(`/api/agents/${agent.id}`, {
+      cookie: admin.cookie,
+      method: "PATCH",
+      body: { role: "admin" },
+    });
     expect(res.status).toBe(200);
-    expect((await call("/api/agents", { cookie: agent.cookie, body: newAgent(`by-promoted-${Date.now()}@example.com`) })).status).toBe(201);
+    expect(
+      (await call("/api/agents", { cookie: agent.cookie, body: newAgent(`by-promoted-${Date.now()}@example.com`) }))
+        .status,
+    ).toBe(201);
   });
 
   it("S9: deactivating an agent ends all of their sessions at once and blocks sign-in", async () => {
     const admin = await signedInAgent("admin");
     const agent = await signedInAgent("agent");
     const secondBrowser = await signIn(agent.email, agent.password);
-    const res = await call(`/api/agents/${agent.id}`, { cookie: admin.cookie, method: "PATCH", body: { active: false } });
+    const res = await call(`/api/agents/${agent.id}`, {
+      cookie: admin.cookie,
+      method: "PATCH",
+      body: { active: false },
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { agent: { active: boolean } }).agent.active).toBe(false);
     for (const cookie of [agent.cookie, secondBrowser]) {
@@ -75,7 +86,9 @@ describe("agent administration", () => {
     }
     const left = await env.DB.prepare("SELECT count(*) AS n FROM sessions WHERE agent_id = ?").bind(agent.id).first();
     expect(left).toEqual({ n: 0 });
-    expect((await call("/api/auth/sign-in", { body: { email: agent.email, password: agent.password } })).status).toBe(401);
+    expect((await call("/api/auth/sign-in", { body: { email: agent.email, password: agent.password } })).status).toBe(
+      401,
+    );
   });
 
   it("S9: an admin's password reset signs the agent out everywhere", async () => {
@@ -102,14 +115,25 @@ describe("agent administration", () => {
     }
     expect((await call("/api/auth/me", { cookie: admin.cookie })).status).toBe(200);
     const other = await signedInAgent("admin");
-    expect((await call(`/api/agents/${admin.id}`, { cookie: other.cookie, method: "PATCH", body: { role: "agent" } })).status).toBe(200);
+    expect(
+      (await call(`/api/agents/${admin.id}`, { cookie: other.cookie, method: "PATCH", body: { role: "agent" } }))
+        .status,
+    ).toBe(200);
   });
 
   it("S9: an unknown agent id is a 404, a malformed one a 400", async () => {
     const admin = await signedInAgent("admin");
-    const unknown = await call(`/api/agents/${crypto.randomUUID()}`, { cookie: admin.cookie, method: "PATCH", body: { name: "X" } });
+    const unknown = await call(`/api/agents/${crypto.randomUUID()}`, {
+      cookie: admin.cookie,
+      method: "PATCH",
+      body: { name: "X" },
+    });
     expect(unknown.status).toBe(404);
-    const malformed = await call("/api/agents/not-an-id", { cookie: admin.cookie, method: "PATCH", body: { name: "X" } });
+    const malformed = await call("/api/agents/not-an-id", {
+      cookie: admin.cookie,
+      method: "PATCH",
+      body: { name: "X" },
+    });
     expect(malformed.status).toBe(400);
     expect((await errorOf(malformed)).fields).toEqual({ id: "Not an agent id" });
   });

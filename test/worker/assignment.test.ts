@@ -14,7 +14,12 @@ async function list(cookie: string, query: string) {
 }
 
 async function counts(cookie: string) {
-  const all = (await (await call("/api/inbox/counts", { cookie })).json()) as { mine: number; unassigned: number; all: number; unread: number };
+  const all = (await (await call("/api/inbox/counts", { cookie })).json()) as {
+    mine: number;
+    unassigned: number;
+    all: number;
+    unread: number;
+  };
   return { mine: all.mine, unassigned: all.unassigned, all: all.all, unread: all.unread };
 }
 
@@ -26,7 +31,12 @@ async function countsByScan(agentId: string) {
       .first<{ n: number }>()
       .then((r) => r!.n);
   const live = (where: string, ...binds: unknown[]) => q(`snoozed_until IS NULL AND ${where}`, ...binds);
-  return { mine: await live("assignee_id = ?", agentId), unassigned: await live("assignee_id IS NULL"), all: await live("1"), unread: await live("read = 0") };
+  return {
+    mine: await live("assignee_id = ?", agentId),
+    unassigned: await live("assignee_id IS NULL"),
+    all: await live("1"),
+    unread: await live("read = 0"),
+  };
 }
 
 async function newConversation(text = "hello") {
@@ -66,7 +76,9 @@ describe("ownership (S31)", () => {
     const unknown = await assign(admin.cookie, id, crypto.randomUUID());
     expect([unknown.status, (await errorOf(unknown)).code]).toEqual([404, "agent_not_found"]);
     expect((await assign(admin.cookie, id, alex.id)).status).toBe(200);
-    expect((await call(`/api/agents/${alex.id}`, { method: "PATCH", cookie: admin.cookie, body: { active: false } })).status).toBe(200);
+    expect(
+      (await call(`/api/agents/${alex.id}`, { method: "PATCH", cookie: admin.cookie, body: { active: false } })).status,
+    ).toBe(200);
     expect((await room(id).snapshot())!.conversation.assignee).toBeNull();
     const refused = await assign(admin.cookie, id, alex.id);
     expect([refused.status, (await errorOf(refused)).code]).toEqual([409, "agent_inactive"]);
@@ -80,7 +92,11 @@ describe("ownership (S31)", () => {
     const before = (await room(ids[0]!).snapshot())!.conversation;
     for (const id of ids) await assign(ada.cookie, id, ada.id);
     const after = (await room(ids[0]!).snapshot())!.conversation;
-    expect([after.read, after.lastMessageAt, after.preview]).toEqual([before.read, before.lastMessageAt, before.preview]);
+    expect([after.read, after.lastMessageAt, after.preview]).toEqual([
+      before.read,
+      before.lastMessageAt,
+      before.preview,
+    ]);
     for (const id of ids) await indexRow(id, (await room(id).snapshot())!.conversation.version);
 
     const first = await call("/api/conversations?assignee=me&limit=2", { cookie: ada.cookie });
@@ -100,7 +116,9 @@ describe("ownership (S31)", () => {
         i % 3 === 0
           ? assign(ada.cookie, id, ada.id)
           : i % 3 === 1
-            ? assign(alex.cookie, id, alex.id).then(() => call(`/api/conversations/${id}/complete`, { method: "POST", cookie: alex.cookie }))
+            ? assign(alex.cookie, id, alex.id).then(() =>
+                call(`/api/conversations/${id}/complete`, { method: "POST", cookie: alex.cookie }),
+              )
             : call(`/api/conversations/${id}/open`, { method: "POST", cookie: ada.cookie }),
       ),
     );

@@ -8,7 +8,9 @@ afterEach(() => resetClock());
 describe("sign-in", () => {
   it("S9: the right password signs in and sets an HttpOnly, Secure, SameSite=Lax __Host- cookie", async () => {
     const agent = await seedAgent("agent");
-    const res = await call("/api/auth/sign-in", { body: { email: agent.email.toUpperCase(), password: agent.password } });
+    const res = await call("/api/auth/sign-in", {
+      body: { email: agent.email.toUpperCase(), password: agent.password },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { agent: Record<string, unknown> };
     expect(body.agent).toMatchObject({ email: agent.email, role: "agent", active: true });
@@ -39,7 +41,9 @@ describe("sign-in", () => {
   it("S9: a wrong password, an unknown email and a deactivated agent all get the same 401", async () => {
     const agent = await seedAgent();
     const wrong = await call("/api/auth/sign-in", { body: { email: agent.email, password: "not-the-password" } });
-    const unknown = await call("/api/auth/sign-in", { body: { email: "nobody@example.com", password: "whatever-123" } });
+    const unknown = await call("/api/auth/sign-in", {
+      body: { email: "nobody@example.com", password: "whatever-123" },
+    });
     await env.DB.prepare("UPDATE agents SET active = 0 WHERE id = ?").bind(agent.id).run();
     const inactive = await call("/api/auth/sign-in", { body: { email: agent.email, password: agent.password } });
     for (const res of [wrong, unknown, inactive]) {
@@ -60,7 +64,10 @@ describe("sign-in", () => {
       statuses.push(res.status);
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
-    const right = await call("/api/auth/sign-in", { body: { email: agent.email, password: agent.password }, client: "192.0.2.99" });
+    const right = await call("/api/auth/sign-in", {
+      body: { email: agent.email, password: agent.password },
+      client: "192.0.2.99",
+    });
     expect(right.status).toBe(429);
     expect(right.headers.get("retry-after")).toBe("60");
     expect((await errorOf(right)).code).toBe("rate_limited");
@@ -84,7 +91,10 @@ describe("sessions", () => {
   it("S9: signing in again rotates the session: the old token stops working", async () => {
     const agent = await seedAgent();
     const first = await signIn(agent.email, agent.password);
-    const res = await call("/api/auth/sign-in", { body: { email: agent.email, password: agent.password }, cookie: first });
+    const res = await call("/api/auth/sign-in", {
+      body: { email: agent.email, password: agent.password },
+      cookie: first,
+    });
     const second = sessionCookie(res)!;
     expect(second).not.toBe(first);
     expect((await call("/api/auth/me", { cookie: first })).status).toBe(401);
@@ -146,7 +156,9 @@ describe("sessions", () => {
     expect((await call("/api/auth/me", { cookie: elsewhere })).status).toBe(401);
     expect((await call("/api/auth/me", { cookie: here })).status).toBe(401);
     expect((await call("/api/auth/me", { cookie: fresh })).status).toBe(200);
-    expect((await call("/api/auth/sign-in", { body: { email: agent.email, password: "a-brand-new-password" } })).status).toBe(200);
+    expect(
+      (await call("/api/auth/sign-in", { body: { email: agent.email, password: "a-brand-new-password" } })).status,
+    ).toBe(200);
   });
 });
 
@@ -165,7 +177,10 @@ describe("CSRF", () => {
       expect(res.status).toBe(403);
       expect((await errorOf(res)).code).toBe("cross_origin_refused");
     }
-    const login = await call("/api/auth/sign-in", { body: { email: agent.email, password: agent.password }, origin: "https://evil.example" });
+    const login = await call("/api/auth/sign-in", {
+      body: { email: agent.email, password: agent.password },
+      origin: "https://evil.example",
+    });
     expect(login.status).toBe(403);
     // Nothing above ended the session.
     expect((await call("/api/auth/me", { cookie })).status).toBe(200);

@@ -3,7 +3,17 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../../src/lib/clock";
 import type { AgentStatus } from "../../src/protocol";
-import { call, feedSocket, freshClient, room, session, signedInAgent, type TestSocket, type VisitorSession, visitorSays } from "./helpers";
+import {
+  call,
+  feedSocket,
+  freshClient,
+  room,
+  session,
+  signedInAgent,
+  type TestSocket,
+  type VisitorSession,
+  visitorSays,
+} from "./helpers";
 
 const open: TestSocket[] = [];
 afterEach(async () => {
@@ -44,13 +54,22 @@ describe("availability (S32)", () => {
     const watcher = await signedInAgent();
     const theirs = await online(watcher.cookie);
     const mine = await online(ada.cookie);
-    const status = () => feedObject().statuses().then((s: Record<string, AgentStatus>) => s[ada.id]);
+    const status = () =>
+      feedObject()
+        .statuses()
+        .then((s: Record<string, AgentStatus>) => s[ada.id]);
     expect(await status()).toBe("online");
-    expect((await call("/api/auth/me/availability", { method: "PUT", cookie: ada.cookie, body: { status: "away" } })).status).toBe(200);
+    expect(
+      (await call("/api/auth/me/availability", { method: "PUT", cookie: ada.cookie, body: { status: "away" } })).status,
+    ).toBe(200);
     await theirs.next("availability", (f) => f.statuses[ada.id] === "away");
-    const team = (await (await call("/api/agents", { cookie: watcher.cookie })).json()) as { agents: { id: string; status: AgentStatus }[] };
+    const team = (await (await call("/api/agents", { cookie: watcher.cookie })).json()) as {
+      agents: { id: string; status: AgentStatus }[];
+    };
     expect(team.agents.find((a) => a.id === ada.id)?.status).toBe("away");
-    expect((await call("/api/auth/me/availability", { method: "PUT", cookie: ada.cookie, body: { status: "busy" } })).status).toBe(400);
+    expect(
+      (await call("/api/auth/me/availability", { method: "PUT", cookie: ada.cookie, body: { status: "busy" } })).status,
+    ).toBe(400);
 
     mine.close();
     await theirs.next("availability", (f) => f.statuses[ada.id] === "offline");
@@ -109,7 +128,9 @@ describe("balanced auto-assignment (S32)", () => {
     const agents = [await signedInAgent(), await signedInAgent(), await signedInAgent()];
     for (const a of agents) await online(a.cookie);
     const ids = await Promise.all(Array.from({ length: 50 }, (_, i) => newConversation(`burst ${i}`)));
-    await expect.poll(async () => (await Promise.all(ids.map(assigneeOf))).filter(Boolean).length, { timeout: 10_000 }).toBe(30);
+    await expect
+      .poll(async () => (await Promise.all(ids.map(assigneeOf))).filter(Boolean).length, { timeout: 10_000 })
+      .toBe(30);
     const owners = await Promise.all(ids.map(assigneeOf));
     for (const a of agents) expect(owners.filter((o) => o === a.id)).toHaveLength(10);
     // One completes: the oldest waiting conversation takes its place.
@@ -122,10 +143,29 @@ describe("balanced auto-assignment (S32)", () => {
 
   it("S32: only admins change auto-assignment; the setting is validated", async () => {
     const agent = await signedInAgent();
-    expect((await call("/api/inbox/assignment", { method: "PUT", cookie: agent.cookie, body: { mode: "balanced", capacity: 3 } })).status).toBe(403);
+    expect(
+      (
+        await call("/api/inbox/assignment", {
+          method: "PUT",
+          cookie: agent.cookie,
+          body: { mode: "balanced", capacity: 3 },
+        })
+      ).status,
+    ).toBe(403);
     const admin = await signedInAgent("admin");
-    expect((await call("/api/inbox/assignment", { method: "PUT", cookie: admin.cookie, body: { mode: "balanced", capacity: 0 } })).status).toBe(400);
+    expect(
+      (
+        await call("/api/inbox/assignment", {
+          method: "PUT",
+          cookie: admin.cookie,
+          body: { mode: "balanced", capacity: 0 },
+        })
+      ).status,
+    ).toBe(400);
     await setAssignment(admin.cookie, "off", 7);
-    expect(await (await call("/api/inbox/assignment", { cookie: agent.cookie })).json()).toEqual({ mode: "off", capacity: 7 });
+    expect(await (await call("/api/inbox/assignment", { cookie: agent.cookie })).json()).toEqual({
+      mode: "off",
+      capacity: 7,
+    });
   });
 });

@@ -19,7 +19,9 @@ describe("contacts store", () => {
   it("S16: concurrent creations of one address make one contact", async () => {
     const db = database(env.DB);
     const email = `race.${crypto.randomUUID().slice(0, 8)}@example.com`;
-    const results = await Promise.all([email, email.toUpperCase(), email, email.toUpperCase()].map((e) => findOrCreateContact(db, { email: e })));
+    const results = await Promise.all(
+      [email, email.toUpperCase(), email, email.toUpperCase()].map((e) => findOrCreateContact(db, { email: e })),
+    );
     expect(new Set(results.map((c) => c.id)).size).toBe(1);
     const { results: rows } = await env.DB.prepare("SELECT id FROM contacts WHERE lower(email) = ?").bind(email).all();
     expect(rows).toHaveLength(1);

@@ -5,7 +5,17 @@ import { afterEach, describe, expect, it } from "vitest";
 import { writeIndex } from "../../src/inbox/conversation-index";
 import { advanceClock, resetClock } from "../../src/lib/clock";
 import type { ConversationSummary, Message } from "../../src/protocol";
-import { agentSays, call, clientId, errorOf, indexRow, room, signedInAgent, startVisitor, visitorSays } from "./helpers";
+import {
+  agentSays,
+  call,
+  clientId,
+  errorOf,
+  indexRow,
+  room,
+  signedInAgent,
+  startVisitor,
+  visitorSays,
+} from "./helpers";
 
 afterEach(() => resetClock());
 
@@ -43,7 +53,10 @@ describe("visitor sessions", () => {
     const v = await startVisitor();
     await visitorSays(v, "Hello, is anyone there?");
     const resumed = await startVisitor(v.deviceId);
-    const res = await call("/api/widget/messages", { headers: { authorization: `Bearer ${resumed.token}` }, origin: "https://shop.example" });
+    const res = await call("/api/widget/messages", {
+      headers: { authorization: `Bearer ${resumed.token}` },
+      origin: "https://shop.example",
+    });
     const { messages } = (await res.json()) as { messages: Message[] };
     expect(messages.map((m) => m.text)).toEqual(["Hello, is anyone there?"]);
   });
@@ -53,7 +66,10 @@ describe("visitor sessions", () => {
     const theirs = await startVisitor();
     await visitorSays(theirs, "their secret");
     await visitorSays(mine, "my message");
-    const res = await call("/api/widget/messages", { headers: { authorization: `Bearer ${mine.token}` }, origin: "https://shop.example" });
+    const res = await call("/api/widget/messages", {
+      headers: { authorization: `Bearer ${mine.token}` },
+      origin: "https://shop.example",
+    });
     const { messages } = (await res.json()) as { messages: Message[] };
     expect(messages.map((m) => [m.conversationId, m.text])).toEqual([[mine.conversationId, "my message"]]);
     expect((await room(theirs.conversationId).history({ limit: 10 }))!.map((m) => m.text)).toEqual(["their secret"]);
@@ -163,7 +179,10 @@ describe("the agent API", () => {
     const v = await startVisitor();
     await visitorSays(v, "need help");
     await call(`/api/conversations/${v.conversationId}/open`, { method: "POST", cookie: agent.cookie });
-    const done = await call(`/api/conversations/${v.conversationId}/complete`, { method: "POST", cookie: agent.cookie });
+    const done = await call(`/api/conversations/${v.conversationId}/complete`, {
+      method: "POST",
+      cookie: agent.cookie,
+    });
     expect(((await done.json()) as { conversation: ConversationSummary }).conversation.status).toBe("complete");
 
     await agentSays(agent.cookie, v.conversationId, "Anything else?");
@@ -177,7 +196,10 @@ describe("the agent API", () => {
     expect([row.status, row.read]).toEqual(["open", 0]);
 
     await call(`/api/conversations/${v.conversationId}/complete`, { method: "POST", cookie: agent.cookie });
-    const reopened = await call(`/api/conversations/${v.conversationId}/reopen`, { method: "POST", cookie: agent.cookie });
+    const reopened = await call(`/api/conversations/${v.conversationId}/reopen`, {
+      method: "POST",
+      cookie: agent.cookie,
+    });
     expect(((await reopened.json()) as { conversation: ConversationSummary }).conversation.status).toBe("open");
   });
 
@@ -211,7 +233,9 @@ describe("the agent API", () => {
     expect(await seqs("?after=2&limit=2")).toEqual([3, 4]);
     expect(await seqs("?before=6&limit=3")).toEqual([3, 4, 5]);
     expect(await seqs("?limit=2")).toEqual([6, 7]);
-    expect((await call(`/api/conversations/${v.conversationId}?after=1&before=3`, { cookie: agent.cookie })).status).toBe(400);
+    expect(
+      (await call(`/api/conversations/${v.conversationId}?after=1&before=3`, { cookie: agent.cookie })).status,
+    ).toBe(400);
   });
 
   it("S15: the visitor sees only the chat messages of their own conversation", async () => {
@@ -220,10 +244,21 @@ describe("the agent API", () => {
     await visitorSays(v, "chat from visitor");
     // A reply written on the email channel elsewhere, as a channel reports it.
     await room(v.conversationId).receive([
-      { type: "echo", channel: "email", ourMessageId: null, externalId: "elsewhere-1", at: Date.now(), author: { kind: "agent", id: null, name: "Someone" }, text: "an email reply" },
+      {
+        type: "echo",
+        channel: "email",
+        ourMessageId: null,
+        externalId: "elsewhere-1",
+        at: Date.now(),
+        author: { kind: "agent", id: null, name: "Someone" },
+        text: "an email reply",
+      },
     ]);
     await agentSays(agent.cookie, v.conversationId, "chat reply");
-    const res = await call("/api/widget/messages", { headers: { authorization: `Bearer ${v.token}` }, origin: "https://shop.example" });
+    const res = await call("/api/widget/messages", {
+      headers: { authorization: `Bearer ${v.token}` },
+      origin: "https://shop.example",
+    });
     const { messages } = (await res.json()) as { messages: Message[] };
     expect(messages.map((m) => m.text)).toEqual(["chat from visitor", "chat reply"]);
     expect((await detail(agent.cookie, v.conversationId)).messages).toHaveLength(3);
@@ -254,7 +289,9 @@ describe("the agent API", () => {
     for (const res of [
       await call("/api/conversations"),
       await call(`/api/conversations/${v.conversationId}`),
-      await call(`/api/conversations/${v.conversationId}/messages`, { body: { clientId: clientId(), channel: "chat", text: "x" } }),
+      await call(`/api/conversations/${v.conversationId}/messages`, {
+        body: { clientId: clientId(), channel: "chat", text: "x" },
+      }),
       await call(`/api/conversations/${v.conversationId}/complete`, { method: "POST" }),
     ]) {
       expect(res.status).toBe(401);
@@ -269,20 +306,40 @@ describe("the conversation object's own storage", () => {
     await runInDurableObject(room(v.conversationId), (_instance, state) => {
       const sql = state.storage.sql;
       // Rebuild this object exactly as schema v1 left it: its tables from MIGRATIONS[0] and its data.
-      const rows = sql.exec("SELECT seq, id, client_id, channel, direction, author_kind, text, created_at FROM messages").toArray();
+      const rows = sql
+        .exec("SELECT seq, id, client_id, channel, direction, author_kind, text, created_at FROM messages")
+        .toArray();
       const conversation = sql.exec("SELECT id, channel, visitor_key, created_at FROM conversation").one();
       sql.exec("DROP TABLE messages");
       sql.exec("DROP TABLE conversation");
       for (const statement of MIGRATIONS[0]!) sql.exec(statement);
       sql.exec("UPDATE schema_version SET version = 1");
-      sql.exec("INSERT INTO conversation (id, channel, visitor_key, created_at) VALUES (?, ?, ?, ?)", conversation.id, conversation.channel, conversation.visitor_key, conversation.created_at);
+      sql.exec(
+        "INSERT INTO conversation (id, channel, visitor_key, created_at) VALUES (?, ?, ?, ?)",
+        conversation.id,
+        conversation.channel,
+        conversation.visitor_key,
+        conversation.created_at,
+      );
       for (const r of rows) {
-        sql.exec("INSERT INTO messages (seq, id, client_id, channel, direction, author_kind, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", r.seq, r.id, r.client_id, r.channel, r.direction, r.author_kind, r.text, r.created_at);
+        sql.exec(
+          "INSERT INTO messages (seq, id, client_id, channel, direction, author_kind, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          r.seq,
+          r.id,
+          r.client_id,
+          r.channel,
+          r.direction,
+          r.author_kind,
+          r.text,
+          r.created_at,
+        );
       }
 
       migrate(sql);
       expect(sql.exec<{ version: number }>("SELECT version FROM schema_version").one().version).toBe(MIGRATIONS.length);
-      expect(sql.exec("SELECT text, external_id FROM messages").toArray()).toEqual([{ text: "written under v1", external_id: null }]);
+      expect(sql.exec("SELECT text, external_id FROM messages").toArray()).toEqual([
+        { text: "written under v1", external_id: null },
+      ]);
       migrate(sql); // and again: nothing changes
       expect(sql.exec("SELECT count(*) AS n FROM messages").one().n).toBe(1);
     });
@@ -300,9 +357,15 @@ describe("the D1 index", () => {
     // A real failure: the table the index writes to is briefly gone.
     await env.DB.prepare("ALTER TABLE conversations RENAME TO conversations_away").run();
     await visitorSays(v, "during the outage");
-    await expect.poll(() => runInDurableObject(room(v.conversationId), (_o, state) => readState(state.storage.sql)?.indexAttempts ?? 0)).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        runInDurableObject(room(v.conversationId), (_o, state) => readState(state.storage.sql)?.indexAttempts ?? 0),
+      )
+      .toBeGreaterThan(0);
     await env.DB.prepare("ALTER TABLE conversations_away RENAME TO conversations").run();
-    expect((await env.DB.prepare("SELECT version FROM conversations WHERE id = ?").bind(v.conversationId).first())!.version).toBe(1);
+    expect(
+      (await env.DB.prepare("SELECT version FROM conversations WHERE id = ?").bind(v.conversationId).first())!.version,
+    ).toBe(1);
 
     advanceClock(2000);
     expect(await runDurableObjectAlarm(room(v.conversationId))).toBe(true);
@@ -311,7 +374,12 @@ describe("the D1 index", () => {
 
     // A late retry of an older version cannot overwrite the newer row.
     const snap = (await room(v.conversationId).snapshot())!;
-    await writeIndex(env.DB, [{ summary: { ...snap.conversation, version: 1, preview: "stale" }, keys: { visitorKey: null, messengerPsid: null, assignedAt: null } }]);
+    await writeIndex(env.DB, [
+      {
+        summary: { ...snap.conversation, version: 1, preview: "stale" },
+        keys: { visitorKey: null, messengerPsid: null, assignedAt: null },
+      },
+    ]);
     expect((await indexRow(v.conversationId, 2, 1)).last_message_preview).toBe("during the outage");
   });
 });

@@ -2,7 +2,18 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { transcriptFor } from "../../src/channels/email/reply-channel";
 import { messengerConversationId } from "../../src/channels/messenger/routes";
 import type { ConversationSummary, Message } from "../../src/protocol";
-import { agentSays, call, clientId, connect, errorOf, room, signedInAgent, startVisitor, type TestSocket, visitorSays } from "./helpers";
+import {
+  agentSays,
+  call,
+  clientId,
+  connect,
+  errorOf,
+  room,
+  signedInAgent,
+  startVisitor,
+  type TestSocket,
+  visitorSays,
+} from "./helpers";
 import { conversationOf, deliver, mail } from "./email-helpers";
 import { messengerText, webhook } from "./messenger-helpers";
 
@@ -30,7 +41,11 @@ async function graphCallCount(): Promise<number> {
 async function chatWithAddress() {
   const v = await startVisitor();
   await visitorSays(v, "Hello");
-  const linked = await call("/api/widget/contact", { body: { email: `doors-${clientId()}@example.org` }, headers: { authorization: `Bearer ${v.token}` }, origin: SHOP });
+  const linked = await call("/api/widget/contact", {
+    body: { email: `doors-${clientId()}@example.org` },
+    headers: { authorization: `Bearer ${v.token}` },
+    origin: SHOP,
+  });
   expect(linked.status).toBe(200);
   return v;
 }
@@ -46,10 +61,19 @@ describe("the agent door", () => {
     const text = "Hi {{contact.first_name}}";
 
     const answers = [];
-    for (const [id, channel] of [[v.conversationId, "chat"], [v.conversationId, "email"], [v.conversationId, "note"], [messengerId, "messenger"]] as const) {
+    for (const [id, channel] of [
+      [v.conversationId, "chat"],
+      [v.conversationId, "email"],
+      [v.conversationId, "note"],
+      [messengerId, "messenger"],
+    ] as const) {
       const res = await post(agent.cookie, id, { channel, text });
       answers.push([res.status, (await errorOf(res)).code]);
-      const rpc = await room(id).post(channel === "note" ? { kind: "note", clientId: clientId(), text, author } : { kind: "reply", channel, clientId: clientId(), text, author });
+      const rpc = await room(id).post(
+        channel === "note"
+          ? { kind: "note", clientId: clientId(), text, author }
+          : { kind: "reply", channel, clientId: clientId(), text, author },
+      );
       answers.push(rpc?.ok === false ? [422, rpc.code] : ["stored", null]);
     }
     expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify([422, "unfilled_tags"])]));
@@ -65,7 +89,13 @@ describe("the agent door", () => {
     for (const channel of ["email", "messenger"] as const) {
       const res = await post(agent.cookie, v.conversationId, { channel, text: "Hello" });
       const http = await errorOf(res);
-      const rpc = await room(v.conversationId).post({ kind: "reply", channel, clientId: clientId(), text: "Hello", author });
+      const rpc = await room(v.conversationId).post({
+        kind: "reply",
+        channel,
+        clientId: clientId(),
+        text: "Hello",
+        author,
+      });
       expect([res.status, http.code]).toEqual([422, "channel_refused"]);
       expect(rpc).toEqual({ ok: false, code: "channel_refused", reason: http.message });
     }
@@ -119,13 +149,25 @@ describe("the timeline's kinds (S33)", () => {
     const visitor = await track(connect(`/api/widget/socket?token=${encodeURIComponent(v.token)}`, { origin: SHOP }));
     const watcher = await track(connect(`/api/conversations/${v.conversationId}/socket`, { cookie: agent.cookie }));
     await agentSays(agent.cookie, v.conversationId, "A chat reply");
-    expect((await call(`/api/conversations/${v.conversationId}/complete`, { method: "POST", cookie: agent.cookie })).status).toBe(200);
+    expect(
+      (await call(`/api/conversations/${v.conversationId}/complete`, { method: "POST", cookie: agent.cookie })).status,
+    ).toBe(200);
     const before = (await room(v.conversationId).snapshot())!.conversation;
 
     const note = await post(agent.cookie, v.conversationId, { channel: "note", text: "Refund approved by finance" });
     expect(note.status).toBe(201);
-    expect(((await note.json()) as { message: Message }).message).toMatchObject({ kind: "note", channel: null, direction: "internal", mentions: [] });
-    const event = await room(v.conversationId).post({ kind: "event", event: { type: "assigned", to: { id: agent.id, name: "Ada" } }, text: "Ada took it", author: { kind: "agent", id: agent.id, name: "Ada" } });
+    expect(((await note.json()) as { message: Message }).message).toMatchObject({
+      kind: "note",
+      channel: null,
+      direction: "internal",
+      mentions: [],
+    });
+    const event = await room(v.conversationId).post({
+      kind: "event",
+      event: { type: "assigned", to: { id: agent.id, name: "Ada" } },
+      text: "Ada took it",
+      author: { kind: "agent", id: agent.id, name: "Ada" },
+    });
     expect(event).toMatchObject({ ok: true, message: { kind: "event", seq: 4, event: { type: "assigned" } } });
 
     const after = (await room(v.conversationId).snapshot())!.conversation;
@@ -138,11 +180,26 @@ describe("the timeline's kinds (S33)", () => {
     await visitor.next("message", (f) => f.message.text === "Back to you");
     expect(visitor.messages().map((m) => m.kind)).toEqual(["customer", "reply", "reply"]);
     await watcher.next("message", (f) => f.message.text === "Back to you");
-    expect(watcher.messages().map((m) => [m.seq, m.kind])).toEqual([[1, "customer"], [2, "reply"], [3, "note"], [4, "event"], [5, "reply"]]);
-    const history = await call("/api/widget/messages", { headers: { authorization: `Bearer ${v.token}` }, origin: SHOP });
-    expect(((await history.json()) as { messages: Message[] }).messages.map((m) => m.text)).toEqual(["Hello", "A chat reply", "Back to you"]);
+    expect(watcher.messages().map((m) => [m.seq, m.kind])).toEqual([
+      [1, "customer"],
+      [2, "reply"],
+      [3, "note"],
+      [4, "event"],
+      [5, "reply"],
+    ]);
+    const history = await call("/api/widget/messages", {
+      headers: { authorization: `Bearer ${v.token}` },
+      origin: SHOP,
+    });
+    expect(((await history.json()) as { messages: Message[] }).messages.map((m) => m.text)).toEqual([
+      "Hello",
+      "A chat reply",
+      "Back to you",
+    ]);
     // A resuming visitor socket gets no gap it could miss, and still no note.
-    const resumed = await track(connect(`/api/widget/socket?token=${encodeURIComponent(v.token)}&after=0`, { origin: SHOP }));
+    const resumed = await track(
+      connect(`/api/widget/socket?token=${encodeURIComponent(v.token)}&after=0`, { origin: SHOP }),
+    );
     await resumed.waitFor(() => resumed.messages().length === 3, "the chat backlog");
     expect(resumed.messages().map((m) => m.seq)).toEqual([1, 2, 5]);
   });
@@ -152,7 +209,12 @@ describe("the timeline's kinds (S33)", () => {
     const v = await chatWithAddress();
     await agentSays(agent.cookie, v.conversationId, "Let me check");
     await post(agent.cookie, v.conversationId, { channel: "note", text: "Internal: customer is on the old plan" });
-    await room(v.conversationId).post({ kind: "event", event: { type: "snoozed", until: null }, text: "Snoozed", author: { kind: "agent", id: agent.id, name: "Ada" } });
+    await room(v.conversationId).post({
+      kind: "event",
+      event: { type: "snoozed", until: null },
+      text: "Snoozed",
+      author: { kind: "agent", id: agent.id, name: "Ada" },
+    });
     const res = await post(agent.cookie, v.conversationId, { channel: "email", text: "Here is the answer" });
     expect(res.status).toBe(201);
     const { message } = (await res.json()) as { message: Message };

@@ -7,12 +7,16 @@ import { contactCount, deliver } from "./email-helpers";
 
 /** Every conversation message stored for a mail, found through the threading index. */
 async function stored(): Promise<Map<string, { conversationId: string; messageId: string }>> {
-  const { results } = await env.DB.prepare("SELECT message_id, conversation_id, conversation_message_id FROM email_messages WHERE direction = 'inbound'").all<{
+  const { results } = await env.DB.prepare(
+    "SELECT message_id, conversation_id, conversation_message_id FROM email_messages WHERE direction = 'inbound'",
+  ).all<{
     message_id: string;
     conversation_id: string;
     conversation_message_id: string;
   }>();
-  return new Map(results.map((r) => [r.message_id, { conversationId: r.conversation_id, messageId: r.conversation_message_id }]));
+  return new Map(
+    results.map((r) => [r.message_id, { conversationId: r.conversation_id, messageId: r.conversation_message_id }]),
+  );
 }
 
 describe("the email corpus through the real email() handler", () => {
@@ -26,7 +30,9 @@ describe("the email corpus through the real email() handler", () => {
     const seenIds = new Set<string>();
     for (const file of files) {
       // Two corpus files are the same mail (same Message-ID): the second must be stored once (S19).
-      const header = /^message-id:\s*<([^>]+)>/im.exec(new TextDecoder("latin1").decode(corpusBytes(file).slice(0, 20_000)))?.[1];
+      const header = /^message-id:\s*<([^>]+)>/im.exec(
+        new TextDecoder("latin1").decode(corpusBytes(file).slice(0, 20_000)),
+      )?.[1];
       const repeat = header !== undefined && seenIds.has(header);
       if (header) seenIds.add(header);
       const expected = expectations.get(file) ?? "-";
@@ -42,19 +48,23 @@ describe("the email corpus through the real email() handler", () => {
         if (after.stored !== before.stored) failures.push(`${file}: a repeated Message-ID was stored twice`);
       } else if (expected === "message") {
         if (after.stored !== before.stored + 1) {
-          failures.push(`${file}: expected one stored message, got ${after.stored - before.stored} (set aside: ${after.setAside - before.setAside})`);
+          failures.push(
+            `${file}: expected one stored message, got ${after.stored - before.stored} (set aside: ${after.setAside - before.setAside})`,
+          );
           continue;
         }
         const entry = [...(await stored()).values()].at(-1)!;
         const messages = (await room(entry.conversationId).history({ limit: 500 })) as Message[];
         const m = messages.find((x) => x.id === entry.messageId);
         if (!m) failures.push(`${file}: message missing from its conversation`);
-        else if (!m.text.trim() && !m.email?.attachments.length) failures.push(`${file}: no readable text and no attachment`);
+        else if (!m.text.trim() && !m.email?.attachments.length)
+          failures.push(`${file}: no readable text and no attachment`);
         else if (!m.author.name) failures.push(`${file}: no sender`);
       } else if (expected === "auto-reply" || expected === "bounce" || expected === "report") {
         if (after.contacts !== before.contacts) failures.push(`${file}: a ${expected} created a contact`);
         if (after.stored !== before.stored) failures.push(`${file}: a ${expected} was stored as a message`);
-        if (after.setAside !== before.setAside + 1) failures.push(`${file}: a ${expected} matching nothing should be set aside`);
+        if (after.setAside !== before.setAside + 1)
+          failures.push(`${file}: a ${expected} matching nothing should be set aside`);
       }
     }
     expect(failures).toEqual([]);

@@ -18,7 +18,18 @@ export async function deliver(raw: string | Uint8Array, from = "someone@example.
 
 let n = 0;
 /** A small RFC 5322 message. */
-export function mail(h: { from: string; to?: string; subject?: string; messageId?: string | null; inReplyTo?: string; references?: string; extra?: string }, body = "Hello") {
+export function mail(
+  h: {
+    from: string;
+    to?: string;
+    subject?: string;
+    messageId?: string | null;
+    inReplyTo?: string;
+    references?: string;
+    extra?: string;
+  },
+  body = "Hello",
+) {
   const id = h.messageId === undefined ? `<t${Date.now()}.${++n}@mail.example.org>` : h.messageId;
   return [
     `From: ${h.from}`,
@@ -37,7 +48,9 @@ export function mail(h: { from: string; to?: string; subject?: string; messageId
 }
 
 export async function conversationOf(messageId: string): Promise<string | null> {
-  const row = await env.DB.prepare("SELECT conversation_id FROM email_messages WHERE message_id = ?").bind(messageId).first<{ conversation_id: string }>();
+  const row = await env.DB.prepare("SELECT conversation_id FROM email_messages WHERE message_id = ?")
+    .bind(messageId)
+    .first<{ conversation_id: string }>();
   return row?.conversation_id ?? null;
 }
 

@@ -26,7 +26,10 @@ async function contactConversation(email: string): Promise<string> {
 /** Sends an agent's email reply in a conversation and returns our Message-ID. */
 async function agentEmails(id: string, text = "Thanks, we are on it."): Promise<string> {
   const agent = await signedInAgent();
-  const res = await call(`/api/conversations/${id}/messages`, { cookie: agent.cookie, body: { clientId: clientId(), channel: "email", text } });
+  const res = await call(`/api/conversations/${id}/messages`, {
+    cookie: agent.cookie,
+    body: { clientId: clientId(), channel: "email", text },
+  });
   const { message } = (await res.json()) as { message: Message };
   return message.email!.messageId!;
 }
@@ -39,9 +42,18 @@ describe("routing inbound mail (S18, S19)", () => {
     expect(await contactCount()).toBe(before + 1);
     const id = await contactConversation(from);
     const [m] = await thread(id);
-    expect(m).toMatchObject({ channel: "email", direction: "inbound", text: "It has not arrived.", author: { kind: "contact", name: "Ana Ruiz" } });
+    expect(m).toMatchObject({
+      channel: "email",
+      direction: "inbound",
+      text: "It has not arrived.",
+      author: { kind: "contact", name: "Ana Ruiz" },
+    });
     expect(m!.email).toMatchObject({ subject: "Where is my order?", from });
-    expect((await room(id).snapshot())!.conversation).toMatchObject({ channel: "email", subject: "Where is my order?", contact: { email: from, name: "Ana Ruiz" } });
+    expect((await room(id).snapshot())!.conversation).toMatchObject({
+      channel: "email",
+      subject: "Where is my order?",
+      contact: { email: from, name: "Ana Ruiz" },
+    });
   });
 
   it("S18: mail to a conversation's signed reply address joins it, whoever sends it; a forged token falls to the next rule", async () => {
@@ -67,8 +79,12 @@ describe("routing inbound mail (S18, S19)", () => {
     const ours = await agentEmails(id);
     const other = unique("other-sender");
     await deliver(mail({ from: other, inReplyTo: `<${ours}>`, subject: "Re: Question" }, "via in-reply-to"));
-    await deliver(mail({ from: unique("third"), references: `<unknown@x> <${ours}>`, subject: "Re: Question" }, "via references"));
-    expect((await thread(id)).map((m) => m.text)).toEqual(expect.arrayContaining(["via in-reply-to", "via references"]));
+    await deliver(
+      mail({ from: unique("third"), references: `<unknown@x> <${ours}>`, subject: "Re: Question" }, "via references"),
+    );
+    expect((await thread(id)).map((m) => m.text)).toEqual(
+      expect.arrayContaining(["via in-reply-to", "via references"]),
+    );
   });
 
   it("S18: a known contact writing about something new, without threading headers, lands in their latest conversation, reopened, with the subject shown", async () => {
@@ -87,7 +103,12 @@ describe("routing inbound mail (S18, S19)", () => {
     const from = unique("campaign");
     await deliver(mail({ from }));
     const id = await contactConversation(from);
-    await deliver(mail({ from, inReplyTo: "<newsletter-123@mailchimp.example>", subject: "Re: Our November news" }, "Unsubscribe me"));
+    await deliver(
+      mail(
+        { from, inReplyTo: "<newsletter-123@mailchimp.example>", subject: "Re: Our November news" },
+        "Unsubscribe me",
+      ),
+    );
     expect((await thread(id)).map((m) => m.text)).toContain("Unsubscribe me");
   });
 
@@ -121,7 +142,10 @@ describe("routing inbound mail (S18, S19)", () => {
         .bind(from)
         .all<{ id: string }>();
       const texts = (await Promise.all(rows.results.map((r) => thread(r.id)))).flat().map((m) => m.text);
-      expect(texts.filter((t) => t === `race ${i}`), from).toHaveLength(1);
+      expect(
+        texts.filter((t) => t === `race ${i}`),
+        from,
+      ).toHaveLength(1);
       if (from !== known) expect(rows.results, from).toHaveLength(1);
     }
   });
@@ -132,13 +156,25 @@ describe("routing inbound mail (S18, S19)", () => {
     const copy = mail({ from: unique("away"), subject, extra: "Auto-Submitted: auto-replied" }, "Away");
     await Promise.all([deliver(copy), deliver(copy)]);
     await deliver(copy);
-    const list = (await (await call("/api/mail/set-aside", { cookie: agent.cookie })).json()) as { mail: { subject: string }[] };
+    const list = (await (await call("/api/mail/set-aside", { cookie: agent.cookie })).json()) as {
+      mail: { subject: string }[];
+    };
     expect(list.mail.filter((m) => m.subject === subject)).toHaveLength(1);
   });
 
   it("S19: mail forwarded to the support address belongs to the forwarder; the forwarded message is shown", async () => {
     const forwarder = unique("forwarder");
-    const body = ["FYI, see below.", "", "---------- Forwarded message ---------", "From: Customer <customer@example.net>", "Date: Mon, 23 Nov 2026 10:00", "Subject: Broken item", "To: <forwarder@example.org>", "", "The item arrived broken."].join("\n");
+    const body = [
+      "FYI, see below.",
+      "",
+      "---------- Forwarded message ---------",
+      "From: Customer <customer@example.net>",
+      "Date: Mon, 23 Nov 2026 10:00",
+      "Subject: Broken item",
+      "To: <forwarder@example.org>",
+      "",
+      "The item arrived broken.",
+    ].join("\n");
     await deliver(mail({ from: forwarder, subject: "Fwd: Broken item" }, body));
     const messages = await thread(await contactConversation(forwarder));
     const all = `${messages[0]!.text}\n${messages[0]!.email?.quoted ?? ""}`;
@@ -149,9 +185,17 @@ describe("routing inbound mail (S18, S19)", () => {
 describe("trust and content (S18, S22)", () => {
   it("S18: a sender is verified only by Cloudflare's own Authentication-Results", async () => {
     const good = unique("signed");
-    await deliver(mail({ from: good, extra: "Authentication-Results: mx.cloudflare.net; dkim=pass header.d=example.org; dmarc=pass header.from=example.org; spf=pass" }));
+    await deliver(
+      mail({
+        from: good,
+        extra:
+          "Authentication-Results: mx.cloudflare.net; dkim=pass header.d=example.org; dmarc=pass header.from=example.org; spf=pass",
+      }),
+    );
     const forged = unique("claims");
-    await deliver(mail({ from: forged, extra: "Authentication-Results: mail.attacker.example; dkim=pass; dmarc=pass; spf=pass" }));
+    await deliver(
+      mail({ from: forged, extra: "Authentication-Results: mail.attacker.example; dkim=pass; dmarc=pass; spf=pass" }),
+    );
     expect((await thread(await contactConversation(good)))[0]!.email!.senderVerified).toBe(true);
     expect((await thread(await contactConversation(forged)))[0]!.email!.senderVerified).toBe(false);
   });
@@ -217,7 +261,9 @@ describe("trust and content (S18, S22)", () => {
     await deliver(raw);
     const id = await contactConversation(from);
     const [m] = await thread(id);
-    expect(m!.email!.attachments).toEqual([{ index: 0, filename: "factura-ñ.pdf", mimeType: "application/pdf", size: 13 }]);
+    expect(m!.email!.attachments).toEqual([
+      { index: 0, filename: "factura-ñ.pdf", mimeType: "application/pdf", size: 13 },
+    ]);
     const agent = await signedInAgent();
     const file = await call(`/api/mail/${id}/${m!.id}/attachments/0`, { cookie: agent.cookie });
     expect(file.status).toBe(200);
@@ -281,13 +327,29 @@ describe("auto-replies, bounces and reports (S23)", () => {
     const ours = await agentEmails(id);
     const agent = await signedInAgent();
     await call(`/api/conversations/${id}/complete`, { method: "POST", cookie: agent.cookie });
-    await deliver(mail({ from, subject: "Out of office", inReplyTo: `<${ours}>`, extra: "Auto-Submitted: auto-replied" }, "I am away until Monday."));
+    await deliver(
+      mail(
+        { from, subject: "Out of office", inReplyTo: `<${ours}>`, extra: "Auto-Submitted: auto-replied" },
+        "I am away until Monday.",
+      ),
+    );
     expect((await room(id).snapshot())!.conversation.status).toBe("complete");
     const before = await contactCount();
-    await deliver(mail({ from: unique("vacation"), subject: "Automatic reply", extra: "Auto-Submitted: auto-replied\nX-Autoreply: yes" }, "Away"));
+    await deliver(
+      mail(
+        {
+          from: unique("vacation"),
+          subject: "Automatic reply",
+          extra: "Auto-Submitted: auto-replied\nX-Autoreply: yes",
+        },
+        "Away",
+      ),
+    );
     expect(await contactCount()).toBe(before);
     // Set aside, not dropped: listed for agents with the reason, the raw mail downloadable.
-    const list = (await (await call("/api/mail/set-aside", { cookie: agent.cookie })).json()) as { mail: { id: string; reason: string; subject: string }[] };
+    const list = (await (await call("/api/mail/set-aside", { cookie: agent.cookie })).json()) as {
+      mail: { id: string; reason: string; subject: string }[];
+    };
     const aside = list.mail.find((m) => m.subject === "Automatic reply")!;
     expect(aside.reason).toMatch(/auto-reply/);
     const raw = await call(`/api/mail/set-aside/${aside.id}/raw`, { cookie: agent.cookie });

@@ -14,7 +14,8 @@ const chat = (seq: number, direction: "inbound" | "outbound", text: string): Mes
   kind: direction === "inbound" ? "customer" : "reply",
   channel: "chat",
   direction,
-  author: direction === "inbound" ? { kind: "visitor", id: null, name: null } : { kind: "agent", id: "a", name: "Alex" },
+  author:
+    direction === "inbound" ? { kind: "visitor", id: null, name: null } : { kind: "agent", id: "a", name: "Alex" },
   text,
   createdAt: Date.UTC(2026, 10, 24, 10, seq),
   status: "sent",
@@ -57,7 +58,10 @@ describe("outbound email", () => {
     const id = `c_${"ab".repeat(16)}`;
     const address = await replyAddress("secret", id, "example.com");
     expect(await conversationFromAddresses("secret", ["someone@else.com", `"Support" <${address}>`])).toBe(id);
-    const forged = address.replace(/-([0-9a-f]{16})@/, (_, mac: string) => `-${mac.replace(/^./, (c) => (c === "0" ? "1" : "0"))}@`);
+    const forged = address.replace(
+      /-([0-9a-f]{16})@/,
+      (_, mac: string) => `-${mac.replace(/^./, (c) => (c === "0" ? "1" : "0"))}@`,
+    );
     expect(await conversationFromAddresses("secret", [forged])).toBeNull();
     expect(await conversationFromAddresses("another-secret", [address])).toBeNull();
   });
@@ -66,16 +70,33 @@ describe("outbound email", () => {
     const agent = await signedInAgent();
     const v = await startVisitor();
     await visitorSays(v, "Can you email me the invoice?");
-    const link = await call("/api/widget/contact", { body: { email: "invoice@example.org" }, headers: { authorization: `Bearer ${v.token}` }, origin: "https://shop.example" });
+    const link = await call("/api/widget/contact", {
+      body: { email: "invoice@example.org" },
+      headers: { authorization: `Bearer ${v.token}` },
+      origin: "https://shop.example",
+    });
     expect(link.status).toBeLessThan(300);
-    const res = await call(`/api/conversations/${v.conversationId}/messages`, { cookie: agent.cookie, body: { clientId: clientId(), channel: "email", text: "Here it is." } });
+    const res = await call(`/api/conversations/${v.conversationId}/messages`, {
+      cookie: agent.cookie,
+      body: { clientId: clientId(), channel: "email", text: "Here it is." },
+    });
     expect(res.status).toBe(201);
     const { message } = (await res.json()) as { message: Message };
-    expect(message).toMatchObject({ channel: "email", direction: "outbound", status: "sent", email: { to: ["invoice@example.org"], subject: expect.stringMatching(/^Re: /) } });
-    const row = await env.DB.prepare("SELECT conversation_id, direction FROM email_messages WHERE message_id = ?").bind(message.email!.messageId).first();
+    expect(message).toMatchObject({
+      channel: "email",
+      direction: "outbound",
+      status: "sent",
+      email: { to: ["invoice@example.org"], subject: expect.stringMatching(/^Re: /) },
+    });
+    const row = await env.DB.prepare("SELECT conversation_id, direction FROM email_messages WHERE message_id = ?")
+      .bind(message.email!.messageId)
+      .first();
     expect(row).toEqual({ conversation_id: v.conversationId, direction: "outbound" });
     // The widget never shows the email (S15).
-    const widget = await call("/api/widget/messages", { headers: { authorization: `Bearer ${v.token}` }, origin: "https://shop.example" });
+    const widget = await call("/api/widget/messages", {
+      headers: { authorization: `Bearer ${v.token}` },
+      origin: "https://shop.example",
+    });
     expect(((await widget.json()) as { messages: Message[] }).messages.map((m) => m.channel)).toEqual(["chat"]);
     expect((await room(v.conversationId).history({ limit: 10 }))!.map((m) => m.channel)).toEqual(["chat", "email"]);
   });
@@ -84,7 +105,10 @@ describe("outbound email", () => {
     const agent = await signedInAgent();
     const v = await startVisitor();
     await visitorSays(v, "hi");
-    const res = await call(`/api/conversations/${v.conversationId}/messages`, { cookie: agent.cookie, body: { clientId: clientId(), channel: "email", text: "Hello" } });
+    const res = await call(`/api/conversations/${v.conversationId}/messages`, {
+      cookie: agent.cookie,
+      body: { clientId: clientId(), channel: "email", text: "Hello" },
+    });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/No email address/);
   });

@@ -6,10 +6,14 @@ import { corpusBytes, corpusNames } from "./corpus";
 
 /** What must never survive sanitising, whatever the input. */
 function assertInert(html: string, where = "") {
-  expect(html, where).not.toMatch(/<\s*(script|iframe|object|embed|form|base|link|meta|frame|applet|svg|math|input|button|textarea)\b/i);
+  expect(html, where).not.toMatch(
+    /<\s*(script|iframe|object|embed|form|base|link|meta|frame|applet|svg|math|input|button|textarea)\b/i,
+  );
   expect(html, where).not.toMatch(/\son[a-z]+\s*=/i);
   expect(html, where).not.toMatch(/javascript:|vbscript:/i);
-  expect(html, where).not.toMatch(/\s(src|href|action|formaction|srcset)\s*=\s*["']?\s*data:(?!image\/(png|gif|jpe?g|webp|bmp);)/i);
+  expect(html, where).not.toMatch(
+    /\s(src|href|action|formaction|srcset)\s*=\s*["']?\s*data:(?!image\/(png|gif|jpe?g|webp|bmp);)/i,
+  );
   expect(html, where).not.toMatch(/\ssrc\s*=\s*["']?\s*(https?:)?\/\//i);
   expect(html, where).not.toMatch(/\ssrcset\s*=/i);
   expect(html, where).not.toMatch(/expression\s*\(|@import|url\(\s*["']?\s*(https?:)?\/\//i);
@@ -64,7 +68,9 @@ describe("sanitising inbound HTML (S22)", () => {
     );
     expect(html).toContain('<table border="1" cellpadding="2">');
     expect(html).toContain('<td colspan="2" style="color:red"><b>Bold</b> <i>it</i>');
-    expect(html).toContain('<a href="https://shop.example/order?id=1&amp;x=2" rel="noopener noreferrer" target="_blank">Order</a>');
+    expect(html).toContain(
+      '<a href="https://shop.example/order?id=1&amp;x=2" rel="noopener noreferrer" target="_blank">Order</a>',
+    );
     expect(html).toContain('<a href="mailto:ana@example.com" rel="noopener noreferrer" target="_blank">mail</a>');
   });
 
@@ -83,10 +89,14 @@ describe("sanitising inbound HTML (S22)", () => {
 
   it("S22: CSS with nothing to clean is kept byte for byte; any escape, entity or url() still goes through the cleaner", async () => {
     const plain = `font-family: 'Segoe UI', Arial; color: #333; margin: 0 auto; width: 600px`;
-    expect((await sanitizeHtml(`<p style="${plain}">a</p><style>p > a { color: red; font: 12px/1.4 Georgia }</style>`)).html).toBe(
-      `<p style="${plain}">a</p><style>p > a { color: red; font: 12px/1.4 Georgia }</style>`,
-    );
-    for (const risky of ["background:u&#114;l(https://evil.example/e.png)", "background:U\\52L(https://evil.example/e.png)", "x:1/**/;background:url(//evil.example/e.png)"]) {
+    expect(
+      (await sanitizeHtml(`<p style="${plain}">a</p><style>p > a { color: red; font: 12px/1.4 Georgia }</style>`)).html,
+    ).toBe(`<p style="${plain}">a</p><style>p > a { color: red; font: 12px/1.4 Georgia }</style>`);
+    for (const risky of [
+      "background:u&#114;l(https://evil.example/e.png)",
+      "background:U\\52L(https://evil.example/e.png)",
+      "x:1/**/;background:url(//evil.example/e.png)",
+    ]) {
       const { html } = await sanitizeHtml(`<p style="${risky}">a</p>`);
       expect(html, risky).not.toContain("evil.example");
     }
@@ -135,6 +145,8 @@ describe("text from HTML (S22)", () => {
         `<ul><li>one</li><li>two</li></ul><script>var x = "<p>no</p>";</script>` +
         `<div class="gmail_quote">On Mon, 1 Jan 2024 at 10:00, Bo &lt;bo@example.com&gt; wrote:<blockquote>Old &eacute;t&eacute;<br>text</blockquote></div></body></html>`,
     );
-    expect(text).toBe("Hello & welcome, Ana\n\nLine\ntwo\n- one\n- two\nOn Mon, 1 Jan 2024 at 10:00, Bo <bo@example.com> wrote:\n\n> Old été\n> text");
+    expect(text).toBe(
+      "Hello & welcome, Ana\n\nLine\ntwo\n- one\n- two\nOn Mon, 1 Jan 2024 at 10:00, Bo <bo@example.com> wrote:\n\n> Old été\n> text",
+    );
   });
 });

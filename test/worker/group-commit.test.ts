@@ -72,10 +72,12 @@ describe("group commit of index writes (S1, S29)", () => {
 
   it("S1: many conversations changing at once all reach the D1 index at their latest version", async () => {
     const visitors = await Promise.all(Array.from({ length: 12 }, () => startVisitor()));
-    await Promise.all(visitors.map(async (v, i) => {
-      await visitorSays(v, `first ${i}`);
-      await visitorSays(v, `second ${i}`);
-    }));
+    await Promise.all(
+      visitors.map(async (v, i) => {
+        await visitorSays(v, `first ${i}`);
+        await visitorSays(v, `second ${i}`);
+      }),
+    );
     for (const [i, v] of visitors.entries()) {
       const row = await indexRow(v.conversationId, 2);
       expect([row.last_seq, row.last_message_preview]).toEqual([2, `second ${i}`]);

@@ -1,8 +1,19 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLOSE_TOO_MANY_FRAMES, MAX_SUBJECT_CHARS } from "../../src/protocol";
-import { conversationOf, deliver, } from "./email-helpers";
-import { agentSays, agentSocket, call, clientId, room, signedInAgent, startVisitor, type TestSocket, visitorSays, visitorSocket } from "./helpers";
+import { conversationOf, deliver } from "./email-helpers";
+import {
+  agentSays,
+  agentSocket,
+  call,
+  clientId,
+  room,
+  signedInAgent,
+  startVisitor,
+  type TestSocket,
+  visitorSays,
+  visitorSocket,
+} from "./helpers";
 
 const open: TestSocket[] = [];
 afterEach(() => {
@@ -34,7 +45,8 @@ describe("limits (S28)", () => {
     await visitorSays(v, "hi");
     const burst = Number(env.AGENT_MESSAGE_BURST);
     const statuses = [];
-    for (let i = 0; i < burst + 10; i++) statuses.push((await agentSays(agent.cookie, v.conversationId, `reply ${i}`)).res.status);
+    for (let i = 0; i < burst + 10; i++)
+      statuses.push((await agentSays(agent.cookie, v.conversationId, `reply ${i}`)).res.status);
     const stored = statuses.filter((s) => s === 201).length;
     expect(statuses).toContain(429);
     expect((await room(v.conversationId).history({ limit: 500 }))!).toHaveLength(stored + 1);
@@ -77,7 +89,7 @@ describe("limits (S28)", () => {
       "See attached",
       "--b",
       'Content-Type: application/octet-stream; name="x"',
-      'Content-Disposition: attachment; filename*=UTF-8\'\'invoice%E2%80%AEfdp.exe',
+      "Content-Disposition: attachment; filename*=UTF-8''invoice%E2%80%AEfdp.exe",
       "Content-Transfer-Encoding: base64",
       "",
       "aGVsbG8=",

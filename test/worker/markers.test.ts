@@ -2,7 +2,17 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../../src/lib/clock";
 import type { Viewer } from "../../src/protocol";
-import { agentSays, agentSocket, feedSocket, room, signedInAgent, startVisitor, type TestSocket, visitorSays, visitorSocket } from "./helpers";
+import {
+  agentSays,
+  agentSocket,
+  feedSocket,
+  room,
+  signedInAgent,
+  startVisitor,
+  type TestSocket,
+  visitorSays,
+  visitorSocket,
+} from "./helpers";
 
 const open: TestSocket[] = [];
 afterEach(() => {

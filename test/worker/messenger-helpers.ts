@@ -7,7 +7,9 @@ const encoder = new TextEncoder();
 
 /** What Meta sends: `X-Hub-Signature-256` over the raw body with the app secret. */
 export async function sign(body: Uint8Array): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey("raw", encoder.encode(SECRET), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
   return `sha256=${hex(new Uint8Array(await crypto.subtle.sign("HMAC", key, body as Uint8Array<ArrayBuffer>)))}`;
 }
 
@@ -23,5 +25,11 @@ export async function webhook(body: Uint8Array | object, signature?: string | nu
 /** A webhook body carrying one text message from `psid` to the Page. */
 export const messengerText = (psid: string, mid: string, body: string, at = now()) => ({
   object: "page",
-  entry: [{ id: "PAGE", time: at, messaging: [{ sender: { id: psid }, recipient: { id: "PAGE" }, timestamp: at, message: { mid, text: body } }] }],
+  entry: [
+    {
+      id: "PAGE",
+      time: at,
+      messaging: [{ sender: { id: psid }, recipient: { id: "PAGE" }, timestamp: at, message: { mid, text: body } }],
+    },
+  ],
 });

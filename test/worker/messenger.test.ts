@@ -17,18 +17,39 @@ const person = (prefix = "psid") => `${prefix}-${Date.now()}-${++n}`;
 const text = messengerText;
 const receipt = (psid: string, kind: "delivery" | "read", watermark: number) => ({
   object: "page",
-  entry: [{ id: "PAGE", time: watermark, messaging: [{ sender: { id: psid }, recipient: { id: "PAGE" }, [kind]: { watermark } }] }],
+  entry: [
+    {
+      id: "PAGE",
+      time: watermark,
+      messaging: [{ sender: { id: psid }, recipient: { id: "PAGE" }, [kind]: { watermark } }],
+    },
+  ],
 });
 const echo = (psid: string, mid: string, body: string, metadata?: string) => ({
   object: "page",
-  entry: [{ id: "PAGE", time: now(), messaging: [{ sender: { id: "PAGE" }, recipient: { id: psid }, timestamp: now(), message: { is_echo: true, mid, text: body, ...(metadata ? { metadata } : {}) } }] }],
+  entry: [
+    {
+      id: "PAGE",
+      time: now(),
+      messaging: [
+        {
+          sender: { id: "PAGE" },
+          recipient: { id: psid },
+          timestamp: now(),
+          message: { is_echo: true, mid, text: body, ...(metadata ? { metadata } : {}) },
+        },
+      ],
+    },
+  ],
 });
 
 async function thread(psid: string): Promise<Message[]> {
   return (await room(await messengerConversationId(psid)).history({ limit: 100 })) ?? [];
 }
 
-async function graphCalls(): Promise<{ method: string; path: string; query: Record<string, string>; body: Record<string, unknown> }[]> {
+async function graphCalls(): Promise<
+  { method: string; path: string; query: Record<string, string>; body: Record<string, unknown> }[]
+> {
   return (await fetch(`${new URL(inject("graphStubUrl")).origin}/__calls`)).json();
 }
 
@@ -39,9 +60,16 @@ async function reply(cookie: string, psid: string, body: string, clientId = `cid
 
 describe("the webhook", () => {
   it("S24: the subscription check answers the challenge only for the right verify token", async () => {
-    const ok = await call("/webhooks/messenger?hub.mode=subscribe&hub.verify_token=test-verify-token&hub.challenge=1158201444", { origin: null });
+    const ok = await call(
+      "/webhooks/messenger?hub.mode=subscribe&hub.verify_token=test-verify-token&hub.challenge=1158201444",
+      { origin: null },
+    );
     expect([ok.status, await ok.text()]).toEqual([200, "1158201444"]);
-    for (const q of ["hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1", "hub.mode=unsubscribe&hub.verify_token=test-verify-token&hub.challenge=1", ""]) {
+    for (const q of [
+      "hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1",
+      "hub.mode=unsubscribe&hub.verify_token=test-verify-token&hub.challenge=1",
+      "",
+    ]) {
       const res = await call(`/webhooks/messenger?${q}`, { origin: null });
       expect(res.status).toBe(403);
     }
@@ -94,7 +122,9 @@ describe("the webhook", () => {
     await webhook(text(psid, `mid.b.${psid}`, "second"));
     expect((await room(id).snapshot())!.conversation).toMatchObject({ status: "open", read: false });
     expect((await thread(psid)).map((m) => m.text)).toEqual(["first", "second"]);
-    await expect.poll(async () => (await room(id).snapshot())!.conversation.personName).toBe(`Test Person ${psid.slice(-4)}`);
+    await expect
+      .poll(async () => (await room(id).snapshot())!.conversation.personName)
+      .toBe(`Test Person ${psid.slice(-4)}`);
   });
 
   it("S27: the same event delivered twice, or twice in one batch, is stored once", async () => {
@@ -123,7 +153,11 @@ describe("replies", () => {
       method: "POST",
       path: "/v24.0/me/messages",
       query: { access_token: "test-page-token" },
-      body: { recipient: { id: psid }, messaging_type: "RESPONSE", message: { text: "Of course!", metadata: message.id } },
+      body: {
+        recipient: { id: psid },
+        messaging_type: "RESPONSE",
+        message: { text: "Of course!", metadata: message.id },
+      },
     });
     expect(sent[0]!.body).not.toHaveProperty("tag");
   });
@@ -141,7 +175,10 @@ describe("replies", () => {
   });
 
   it("S26: the HUMAN_AGENT tag goes out as a MESSAGE_TAG request", async () => {
-    const result = await sendText({ baseUrl: inject("graphStubUrl"), pageToken: "t" }, { psid: "tagged-1", text: "Human here", metadata: "m_1", tag: "HUMAN_AGENT" });
+    const result = await sendText(
+      { baseUrl: inject("graphStubUrl"), pageToken: "t" },
+      { psid: "tagged-1", text: "Human here", metadata: "m_1", tag: "HUMAN_AGENT" },
+    );
     expect(result.ok).toBe(true);
     const call = (await graphCalls()).find((c) => (c.body?.recipient as { id?: string })?.id === "tagged-1");
     expect(call!.body).toMatchObject({ messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT" });

@@ -1,6 +1,17 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentNotification } from "../../src/protocol";
-import { agentSocket, call, clientId, feedSocket, freshClient, indexRow, session, signedInAgent, type TestSocket, visitorSays } from "./helpers";
+import {
+  agentSocket,
+  call,
+  clientId,
+  feedSocket,
+  freshClient,
+  indexRow,
+  session,
+  signedInAgent,
+  type TestSocket,
+  visitorSays,
+} from "./helpers";
 
 const open: TestSocket[] = [];
 afterEach(() => {
@@ -8,7 +19,10 @@ afterEach(() => {
 });
 
 async function mine(cookie: string) {
-  const body = (await (await call("/api/notifications", { cookie })).json()) as { notifications: AgentNotification[]; unread: number };
+  const body = (await (await call("/api/notifications", { cookie })).json()) as {
+    notifications: AgentNotification[];
+    unread: number;
+  };
   return body;
 }
 
@@ -25,7 +39,10 @@ describe("notifications (S39)", () => {
   it("S39: a mention and an assignment notify exactly that agent; read one, read all", async () => {
     const [ada, alex, bo] = [await signedInAgent(), await signedInAgent(), await signedInAgent()];
     const { conversationId: id } = await newConversation();
-    await call(`/api/conversations/${id}/messages`, { cookie: ada.cookie, body: { clientId: clientId(), channel: "note", text: "@Alex look", mentions: [alex.id] } });
+    await call(`/api/conversations/${id}/messages`, {
+      cookie: ada.cookie,
+      body: { clientId: clientId(), channel: "note", text: "@Alex look", mentions: [alex.id] },
+    });
     await call(`/api/conversations/${id}/assign`, { cookie: ada.cookie, body: { agentId: alex.id } });
     await call(`/api/conversations/${id}/assign`, { cookie: ada.cookie, body: { agentId: ada.id } });
     expect(await kinds(alex.cookie)).toEqual(["assigned", "mentioned"]);
@@ -33,10 +50,20 @@ describe("notifications (S39)", () => {
     expect(await kinds(bo.cookie)).toEqual([]);
     const list = await mine(alex.cookie);
     expect(list.unread).toBe(2);
-    expect(list.notifications[1]).toMatchObject({ conversationId: id, seq: 2, actor: expect.stringMatching(/^Test agent/) });
-    expect((await call(`/api/notifications/${list.notifications[0]!.id}/read`, { cookie: alex.cookie, method: "POST" })).status).toBe(204);
+    expect(list.notifications[1]).toMatchObject({
+      conversationId: id,
+      seq: 2,
+      actor: expect.stringMatching(/^Test agent/),
+    });
+    expect(
+      (await call(`/api/notifications/${list.notifications[0]!.id}/read`, { cookie: alex.cookie, method: "POST" }))
+        .status,
+    ).toBe(204);
     expect((await mine(alex.cookie)).unread).toBe(1);
-    expect((await call(`/api/notifications/${list.notifications[0]!.id}/read`, { cookie: bo.cookie, method: "POST" })).status).toBe(404);
+    expect(
+      (await call(`/api/notifications/${list.notifications[0]!.id}/read`, { cookie: bo.cookie, method: "POST" }))
+        .status,
+    ).toBe(404);
     await call("/api/notifications/read-all", { cookie: alex.cookie, method: "POST" });
     expect((await mine(alex.cookie)).unread).toBe(0);
   });
@@ -63,7 +90,8 @@ describe("notifications (S39)", () => {
     await watching.waitFor(() => watching.closed !== null, "the tab to close");
     // Off screen again: the next one notifies; the two read on screen never did (seq 4 and 5).
     const last = (await visitorSays(v, "last one")).body.message.seq;
-    const seqs = async () => (await mine(alex.cookie)).notifications.filter((n) => n.kind === "customer_message").map((n) => n.seq);
+    const seqs = async () =>
+      (await mine(alex.cookie)).notifications.filter((n) => n.kind === "customer_message").map((n) => n.seq);
     await expect.poll(seqs).toContain(last);
     expect(await seqs()).toEqual([last, 3]);
     expect(await kinds(ada.cookie)).toEqual(["unassigned_new"]);
@@ -72,14 +100,24 @@ describe("notifications (S39)", () => {
   it("S39: preferences are honoured: messages in unassigned conversations only for who asked; an event kind turned off", async () => {
     const [ada, alex] = [await signedInAgent(), await signedInAgent()];
     open.push(await feedSocket(ada.cookie), await feedSocket(alex.cookie));
-    const prefs = (await (await call("/api/notifications/preferences", { cookie: ada.cookie })).json()) as Record<string, boolean>;
+    const prefs = (await (await call("/api/notifications/preferences", { cookie: ada.cookie })).json()) as Record<
+      string,
+      boolean
+    >;
     expect(prefs.unassigned_message).toBe(false);
-    await call("/api/notifications/preferences", { method: "PUT", cookie: ada.cookie, body: { ...prefs, unassigned_message: true, unassigned_new: false } });
+    await call("/api/notifications/preferences", {
+      method: "PUT",
+      cookie: ada.cookie,
+      body: { ...prefs, unassigned_message: true, unassigned_new: false },
+    });
     const v = await newConversation("new here");
     await expect.poll(() => kinds(alex.cookie)).toEqual(["unassigned_new"]);
     await visitorSays(v, "anyone?");
     await expect.poll(() => kinds(ada.cookie)).toEqual(["unassigned_message"]);
     expect(await kinds(alex.cookie)).toEqual(["unassigned_new"]);
-    expect((await call("/api/notifications/preferences", { method: "PUT", cookie: ada.cookie, body: { mentioned: true } })).status).toBe(400);
+    expect(
+      (await call("/api/notifications/preferences", { method: "PUT", cookie: ada.cookie, body: { mentioned: true } }))
+        .status,
+    ).toBe(400);
   });
 });

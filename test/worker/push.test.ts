@@ -1,6 +1,16 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { call, clientId, feedSocket, freshClient, indexRow, session, signedInAgent, type TestSocket, visitorSays } from "./helpers";
+import {
+  call,
+  clientId,
+  feedSocket,
+  freshClient,
+  indexRow,
+  session,
+  signedInAgent,
+  type TestSocket,
+  visitorSays,
+} from "./helpers";
 
 const open: TestSocket[] = [];
 afterEach(() => {
@@ -14,7 +24,10 @@ interface Received {
 
 /** A browser's subscription at the local push service, made for our VAPID key. */
 async function subscribe(cookie: string, gone = false) {
-  const res = await fetch(`${inject("pushStubUrl")}/__subscribe${gone ? "?gone=1" : ""}`, { method: "POST", body: JSON.stringify({ applicationServerKey: env.VAPID_PUBLIC_KEY }) });
+  const res = await fetch(`${inject("pushStubUrl")}/__subscribe${gone ? "?gone=1" : ""}`, {
+    method: "POST",
+    body: JSON.stringify({ applicationServerKey: env.VAPID_PUBLIC_KEY }),
+  });
   const subscription = (await res.json()) as { endpoint: string; keys: { p256dh: string; auth: string } };
   expect((await call("/api/notifications/push/subscriptions", { cookie, body: subscription })).status).toBe(204);
   return subscription;
@@ -28,7 +41,10 @@ async function mention(byCookie: string, agentId: string, text: string) {
   const v = await session({}, { client: freshClient() });
   await visitorSays(v, "hello");
   await indexRow(v.conversationId);
-  await call(`/api/conversations/${v.conversationId}/messages`, { cookie: byCookie, body: { clientId: clientId(), channel: "note", text, mentions: [agentId] } });
+  await call(`/api/conversations/${v.conversationId}/messages`, {
+    cookie: byCookie,
+    body: { clientId: clientId(), channel: "note", text, mentions: [agentId] },
+  });
   return v.conversationId;
 }
 
@@ -53,16 +69,30 @@ describe("Web Push (S39)", () => {
     await feed.next("notification");
     feed.close();
     await feed.waitFor(() => feed.closed !== null, "the app to close");
-    await expect.poll(async () => ((await env.INBOX_FEED.getByName("workspace").statuses()) as Record<string, string>)[alex.id]).toBe("offline");
+    await expect
+      .poll(async () => ((await env.INBOX_FEED.getByName("workspace").statuses()) as Record<string, string>)[alex.id])
+      .toBe("offline");
     await mention(ada.cookie, alex.id, "now that you are away");
-    await expect.poll(async () => (await received(sub.endpoint)).map((r) => r.payload.body)).toEqual([expect.stringContaining("now that you are away")]);
+    await expect
+      .poll(async () => (await received(sub.endpoint)).map((r) => r.payload.body))
+      .toEqual([expect.stringContaining("now that you are away")]);
 
     const gone = await subscribe(alex.cookie, true);
     await mention(ada.cookie, alex.id, "to an expired subscription");
-    await expect.poll(async () => (await env.DB.prepare("SELECT count(*) AS n FROM push_subscriptions WHERE endpoint = ?").bind(gone.endpoint).first<{ n: number }>())!.n).toBe(0);
+    await expect
+      .poll(
+        async () =>
+          (await env.DB.prepare("SELECT count(*) AS n FROM push_subscriptions WHERE endpoint = ?")
+            .bind(gone.endpoint)
+            .first<{ n: number }>())!.n,
+      )
+      .toBe(0);
 
     for (const endpoint of ["ftp://push.example/x", "http://push.example/x"]) {
-      const res = await call("/api/notifications/push/subscriptions", { cookie: alex.cookie, body: { endpoint, keys: sub.keys } });
+      const res = await call("/api/notifications/push/subscriptions", {
+        cookie: alex.cookie,
+        body: { endpoint, keys: sub.keys },
+      });
       expect(res.status).toBe(400);
     }
   });

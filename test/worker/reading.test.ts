@@ -1,6 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../../src/lib/clock";
-import { agentSocket, call, indexRow, room, signedInAgent, startVisitor, type TestSocket, visitorSays, visitorSocket } from "./helpers";
+import {
+  agentSocket,
+  call,
+  indexRow,
+  room,
+  signedInAgent,
+  startVisitor,
+  type TestSocket,
+  visitorSays,
+  visitorSocket,
+} from "./helpers";
 
 const open: TestSocket[] = [];
 afterEach(() => {
@@ -17,7 +27,9 @@ describe("read while someone reads it (S4)", () => {
     const agent = await signedInAgent();
     const v = await startVisitor();
     await visitorSays(v, "first");
-    expect((await call(`/api/conversations/${v.conversationId}/open`, { method: "POST", cookie: agent.cookie })).status).toBe(200);
+    expect(
+      (await call(`/api/conversations/${v.conversationId}/open`, { method: "POST", cookie: agent.cookie })).status,
+    ).toBe(200);
     const watcher = await agentSocket(agent.cookie, v.conversationId);
     open.push(watcher);
 
@@ -51,7 +63,9 @@ describe("read while someone reads it (S4)", () => {
     const v = await startVisitor();
     await visitorSays(v, "hello");
     await indexRow(v.conversationId);
-    const count = async () => ((await (await call("/api/conversations?limit=1", { cookie: agent.cookie })).json()) as { unreadCount: number }).unreadCount;
+    const count = async () =>
+      ((await (await call("/api/conversations?limit=1", { cookie: agent.cookie })).json()) as { unreadCount: number })
+        .unreadCount;
     const before = await count();
     const summary = (await room(v.conversationId).setStatus("complete"))!;
     await indexRow(v.conversationId, summary.version);

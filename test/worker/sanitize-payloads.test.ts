@@ -5,8 +5,41 @@ import { sanitizeHtml } from "../../src/channels/email/sanitize";
 type Node = DefaultTreeAdapterMap["node"];
 type Element = DefaultTreeAdapterMap["element"];
 
-const FORBIDDEN = new Set(["script", "iframe", "frame", "object", "embed", "applet", "form", "input", "button", "select", "textarea", "meta", "base", "link", "svg", "math", "template", "noscript", "xmp", "plaintext", "noembed", "noframes"]);
-const URL_ATTRIBUTES = new Set(["href", "src", "action", "formaction", "background", "poster", "data", "xlink:href", "srcset"]);
+const FORBIDDEN = new Set([
+  "script",
+  "iframe",
+  "frame",
+  "object",
+  "embed",
+  "applet",
+  "form",
+  "input",
+  "button",
+  "select",
+  "textarea",
+  "meta",
+  "base",
+  "link",
+  "svg",
+  "math",
+  "template",
+  "noscript",
+  "xmp",
+  "plaintext",
+  "noembed",
+  "noframes",
+]);
+const URL_ATTRIBUTES = new Set([
+  "href",
+  "src",
+  "action",
+  "formaction",
+  "background",
+  "poster",
+  "data",
+  "xlink:href",
+  "srcset",
+]);
 
 function elements(node: Node, out: Element[] = []): Element[] {
   if ("tagName" in node) out.push(node);
@@ -31,13 +64,17 @@ function dangers(html: string, images: boolean): string[] {
     for (const { name, value } of el.attrs) {
       const url = value.replace(/[\u0000-\u0020\u007f-\u009f]+/g, "").toLowerCase();
       if (name.startsWith("on")) found.push(`${el.tagName}[${name}]`);
-      if (URL_ATTRIBUTES.has(name) && /^(javascript|vbscript|data:(?!image\/(png|gif|jpe?g|webp|bmp);))/.test(url)) found.push(`${el.tagName}[${name}=${value}]`);
-      if (!images && ["src", "background", "srcset", "poster"].includes(name) && /^(https?:)?\/\//.test(url)) found.push(`remote ${el.tagName}[${name}]`);
-      if (name === "style" && /url\(\s*["']?\s*(https?:)?\/\/|expression\s*\(|@import|javascript:/i.test(value)) found.push(`${el.tagName}[style=${value}]`);
+      if (URL_ATTRIBUTES.has(name) && /^(javascript|vbscript|data:(?!image\/(png|gif|jpe?g|webp|bmp);))/.test(url))
+        found.push(`${el.tagName}[${name}=${value}]`);
+      if (!images && ["src", "background", "srcset", "poster"].includes(name) && /^(https?:)?\/\//.test(url))
+        found.push(`remote ${el.tagName}[${name}]`);
+      if (name === "style" && /url\(\s*["']?\s*(https?:)?\/\/|expression\s*\(|@import|javascript:/i.test(value))
+        found.push(`${el.tagName}[style=${value}]`);
     }
     if (el.tagName === "style") {
       const css = textOf(el);
-      if (/url\(\s*["']?\s*(https?:)?\/\/|expression\s*\(|@import|javascript:|<\//i.test(css)) found.push(`<style>${css}`);
+      if (/url\(\s*["']?\s*(https?:)?\/\/|expression\s*\(|@import|javascript:|<\//i.test(css))
+        found.push(`<style>${css}`);
     }
   }
   return found;
@@ -87,7 +124,9 @@ describe("sanitised mail HTML is safe without the sandbox (S22)", () => {
   }
 
   it("S22: remote images load only when the agent asks, from stored HTML too", async () => {
-    const { html, hasRemoteImages } = await sanitizeHtml(`<p>Hi</p><img src="https://cdn.example/logo.png" alt="logo"><td background="http://bg.example/x.png">`);
+    const { html, hasRemoteImages } = await sanitizeHtml(
+      `<p>Hi</p><img src="https://cdn.example/logo.png" alt="logo"><td background="http://bg.example/x.png">`,
+    );
     expect(hasRemoteImages).toBe(true);
     const blocked = elements(parse(html)).find((e) => e.tagName === "img")!;
     expect(blocked.attrs).toContainEqual({ name: "data-remote-src", value: "https://cdn.example/logo.png" });

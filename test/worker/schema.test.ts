@@ -21,7 +21,9 @@ describe("conversations cannot be deleted", () => {
     );
     await expect(env.DB.prepare("DELETE FROM conversations").run()).rejects.toThrow(/conversations cannot be deleted/);
 
-    const { results } = await env.DB.prepare("SELECT id FROM conversations WHERE id LIKE 'conv-guard-%' ORDER BY id").all();
+    const { results } = await env.DB.prepare(
+      "SELECT id FROM conversations WHERE id LIKE 'conv-guard-%' ORDER BY id",
+    ).all();
     expect(results.map((r) => r.id)).toEqual(["conv-guard-1", "conv-guard-2"]);
   });
 
@@ -35,7 +37,9 @@ describe("conversations cannot be deleted", () => {
   });
 
   it("S31 S34 S35 S39: the triggers that keep the inbox's counts and label rows stand on the final tables", async () => {
-    const triggers = await env.DB.prepare("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name != 'conversations_no_delete' ORDER BY name").all();
+    const triggers = await env.DB.prepare(
+      "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name != 'conversations_no_delete' ORDER BY name",
+    ).all();
     expect(triggers.results).toEqual([
       { name: "conversation_labels_update", tbl_name: "conversations" },
       { name: "conversations_counts_insert", tbl_name: "conversations" },
@@ -63,7 +67,9 @@ describe("conversations cannot be deleted", () => {
 describe("contacts", () => {
   it("S28: a contact's email is unique regardless of case", async () => {
     const insert = (id: string, email: string) =>
-      env.DB.prepare("INSERT INTO contacts (id, email, created_at, updated_at) VALUES (?, ?, 0, 0)").bind(id, email).run();
+      env.DB.prepare("INSERT INTO contacts (id, email, created_at, updated_at) VALUES (?, ?, 0, 0)")
+        .bind(id, email)
+        .run();
     await insert("c1", "Maria@Example.com");
     await expect(insert("c2", "maria@example.COM")).rejects.toThrow(/UNIQUE/);
   });

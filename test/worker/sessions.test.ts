@@ -3,7 +3,17 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../../src/lib/clock";
 import { CLOSE_SESSION_ENDED, CLOSE_SESSION_RENEWED } from "../../src/protocol";
-import { agentSocket, call, feedSocket, seedAgent, signIn, signedInAgent, startVisitor, type TestSocket, visitorSays } from "./helpers";
+import {
+  agentSocket,
+  call,
+  feedSocket,
+  seedAgent,
+  signIn,
+  signedInAgent,
+  startVisitor,
+  type TestSocket,
+  visitorSays,
+} from "./helpers";
 
 const open: TestSocket[] = [];
 afterEach(() => {
@@ -46,9 +56,16 @@ describe("sessions end everywhere at once (S9)", () => {
     const agent = await seedAgent();
     const v = await startVisitor();
     await visitorSays(v, "hello");
-    const sockets = [...(await openInbox(await signIn(agent.email, agent.password), v.conversationId)), ...(await openInbox(await signIn(agent.email, agent.password), v.conversationId))];
+    const sockets = [
+      ...(await openInbox(await signIn(agent.email, agent.password), v.conversationId)),
+      ...(await openInbox(await signIn(agent.email, agent.password), v.conversationId)),
+    ];
 
-    const res = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie: admin.cookie, body: { active: false } });
+    const res = await call(`/api/agents/${agent.id}`, {
+      method: "PATCH",
+      cookie: admin.cookie,
+      body: { active: false },
+    });
     expect(res.status).toBe(200);
     for (const s of sockets) await closedWith(s, CLOSE_SESSION_ENDED);
     const before = sockets.map((s) => s.frames.length);
@@ -65,7 +82,10 @@ describe("sessions end everywhere at once (S9)", () => {
     const v = await startVisitor();
     const mine = await openInbox(here, v.conversationId);
     const other = await openInbox(elsewhere, v.conversationId);
-    const res = await call("/api/auth/password", { cookie: here, body: { currentPassword: agent.password, newPassword: "a-brand-new-password" } });
+    const res = await call("/api/auth/password", {
+      cookie: here,
+      body: { currentPassword: agent.password, newPassword: "a-brand-new-password" },
+    });
     expect(res.status).toBe(204);
     for (const s of other) await closedWith(s, CLOSE_SESSION_ENDED);
     for (const s of mine) await closedWith(s, CLOSE_SESSION_RENEWED);

@@ -4,7 +4,20 @@ import { afterEach, describe, expect, it } from "vitest";
 import { readState } from "../../src/conversation/storage";
 import { advanceClock, resetClock } from "../../src/lib/clock";
 import { MAX_FRAME_BYTES } from "../../src/protocol";
-import { agentSays, agentSocket, clientId, feedSocket, room, SHOP, signedInAgent, startVisitor, type TestSocket, upgradeStatus, visitorSays, visitorSocket } from "./helpers";
+import {
+  agentSays,
+  agentSocket,
+  clientId,
+  feedSocket,
+  room,
+  SHOP,
+  signedInAgent,
+  startVisitor,
+  type TestSocket,
+  upgradeStatus,
+  visitorSays,
+  visitorSocket,
+} from "./helpers";
 
 const sockets: TestSocket[] = [];
 afterEach(() => {
@@ -19,7 +32,9 @@ function track(s: TestSocket) {
 
 /** Waits until the conversation object has seen the visitor's last page close (its grace period started). */
 async function pageClosed(id: string) {
-  await expect.poll(() => runInDurableObject(room(id), (_o, state) => readState(state.storage.sql)?.visitorOfflineAt ?? null)).not.toBeNull();
+  await expect
+    .poll(() => runInDurableObject(room(id), (_o, state) => readState(state.storage.sql)?.visitorOfflineAt ?? null))
+    .not.toBeNull();
 }
 
 describe("live chat over sockets", () => {
@@ -28,7 +43,10 @@ describe("live chat over sockets", () => {
     const b = await signedInAgent();
     const v = await startVisitor();
     const visitor = track(await visitorSocket(v));
-    const [roomA, roomB] = [track(await agentSocket(a.cookie, v.conversationId)), track(await agentSocket(b.cookie, v.conversationId))];
+    const [roomA, roomB] = [
+      track(await agentSocket(a.cookie, v.conversationId)),
+      track(await agentSocket(b.cookie, v.conversationId)),
+    ];
     const [feedA, feedB] = [track(await feedSocket(a.cookie)), track(await feedSocket(b.cookie))];
 
     for (const text of ["one", "two", "three"]) await visitorSays(v, text);
@@ -42,7 +60,10 @@ describe("live chat over sockets", () => {
     }
     for (const f of [feedA, feedB]) {
       await f.waitFor(() => f.summaries().some((c) => c.id === v.conversationId && c.lastSeq === 3), "feed update");
-      const seqs = f.summaries().filter((c) => c.id === v.conversationId).map((c) => c.lastSeq);
+      const seqs = f
+        .summaries()
+        .filter((c) => c.id === v.conversationId)
+        .map((c) => c.lastSeq);
       expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     }
 
@@ -76,8 +97,15 @@ describe("live chat over sockets", () => {
     adaRoom.send({ type: "typing", typing: true, composing: "note" });
     adaRoom.send({ type: "typing", typing: true, composing: "email" });
     adaRoom.send({ type: "typing", typing: true, composing: "chat" });
-    await alexRoom.waitFor(() => alexRoom.frames.filter((f) => f.type === "typing").length === 3, "three typing frames");
-    expect(alexRoom.frames.flatMap((f) => (f.type === "typing" ? [f.composing] : []))).toEqual(["note", "email", "chat"]);
+    await alexRoom.waitFor(
+      () => alexRoom.frames.filter((f) => f.type === "typing").length === 3,
+      "three typing frames",
+    );
+    expect(alexRoom.frames.flatMap((f) => (f.type === "typing" ? [f.composing] : []))).toEqual([
+      "note",
+      "email",
+      "chat",
+    ]);
     // Frames arrive in order: the first agent typing the visitor sees is the chat reply's.
     const first = await visitor.next("typing", (f) => f.who === "agent");
     expect(first).toMatchObject({ typing: true, composing: "chat" });
@@ -232,9 +260,15 @@ describe("refusals", () => {
 
     const noSession = await upgradeStatus(`/api/conversations/${theirs.conversationId}/socket`);
     expect(noSession).toBe(401);
-    const foreign = await upgradeStatus(`/api/conversations/${theirs.conversationId}/socket`, { cookie: agent.cookie, origin: SHOP });
+    const foreign = await upgradeStatus(`/api/conversations/${theirs.conversationId}/socket`, {
+      cookie: agent.cookie,
+      origin: SHOP,
+    });
     expect(foreign).toBe(403);
-    const feedForeign = await upgradeStatus("/api/inbox/socket", { cookie: agent.cookie, origin: "https://evil.example" });
+    const feedForeign = await upgradeStatus("/api/inbox/socket", {
+      cookie: agent.cookie,
+      origin: "https://evil.example",
+    });
     expect(feedForeign).toBe(403);
 
     // A visitor token addresses only its own conversation: there is no way to name another.
@@ -253,7 +287,9 @@ describe("refusals", () => {
 
   it("S9: a widget socket from an origin outside WIDGET_ORIGINS is refused", async () => {
     const v = await startVisitor();
-    const status = await upgradeStatus(`/api/widget/socket?token=${v.token}`, { origin: "https://not-allowed.example" });
+    const status = await upgradeStatus(`/api/widget/socket?token=${v.token}`, {
+      origin: "https://not-allowed.example",
+    });
     expect(status).toBe(403);
     expect(env.WIDGET_ORIGINS).not.toContain("*");
   });

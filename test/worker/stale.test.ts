@@ -4,7 +4,11 @@ import type { Message } from "../../src/protocol";
 import { call, clientId, room, signedInAgent, startVisitor, visitorSays, widget } from "./helpers";
 import { messengerText, webhook } from "./messenger-helpers";
 
-function reply(cookie: string, id: string, body: { channel: string; text: string; basedOnSeq: number; force?: boolean }) {
+function reply(
+  cookie: string,
+  id: string,
+  body: { channel: string; text: string; basedOnSeq: number; force?: boolean },
+) {
   return call(`/api/conversations/${id}/messages`, { cookie, body: { clientId: clientId(), ...body } });
 }
 
@@ -19,24 +23,41 @@ describe("no stale replies (S38)", () => {
     const v = await startVisitor();
     await visitorSays(v, "Where is my order?");
     const [a, b] = await Promise.all([
-      reply(ada.cookie, v.conversationId, { channel: "chat", text: "Ada: it ships today", basedOnSeq: 1 }).then(outcome),
-      reply(alex.cookie, v.conversationId, { channel: "chat", text: "Alex: it shipped yesterday", basedOnSeq: 1 }).then(outcome),
+      reply(ada.cookie, v.conversationId, { channel: "chat", text: "Ada: it ships today", basedOnSeq: 1 }).then(
+        outcome,
+      ),
+      reply(alex.cookie, v.conversationId, { channel: "chat", text: "Alex: it shipped yesterday", basedOnSeq: 1 }).then(
+        outcome,
+      ),
     ]);
     const [sent, held] = a.status === 201 ? [a, b] : [b, a];
     expect([sent.status, held.status]).toEqual([201, 409]);
     expect(held.body.error?.code).toBe("stale");
     expect(held.body.newer!.map((m) => m.text)).toEqual([sent.body.message!.text]);
     const heldAuthor = sent === a ? alex : ada;
-    const forced = await outcome(await reply(heldAuthor.cookie, v.conversationId, { channel: "chat", text: "Adding to that", basedOnSeq: 1, force: true }));
+    const forced = await outcome(
+      await reply(heldAuthor.cookie, v.conversationId, {
+        channel: "chat",
+        text: "Adding to that",
+        basedOnSeq: 1,
+        force: true,
+      }),
+    );
     expect(forced.status).toBe(201);
-    expect((await room(v.conversationId).history({ limit: 10 }))!.map((m) => m.kind)).toEqual(["customer", "reply", "reply"]);
+    expect((await room(v.conversationId).history({ limit: 10 }))!.map((m) => m.kind)).toEqual([
+      "customer",
+      "reply",
+      "reply",
+    ]);
   });
 
   it("S38: an email reply and a chat reply racing: the email's network wait cannot let both pass", async () => {
     const [ada, alex] = [await signedInAgent(), await signedInAgent()];
     const v = await startVisitor();
     await visitorSays(v, "Can you email me?");
-    expect((await widget("/contact", { token: v.token, body: { email: `race-${clientId()}@example.org` } })).status).toBe(200);
+    expect(
+      (await widget("/contact", { token: v.token, body: { email: `race-${clientId()}@example.org` } })).status,
+    ).toBe(200);
     const results = await Promise.all([
       reply(ada.cookie, v.conversationId, { channel: "email", text: "Emailing you now", basedOnSeq: 1 }).then(outcome),
       reply(alex.cookie, v.conversationId, { channel: "chat", text: "Answered in chat", basedOnSeq: 1 }).then(outcome),
@@ -49,7 +70,11 @@ describe("no stale replies (S38)", () => {
     const psid = `stale-${clientId()}`;
     expect((await webhook(messengerText(psid, `mid.${psid}`, "hello Page"))).status).toBe(200);
     const id = await messengerConversationId(psid);
-    const results = await Promise.all([ada, alex].map((a) => reply(a.cookie, id, { channel: "messenger", text: `from ${a.id}`, basedOnSeq: 1 }).then(outcome)));
+    const results = await Promise.all(
+      [ada, alex].map((a) =>
+        reply(a.cookie, id, { channel: "messenger", text: `from ${a.id}`, basedOnSeq: 1 }).then(outcome),
+      ),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
     expect((await room(id).history({ limit: 10 }))!.filter((m) => m.kind === "reply")).toHaveLength(1);
   });
@@ -59,10 +84,18 @@ describe("no stale replies (S38)", () => {
     const v = await startVisitor();
     await visitorSays(v, "hi");
     await call(`/api/conversations/${v.conversationId}/assign`, { cookie: alex.cookie, body: { agentId: alex.id } });
-    expect((await reply(ada.cookie, v.conversationId, { channel: "chat", text: "first", basedOnSeq: 1 })).status).toBe(201);
-    expect((await reply(ada.cookie, v.conversationId, { channel: "chat", text: "second", basedOnSeq: 1 })).status).toBe(201);
-    expect((await reply(alex.cookie, v.conversationId, { channel: "note", text: "Careful, VIP", basedOnSeq: 4 })).status).toBe(201);
-    const held = await outcome(await reply(ada.cookie, v.conversationId, { channel: "chat", text: "third", basedOnSeq: 4 }));
+    expect((await reply(ada.cookie, v.conversationId, { channel: "chat", text: "first", basedOnSeq: 1 })).status).toBe(
+      201,
+    );
+    expect((await reply(ada.cookie, v.conversationId, { channel: "chat", text: "second", basedOnSeq: 1 })).status).toBe(
+      201,
+    );
+    expect(
+      (await reply(alex.cookie, v.conversationId, { channel: "note", text: "Careful, VIP", basedOnSeq: 4 })).status,
+    ).toBe(201);
+    const held = await outcome(
+      await reply(ada.cookie, v.conversationId, { channel: "chat", text: "third", basedOnSeq: 4 }),
+    );
     expect([held.status, held.body.newer!.map((m) => m.kind)]).toEqual([409, ["note"]]);
   });
 });

@@ -37,7 +37,9 @@ describe("who really wrote it (S16, S18)", () => {
     await expect
       .poll(async () => {
         const res = await call("/api/conversations?limit=100", { cookie: agent.cookie });
-        return ((await res.json()) as { conversations: ConversationSummary[] }).conversations.find((c) => c.id === v.conversationId)?.contact;
+        return ((await res.json()) as { conversations: ConversationSummary[] }).conversations.find(
+          (c) => c.id === v.conversationId,
+        )?.contact;
       })
       .toMatchObject({ email: known, name: null, verified: false });
   });

@@ -59,7 +59,10 @@ describe("bad input", () => {
       body: { email: "big@example.com", name: "x".repeat(MAX_BODY_BYTES), role: "agent", password: "long-enough-pw" },
     });
     expect(res.status).toBe(413);
-    expect(await errorOf(res)).toEqual({ code: "body_too_large", message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes` });
+    expect(await errorOf(res)).toEqual({
+      code: "body_too_large",
+      message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes`,
+    });
     expect(await snapshot()).toBe(before);
   });
 

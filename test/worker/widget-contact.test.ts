@@ -2,7 +2,19 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ContactRef, ConversationSummary, Message } from "../../src/protocol";
 import { conversationIdFromKey } from "../../src/conversation/stub";
-import { call, clientId, connect, errorOf, freshClient, indexRow, room, session, SHOP, signedInAgent, widget } from "./helpers";
+import {
+  call,
+  clientId,
+  connect,
+  errorOf,
+  freshClient,
+  indexRow,
+  room,
+  session,
+  SHOP,
+  signedInAgent,
+  widget,
+} from "./helpers";
 
 function uniqueEmail(name: string): string {
   return `${name}.${crypto.randomUUID().slice(0, 8)}@example.com`;
@@ -13,7 +25,9 @@ async function giveEmail(token: string, email: string) {
 }
 
 async function contactRows(email: string) {
-  const { results } = await env.DB.prepare("SELECT * FROM contacts WHERE lower(email) = lower(?)").bind(email).all<{ id: string; email: string }>();
+  const { results } = await env.DB.prepare("SELECT * FROM contacts WHERE lower(email) = lower(?)")
+    .bind(email)
+    .all<{ id: string; email: string }>();
   return results;
 }
 
@@ -36,10 +50,18 @@ describe("email capture in the widget", () => {
     const row = await indexRow(v.conversationId, 2);
     expect(row).toMatchObject({ contact_id: contact!.id, contact_verified: 0 });
     const agent = await signedInAgent();
-    expect((await listed(agent.cookie, v.conversationId))?.contact).toEqual({ id: contact!.id, name: null, email, verified: false });
+    expect((await listed(agent.cookie, v.conversationId))?.contact).toEqual({
+      id: contact!.id,
+      name: null,
+      email,
+      verified: false,
+    });
     // The agent's conversation view shows the same link.
     const view = await call(`/api/conversations/${v.conversationId}`, { cookie: agent.cookie });
-    expect(((await view.json()) as { conversation: ConversationSummary }).conversation.contact).toMatchObject({ email, verified: false });
+    expect(((await view.json()) as { conversation: ConversationSummary }).conversation.contact).toMatchObject({
+      email,
+      verified: false,
+    });
     expect(await session({ deviceId: v.deviceId })).toMatchObject({ contact: { email, verified: false } });
   });
 
@@ -51,7 +73,11 @@ describe("email capture in the widget", () => {
     expect((await giveEmail(second.token, email.toUpperCase())).status).toBe(200);
     const rows = await contactRows(email);
     expect(rows).toHaveLength(1);
-    expect((await room(second.conversationId).snapshot())!.conversation.contact).toMatchObject({ id: rows[0]!.id, email: email.toUpperCase(), verified: false });
+    expect((await room(second.conversationId).snapshot())!.conversation.contact).toMatchObject({
+      id: rows[0]!.id,
+      email: email.toUpperCase(),
+      verified: false,
+    });
   });
 
   it("S16: a typed address never brings that contact's other conversations or mail into the widget", async () => {
@@ -63,7 +89,17 @@ describe("email capture in the widget", () => {
     const mailId = conversationIdFromKey(crypto.randomUUID().replace(/-/g, ""));
     const verified: ContactRef = { ...contact, verified: true };
     await room(mailId).receive(
-      [{ type: "message", message: { clientId: null, channel: "email", author: { kind: "contact", id: contact.id, name: null }, text: "My private invoice question" } }],
+      [
+        {
+          type: "message",
+          message: {
+            clientId: null,
+            channel: "email",
+            author: { kind: "contact", id: contact.id, name: null },
+            text: "My private invoice question",
+          },
+        },
+      ],
       { id: mailId, channel: "email", contact: verified, subject: "Invoice" },
     );
 
@@ -72,7 +108,15 @@ describe("email capture in the widget", () => {
     expect((await giveEmail(intruder.token, email)).status).toBe(200);
     // Even an email reply inside the intruder's own conversation stays out of the widget.
     await room(intruder.conversationId).receive([
-      { type: "echo", channel: "email", ourMessageId: null, externalId: "elsewhere-1", at: Date.now(), author: { kind: "agent", id: null, name: "Agent" }, text: "Emailed to the contact's address" },
+      {
+        type: "echo",
+        channel: "email",
+        ourMessageId: null,
+        externalId: "elsewhere-1",
+        at: Date.now(),
+        author: { kind: "agent", id: null, name: "Agent" },
+        text: "Emailed to the contact's address",
+      },
     ]);
 
     const res = await widget("/messages", { token: intruder.token });
@@ -83,7 +127,10 @@ describe("email capture in the widget", () => {
     await widget("/messages", { token: intruder.token, body: { clientId: clientId(), text: "later" } });
     await socket.next("message", (f) => f.message.text === "later");
     expect(socket.messages().map((m) => m.text)).toEqual(["hi", "later"]);
-    expect(socket.frames.find((f) => f.type === "welcome")).toMatchObject({ conversationId: intruder.conversationId, conversation: null });
+    expect(socket.frames.find((f) => f.type === "welcome")).toMatchObject({
+      conversationId: intruder.conversationId,
+      conversation: null,
+    });
     socket.close();
     expect((await room(mailId).history({ limit: 10 }))!.map((m) => m.text)).toEqual(["My private invoice question"]);
   });

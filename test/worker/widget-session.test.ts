@@ -2,7 +2,21 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { widgetOriginAllowed } from "../../src/channels/chat/origins";
 import type { Message } from "../../src/protocol";
-import { call, clientId, errorOf, freshClient, indexRow, ORIGIN, room, session, SHOP, signedIdentity, signedInAgent, upgradeStatus, widget } from "./helpers";
+import {
+  call,
+  clientId,
+  errorOf,
+  freshClient,
+  indexRow,
+  ORIGIN,
+  room,
+  session,
+  SHOP,
+  signedIdentity,
+  signedInAgent,
+  upgradeStatus,
+  widget,
+} from "./helpers";
 
 async function history(token: string, query = ""): Promise<Message[]> {
   const res = await widget(`/messages${query}`, { token });
@@ -22,7 +36,13 @@ describe("widget sessions and origins", () => {
     expect(widgetOriginAllowed(list, "http://localhost:3000")).toBe(true);
     expect(widgetOriginAllowed(list, "http://localhost")).toBe(true);
     expect((await widget("/session", { body: {}, origin: ORIGIN })).status).toBe(200);
-    for (const origin of ["https://shop.example.evil.com", "http://shop.example", "https://localhost:3000", "http://localhost.evil.com", "http://localhost:3000x"]) {
+    for (const origin of [
+      "https://shop.example.evil.com",
+      "http://shop.example",
+      "https://localhost:3000",
+      "http://localhost.evil.com",
+      "http://localhost:3000x",
+    ]) {
       expect(widgetOriginAllowed(list, origin), origin).toBe(false);
     }
     expect(widgetOriginAllowed("", "https://shop.example")).toBe(false);
@@ -74,7 +94,10 @@ describe("widget sessions and origins", () => {
     const client = freshClient();
     const v = await session({}, { client });
     const statuses: number[] = [];
-    for (let i = 0; i < 31; i++) statuses.push((await widget("/contact", { token: v.token, body: { email: `n${i}@example.com` }, client })).status);
+    for (let i = 0; i < 31; i++)
+      statuses.push(
+        (await widget("/contact", { token: v.token, body: { email: `n${i}@example.com` }, client })).status,
+      );
     expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
     expect(statuses[30]).toBe(429);
     for (let i = 0; i < 35; i++) expect((await widget("/session", { body: {}, client: "127.0.0.1" })).status).toBe(200);
@@ -123,11 +146,17 @@ describe("identify (signed by the host site)", () => {
     expect((await errorOf(badly)).code).toBe("identity_invalid");
 
     const signed = await signedIdentity({ userId, email: "me@example.com" });
-    for (const tampered of [{ ...signed, email: "ceo@example.com" }, { ...signed, userId: "someone-else" }, { ...signed, name: "Admin" }]) {
+    for (const tampered of [
+      { ...signed, email: "ceo@example.com" },
+      { ...signed, userId: "someone-else" },
+      { ...signed, name: "Admin" },
+    ]) {
       const res = await widget("/session", { body: { identity: tampered } });
       expect(res.status).toBe(401);
     }
-    const stray = await env.DB.prepare("SELECT count(*) AS n FROM contacts WHERE lower(email) IN ('me@example.com', 'ceo@example.com')").first<{ n: number }>();
+    const stray = await env.DB.prepare(
+      "SELECT count(*) AS n FROM contacts WHERE lower(email) IN ('me@example.com', 'ceo@example.com')",
+    ).first<{ n: number }>();
     expect(stray!.n).toBe(0);
   });
 
@@ -142,10 +171,16 @@ describe("identify (signed by the host site)", () => {
     const row = await indexRow(s.conversationId);
     expect(row.contact_verified).toBe(1);
     const listed = await call("/api/conversations?limit=100", { cookie: agent.cookie });
-    const mine = ((await listed.json()) as { conversations: { id: string; contact: unknown }[] }).conversations.find((c) => c.id === s.conversationId);
+    const mine = ((await listed.json()) as { conversations: { id: string; contact: unknown }[] }).conversations.find(
+      (c) => c.id === s.conversationId,
+    );
     expect(mine?.contact).toMatchObject({ email, name: "Vera Verified", verified: true });
 
-    const typed = await widget("/contact", { token: s.token, body: { email: "someone.else@example.com" }, client: freshClient() });
+    const typed = await widget("/contact", {
+      token: s.token,
+      body: { email: "someone.else@example.com" },
+      client: freshClient(),
+    });
     expect(typed.status).toBe(409);
     expect((await errorOf(typed)).code).toBe("contact_verified");
     expect((await room(s.conversationId).snapshot())!.conversation.contact).toMatchObject({ email, verified: true });

@@ -26,7 +26,9 @@ export async function serveWidgetAsset(c: Context<AppEnv>): Promise<Response> {
   const headers = new Headers();
   const etag = c.req.header("if-none-match");
   if (etag) headers.set("if-none-match", etag);
-  const asset = await c.env.ASSETS.fetch(new Request(new URL(loader ? "/build/widget.js" : url.pathname, url), { method: c.req.method, headers }));
+  const asset = await c.env.ASSETS.fetch(
+    new Request(new URL(loader ? "/build/widget.js" : url.pathname, url), { method: c.req.method, headers }),
+  );
   // A missing file would otherwise come back as the app's index.html (single-page fallback).
   const isScript = /javascript/.test(asset.headers.get("content-type") ?? "");
   if (asset.status === 404 || (asset.status === 200 && !isScript)) return notFound(c);

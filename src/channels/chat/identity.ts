@@ -33,7 +33,9 @@ export function identityPayload(identity: Omit<SignedIdentity, "signature">): st
 /** Constant-time check of the signature (WebCrypto's HMAC verify). */
 export async function verifyIdentity(secret: string, identity: SignedIdentity): Promise<boolean> {
   const encoder = new TextEncoder();
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "verify",
+  ]);
   const signature = new Uint8Array(identity.signature.match(/../g)!.map((b) => parseInt(b, 16)));
   return crypto.subtle.verify("HMAC", key, signature, encoder.encode(identityPayload(identity)));
 }

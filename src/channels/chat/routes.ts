@@ -19,7 +19,10 @@ const sessionBody = z.strictObject({ deviceId: z.string().max(100).optional(), i
 const contactBody = z.strictObject({ email: z.email("Not an email address").max(254) });
 const sendBody = z.strictObject({ clientId: clientIdSchema, text: messageTextSchema });
 const historyQuery = z.strictObject({ after: z.coerce.number().int().min(0).optional() });
-const socketQuery = z.strictObject({ token: z.string().min(1).max(2000), after: z.coerce.number().int().min(0).default(0) });
+const socketQuery = z.strictObject({
+  token: z.string().min(1).max(2000),
+  after: z.coerce.number().int().min(0).default(0),
+});
 
 const VISITOR: SocketIdentity = { role: "visitor", agentId: null, agentName: null, session: null };
 /** Without `after`, the history is the latest page (the widget's first look); with it, what follows. */
@@ -61,9 +64,15 @@ async function spendNewConversation(c: Context<AppEnv>, what: "conversation" | "
   if (client === "127.0.0.1" || client === "::1") return;
   const { success } = await c.env.WIDGET_NEW_CONVERSATIONS.limit({ key: `${what}:${client}` });
   if (!success) {
-    throw new ApiError(429, "rate_limited", `Too many new ${what === "conversation" ? "conversations" : "email addresses"} from this client; wait a minute`, undefined, {
-      "Retry-After": "60",
-    });
+    throw new ApiError(
+      429,
+      "rate_limited",
+      `Too many new ${what === "conversation" ? "conversations" : "email addresses"} from this client; wait a minute`,
+      undefined,
+      {
+        "Retry-After": "60",
+      },
+    );
   }
 }
 
@@ -87,11 +96,18 @@ function visitorContact(s: ConversationSummary): VisitorContact | null {
   return s.contact ? { email: s.contact.email, verified: s.contact.verified } : null;
 }
 
-async function linkContact(c: Context<AppEnv>, conversationId: string, input: { email: string; name?: string }, verified: boolean) {
+async function linkContact(
+  c: Context<AppEnv>,
+  conversationId: string,
+  input: { email: string; name?: string },
+  verified: boolean,
+) {
   const contact = await findOrCreateContact(database(c.env.DB), input);
   // A typed address is shown as typed (never the contact's stored spelling or name), so the answer
   // tells a visitor nothing about who is already a contact (S16).
-  const ref: ContactRef = verified ? { id: contact.id, name: contact.name, email: contact.email, verified } : { id: contact.id, name: null, email: input.email.trim(), verified };
+  const ref: ContactRef = verified
+    ? { id: contact.id, name: contact.name, email: contact.email, verified }
+    : { id: contact.id, name: null, email: input.email.trim(), verified };
   const result = await conversationStub(c.env, conversationId).linkContact(ref);
   if (!result) throw new ApiError(404, "conversation_not_found", "Start a new session");
   return result;
@@ -127,14 +143,24 @@ export const widgetRoutes = new Hono<AppEnv>()
     const secret = c.env.VISITOR_TOKEN_SECRET;
     const { deviceId, identity } = c.req.valid("json");
     const device = deviceId === undefined ? null : await openDevice(secret, deviceId);
-    if (deviceId !== undefined && !device) throw new ApiError(400, "unknown_device", "This device id was not issued here; start without one");
+    if (deviceId !== undefined && !device)
+      throw new ApiError(400, "unknown_device", "This device id was not issued here; start without one");
 
     let target: { deviceId: string | null; conversationId: string; visitorKey: string };
     if (identity) {
       const identitySecret = c.env.WIDGET_IDENTITY_SECRET;
-      if (!identitySecret) throw new ApiError(403, "identity_not_configured", "This workspace has no WIDGET_IDENTITY_SECRET; identify is off");
+      if (!identitySecret)
+        throw new ApiError(
+          403,
+          "identity_not_configured",
+          "This workspace has no WIDGET_IDENTITY_SECRET; identify is off",
+        );
       if (!(await verifyIdentity(identitySecret, identity))) {
-        throw new ApiError(401, "identity_invalid", "The identity's signature does not match; sign it on your server with the widget identity secret");
+        throw new ApiError(
+          401,
+          "identity_invalid",
+          "The identity's signature does not match; sign it on your server with the widget identity secret",
+        );
       }
       target = { deviceId: device?.deviceId ?? null, ...(await userConversation(secret, identity.userId)) };
     } else if (device) {
@@ -171,27 +197,42 @@ export const widgetRoutes = new Hono<AppEnv>()
     const id = await visitorConversation(c, bearer(c));
     await spendNewConversation(c, "contact");
     const { linked, conversation } = await linkContact(c, id, { email: c.req.valid("json").email }, false);
-    if (!linked) throw new ApiError(409, "contact_verified", "This conversation belongs to a signed-in user; their address cannot be changed here");
+    if (!linked)
+      throw new ApiError(
+        409,
+        "contact_verified",
+        "This conversation belongs to a signed-in user; their address cannot be changed here",
+      );
     return c.json({ contact: visitorContact(conversation) });
   })
   .get("/messages", validate("query", historyQuery), async (c) => {
     const id = await visitorConversation(c, bearer(c));
     const { after } = c.req.valid("query");
-    const messages = await conversationStub(c.env, id).history({ after, limit: after === undefined ? HISTORY_PAGE : 500, visitorOnly: true });
+    const messages = await conversationStub(c.env, id).history({
+      after,
+      limit: after === undefined ? HISTORY_PAGE : 500,
+      visitorOnly: true,
+    });
     return c.json({ messages: messages ?? [] });
   })
   .post("/messages", validate("json", sendBody), async (c) => {
     const id = await visitorConversation(c, bearer(c));
     const { clientId, text } = c.req.valid("json");
     const received = await conversationStub(c.env, id).receive([
-      { type: "message", message: { channel: "chat", clientId, author: { kind: "visitor", id: null, name: null }, text } },
+      {
+        type: "message",
+        message: { channel: "chat", clientId, author: { kind: "visitor", id: null, name: null }, text },
+      },
     ]);
     if (!received) throw new ApiError(404, "conversation_not_found", "Start a new session");
     const { message, duplicate, retryAfterS } = received[0]!;
     if (retryAfterS !== undefined) {
-      throw new ApiError(429, "rate_limited", `Too many messages; wait ${retryAfterS} s`, undefined, { "Retry-After": String(retryAfterS) });
+      throw new ApiError(429, "rate_limited", `Too many messages; wait ${retryAfterS} s`, undefined, {
+        "Retry-After": String(retryAfterS),
+      });
     }
-    if (!message) throw new ApiError(409, "client_id_taken", "This client id belongs to another message; send with a new one");
+    if (!message)
+      throw new ApiError(409, "client_id_taken", "This client id belongs to another message; send with a new one");
     return c.json({ message, duplicate }, duplicate ? 200 : 201);
   })
   /** Browsers cannot set headers on a WebSocket, so the token comes in the query string. */

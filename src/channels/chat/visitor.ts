@@ -42,7 +42,10 @@ async function derive(secret: string, random: string): Promise<Device> {
  * The one conversation of a user the host site vouched for (signed identify): the same on every
  * device, and unrelated to any device's own conversation.
  */
-export async function userConversation(secret: string, userId: string): Promise<{ conversationId: string; visitorKey: string }> {
+export async function userConversation(
+  secret: string,
+  userId: string,
+): Promise<{ conversationId: string; visitorKey: string }> {
   const visitorKey = hex(await hmacSha256(secret, `user:${userId}`));
   return { conversationId: conversationIdFromKey(visitorKey), visitorKey };
 }

@@ -124,7 +124,12 @@ export function senderAuth(headers: HeaderField[], fromAddress: string | null): 
   const dkims = of("dkim");
   const spfs = of("spf");
   const fromDomain = fromAddress?.split("@").pop() ?? "";
-  const alignedDkim = dkims.some((r) => r.result === "pass" && fromDomain !== "" && aligned(r.props["header.d"] ?? r.props["header.i"]?.split("@").pop() ?? "", fromDomain));
+  const alignedDkim = dkims.some(
+    (r) =>
+      r.result === "pass" &&
+      fromDomain !== "" &&
+      aligned(r.props["header.d"] ?? r.props["header.i"]?.split("@").pop() ?? "", fromDomain),
+  );
   const dkim = dkims.find((r) => r.result === "pass")?.result ?? dkims[0]?.result ?? null;
   const spf = (spfs.find((r) => "smtp.mailfrom" in r.props) ?? spfs[0])?.result ?? null;
   const dmarcDecided = dmarc !== null && !["none", "neutral", "temperror", "permerror"].includes(dmarc);

@@ -66,6 +66,9 @@ export function fallbackBody(p: PreparedMail): { text: string; isHtml: boolean }
   else bytes = Uint8Array.from(content, (c) => c.charCodeAt(0));
   const declared = charset ? decoderFor(charset) : null;
   const declaredText = declared?.decode(bytes);
-  const text = declaredText !== undefined && !declaredText.includes("\ufffd") ? declaredText : decodeGuessing(bytes, p.charsetHints).text;
+  const text =
+    declaredText !== undefined && !declaredText.includes("\ufffd")
+      ? declaredText
+      : decodeGuessing(bytes, p.charsetHints).text;
   return { text, isHtml: /<(html|body|div|p|br|table|span)\b/i.test(text) };
 }

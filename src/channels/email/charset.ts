@@ -77,7 +77,8 @@ export function plausibility(text: string): number {
     if (c < 0x80) continue;
     if (c === 0xfffd) score -= 10;
     else if (c < 0xa0 || (c >= 0xe000 && c <= 0xf8ff)) score -= 5;
-    else if (c >= 0xff61 && c <= 0xff9f) score -= 1; // half-width katakana: what Shift_JIS makes of other bytes
+    else if (c >= 0xff61 && c <= 0xff9f)
+      score -= 1; // half-width katakana: what Shift_JIS makes of other bytes
     else if (/[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(ch)) score += 2;
     else if (/[\p{Script=Han}\p{Script=Hangul}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Thai}]/u.test(ch)) score += 1;
     else if (!LETTER.test(ch) && !/\s/u.test(ch)) score -= COMMON_PUNCT.has(ch) ? 0.5 : 2;
@@ -91,7 +92,12 @@ export function plausibility(text: string): number {
     }
     const letters = [...word];
     // Latin words carry a few accented letters among ASCII ones; "ôåóô" is another charset's text.
-    if (scripts === 1 && /\p{Script=Latin}/u.test(word) && letters.length >= 3 && letters.filter((l) => l > "\x7f").length * 2 > letters.length) {
+    if (
+      scripts === 1 &&
+      /\p{Script=Latin}/u.test(word) &&
+      letters.length >= 3 &&
+      letters.filter((l) => l > "\x7f").length * 2 > letters.length
+    ) {
       score -= 2;
       continue;
     }
@@ -120,7 +126,8 @@ export function decodeGuessing(bytes: Uint8Array, hints: string[]): { charset: s
   const asUtf8 = decoderFor("utf-8")!.decode(sample);
   const broken = asUtf8.split("\ufffd").length - 1;
   const multibyte = [...asUtf8].filter((c) => c > "\x7f" && c !== "\ufffd").length;
-  if (multibyte >= 4 * broken) return { charset: "utf-8", text: sample.length === bytes.length ? asUtf8 : decoderFor("utf-8")!.decode(bytes) };
+  if (multibyte >= 4 * broken)
+    return { charset: "utf-8", text: sample.length === bytes.length ? asUtf8 : decoderFor("utf-8")!.decode(bytes) };
   const exact = new Set(hints.map((h) => h.toLowerCase()));
   const family = new Set<string>();
   for (const h of exact) for (const f of FAMILIES) if (f.includes(h)) for (const x of f) family.add(x);

@@ -97,7 +97,12 @@ function dsnBounce(input: ClassifyInput, content: Uint8Array | null): Classifica
   const failed = recipients.find((r) => action(r) === "failed");
   const delayed = recipients.find((r) => action(r) === "delayed");
   const actions = recipients.map(action).filter(Boolean);
-  if (!failed && !delayed && actions.length && actions.every((a) => ["delivered", "relayed", "expanded"].includes(a!))) {
+  if (
+    !failed &&
+    !delayed &&
+    actions.length &&
+    actions.every((a) => ["delivered", "relayed", "expanded"].includes(a!))
+  ) {
     return { kind: "report", bounce: null };
   }
   const chosen = failed ?? delayed ?? recipients[0] ?? [];
@@ -134,7 +139,9 @@ function looseBounce(input: ClassifyInput): Classification | null {
   const cls = statusClass(head);
   const permanent = cls === "5" ? true : cls === "4" ? false : !(DELAY_WORDS.test(subject) || DELAY_WORDS.test(head));
   const recipientLine = /^\s*<?([^\s<>@:"]+@[^\s<>:"]+?)>?:?\s*$/m.exec(head);
-  const reasonLine = head.split("\n").find((l) => /(?<![\d.])[45]\d\d(?![\d.])|(?<![\d.])[45]\.\d{1,3}\.\d{1,3}(?![\d.])/.test(l));
+  const reasonLine = head
+    .split("\n")
+    .find((l) => /(?<![\d.])[45]\d\d(?![\d.])|(?<![\d.])[45]\.\d{1,3}\.\d{1,3}(?![\d.])/.test(l));
   return {
     kind: "bounce",
     bounce: {
@@ -148,8 +155,13 @@ function looseBounce(input: ClassifyInput): Classification | null {
 
 function isReport(input: ClassifyInput, contentType: string | null): boolean {
   if (mediaType(contentType) === "multipart/report") return true;
-  if (input.parts.some((p) => REPORT_TYPES.has(p.mimeType.toLowerCase())) || REPORT_TYPES.has(mediaType(contentType) ?? "")) return true;
-  if (headerValue(input.headers, "tls-report-domain") || headerValue(input.headers, "tls-report-submitter")) return true;
+  if (
+    input.parts.some((p) => REPORT_TYPES.has(p.mimeType.toLowerCase())) ||
+    REPORT_TYPES.has(mediaType(contentType) ?? "")
+  )
+    return true;
+  if (headerValue(input.headers, "tls-report-domain") || headerValue(input.headers, "tls-report-submitter"))
+    return true;
   if (/mdn/i.test(headerValue(input.headers, "content-class") ?? "")) return true;
   const dmarcAggregate = /^\s*report domain:.*submitter:/i.test(input.subject ?? "");
   return dmarcAggregate && input.parts.some((p) => /zip|gzip/.test(p.mimeType));

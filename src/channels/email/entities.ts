@@ -43,7 +43,8 @@ export function decodeEntities(s: string): string {
   if (!s.includes("&")) return s;
   return s.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});?/g, (m, ref: string) => {
     let code: number | undefined;
-    if (ref[0] === "#") code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    if (ref[0] === "#")
+      code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
     else code = NAMED.get(ref) ?? NAMED.get(ref.toLowerCase());
     if (code === undefined) return m;
     if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return "\ufffd";

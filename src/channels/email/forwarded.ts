@@ -7,7 +7,17 @@
  */
 import { addressParser, decodeWords } from "postal-mime";
 import { type HeaderField, headerValue } from "./headers";
-import { FORWARD_MARKER, FORWARD_SUBJECT, FROM_HEADER, FROM_HEADER_VALUE, MAX_HEADER_LINE, OTHER_HEADER, QUOTED, REPLY_SUBJECT, SUBJECT_HEADER } from "./patterns";
+import {
+  FORWARD_MARKER,
+  FORWARD_SUBJECT,
+  FROM_HEADER,
+  FROM_HEADER_VALUE,
+  MAX_HEADER_LINE,
+  OTHER_HEADER,
+  QUOTED,
+  REPLY_SUBJECT,
+  SUBJECT_HEADER,
+} from "./patterns";
 
 export interface ForwardAddress {
   address: string;
@@ -29,7 +39,8 @@ export function parseAddress(value: string | null): ForwardAddress | null {
     .trim();
   try {
     for (const a of addressParser(v, { flatten: true })) {
-      if (a.address?.includes("@")) return { address: a.address, name: a.name ? decodeWords(a.name).trim() || null : null };
+      if (a.address?.includes("@"))
+        return { address: a.address, name: a.name ? decodeWords(a.name).trim() || null : null };
     }
   } catch {
     // fall through to the plain search below
@@ -82,7 +93,10 @@ function firstHeaderBlock(lines: string[]): Forwarded | null {
 
 function fromEmbedded(block: HeaderField[]): Forwarded {
   const subject = headerValue(block, "subject");
-  return { from: parseAddress(headerValue(block, "from")), subject: subject ? decodeWords(subject).trim() || null : null };
+  return {
+    from: parseAddress(headerValue(block, "from")),
+    subject: subject ? decodeWords(subject).trim() || null : null,
+  };
 }
 
 /**
@@ -90,7 +104,12 @@ function fromEmbedded(block: HeaderField[]): Forwarded {
  * detectForward({ subject: "Fwd: Invoice", text: "FYI\n\n---------- Forwarded message ---------\nFrom: Ana <ana@example.com>\nSubject: Invoice", attached: [] })
  * // { from: { address: "ana@example.com", name: "Ana" }, subject: "Invoice" }
  */
-export function detectForward(input: { subject: string | null; text: string; attached: HeaderField[][]; carriesMessage: boolean }): Forwarded | null {
+export function detectForward(input: {
+  subject: string | null;
+  text: string;
+  attached: HeaderField[][];
+  carriesMessage: boolean;
+}): Forwarded | null {
   const lines = input.text.split("\n");
   const marker = lines.findIndex((l) => l.length <= MAX_HEADER_LINE && !QUOTED.test(l) && FORWARD_MARKER.test(l));
   if (marker >= 0) return headerBlockAfter(lines, marker + 1) ?? { from: null, subject: null };

@@ -49,12 +49,14 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
   if (lookup.duplicate) return;
 
   if (mail.kind === "bounce") return bounce(env, mail, key, rawKey);
-  if (mail.kind === "report") return setAside(env, key, rawKey, "a report (read receipt, abuse or delivery report)", sender, subject);
+  if (mail.kind === "report")
+    return setAside(env, key, rawKey, "a report (read receipt, abuse or delivery report)", sender, subject);
 
   // Auto-replies never create contacts or reopen anything (S23): they only join a thread they answer.
   const known = mail.kind === "message" ? lookup.contact : undefined;
   const route = await routeMail(env.EMAIL_REPLY_SECRET, mail, message.to, lookup, known !== undefined);
-  if (route.rule === "none" && mail.kind === "auto-reply") return setAside(env, key, rawKey, "an auto-reply to no conversation we know", sender, subject);
+  if (route.rule === "none" && mail.kind === "auto-reply")
+    return setAside(env, key, rawKey, "an auto-reply to no conversation we know", sender, subject);
 
   if (route.rule !== "none") return storeMail(env, { mail, key, sender }, route.conversationId, known ?? null);
   const contact = await findOrCreateContact(db, { email: sender, name: fromName });
@@ -78,7 +80,12 @@ export interface KeyedMail {
  * once per key: its HTML and attachments in R2, the message in the conversation object, its key in
  * D1 for threading and duplicates.
  */
-export async function storeMail(env: Env, { mail, key, sender }: KeyedMail, conversationId: string, contact: Contact | null): Promise<void> {
+export async function storeMail(
+  env: Env,
+  { mail, key, sender }: KeyedMail,
+  conversationId: string,
+  contact: Contact | null,
+): Promise<void> {
   const subject = plainLabelOrNull(mail.subject, MAX_SUBJECT_CHARS);
   const fromName = plainLabelOrNull(mail.from?.name, 200);
   const id = newMessageId();
@@ -90,12 +97,21 @@ export async function storeMail(env: Env, { mail, key, sender }: KeyedMail, conv
     quoted: mail.quoted,
     html: mail.html !== null,
     remoteImages: mail.hasRemoteImages,
-    attachments: mail.attachments.map((a, index) => ({ index, filename: a.filename, mimeType: a.mimeType, size: a.content.byteLength })),
+    attachments: mail.attachments.map((a, index) => ({
+      index,
+      filename: a.filename,
+      mimeType: a.mimeType,
+      size: a.content.byteLength,
+    })),
     senderVerified: mail.auth.trusted,
     autoReply: mail.kind === "auto-reply",
   };
   await Promise.all([
-    mail.html === null ? null : env.MAIL.put(mailKey(conversationId, id, "body.html"), mail.html, { httpMetadata: { contentType: "text/html; charset=utf-8" } }),
+    mail.html === null
+      ? null
+      : env.MAIL.put(mailKey(conversationId, id, "body.html"), mail.html, {
+          httpMetadata: { contentType: "text/html; charset=utf-8" },
+        }),
     ...mail.attachments.map((a, index) =>
       env.MAIL.put(mailKey(conversationId, id, `attachments/${index}`), a.content, {
         httpMetadata: { contentType: a.mimeType },
@@ -103,7 +119,10 @@ export async function storeMail(env: Env, { mail, key, sender }: KeyedMail, conv
       }),
     ),
   ]);
-  const text = mail.reply || mail.text || (mail.attachments.length ? mail.attachments.map((a) => `[attachment] ${a.filename}`).join("\n") : "(no text)");
+  const text =
+    mail.reply ||
+    mail.text ||
+    (mail.attachments.length ? mail.attachments.map((a) => `[attachment] ${a.filename}`).join("\n") : "(no text)");
   await conversationStub(env, conversationId).receive(
     [
       {
@@ -125,7 +144,9 @@ export async function storeMail(env: Env, { mail, key, sender }: KeyedMail, conv
       id: conversationId,
       channel: "email",
       subject,
-      contact: contact ? { id: contact.id, name: contact.name, email: contact.email, verified: mail.auth.trusted } : null,
+      contact: contact
+        ? { id: contact.id, name: contact.name, email: contact.email, verified: mail.auth.trusted }
+        : null,
     },
   );
   await database(env.DB)
@@ -141,18 +162,41 @@ async function bounce(env: Env, mail: ParsedMail, key: string, rawKey: string): 
     ? await database(env.DB).query.emailMessages.findFirst({ where: eq(emailMessages.messageId, b.originalMessageId) })
     : undefined;
   if (!b || !original?.conversationMessageId || original.direction !== "outbound") {
-    return setAside(env, key, rawKey, "a bounce for no reply we know", mail.from?.address ?? null, plainLabelOrNull(mail.subject, MAX_SUBJECT_CHARS));
+    return setAside(
+      env,
+      key,
+      rawKey,
+      "a bounce for no reply we know",
+      mail.from?.address ?? null,
+      plainLabelOrNull(mail.subject, MAX_SUBJECT_CHARS),
+    );
   }
   if (!b.permanent) return; // a delay notice: the reply may still arrive
   const reason = `The email bounced${b.recipient ? ` for ${b.recipient}` : ""}${b.reason ? `: ${b.reason}` : ""}`;
-  await conversationStub(env, original.conversationId).receive([{ type: "failed", messageId: original.conversationMessageId, reason }]);
+  await conversationStub(env, original.conversationId).receive([
+    { type: "failed", messageId: original.conversationMessageId, reason },
+  ]);
 }
 
 /** Sets a mail aside once per key: its row's id is derived from the key, so a second copy is a no-op. */
-async function setAside(env: Env, key: string, rawKey: string, reason: string, sender: string | null, subject: string | null): Promise<void> {
+async function setAside(
+  env: Env,
+  key: string,
+  rawKey: string,
+  reason: string,
+  sender: string | null,
+  subject: string | null,
+): Promise<void> {
   await database(env.DB)
     .insert(mailSetAside)
-    .values({ id: uuidFromHex(await sha256Hex(`set-aside:${key}`)), rawKey, reason, sender, subject, receivedAt: now() })
+    .values({
+      id: uuidFromHex(await sha256Hex(`set-aside:${key}`)),
+      rawKey,
+      reason,
+      sender,
+      subject,
+      receivedAt: now(),
+    })
     .onConflictDoNothing();
 }
 

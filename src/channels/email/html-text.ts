@@ -6,7 +6,9 @@
 import { decodeEntities } from "./entities";
 
 const BLOCK = new Set(
-  "address article aside blockquote center dd div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody tfoot thead tr ul".split(" "),
+  "address article aside blockquote center dd div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody tfoot thead tr ul".split(
+    " ",
+  ),
 );
 const SKIP = new Set(["script", "style", "title", "template", "noscript", "svg", "math", "object", "iframe", "xml"]);
 const CELL = new Set(["td", "th"]);
@@ -39,13 +41,17 @@ export async function htmlToText(html: string): Promise<string> {
 
   const breakLine = (blank = false) => {
     const trimmed = line.replace(/[ \t]+$/, "");
-    if (trimmed !== "" || blank) lines.push(trimmed === "" ? (depth ? ">".repeat(depth) : "") : `${depth ? `${">".repeat(depth)} ` : ""}${trimmed}`);
+    if (trimmed !== "" || blank)
+      lines.push(
+        trimmed === "" ? (depth ? ">".repeat(depth) : "") : `${depth ? `${">".repeat(depth)} ` : ""}${trimmed}`,
+      );
     line = "";
     pendingSpace = false;
   };
   const paragraph = () => {
     breakLine();
-    if (lines.length && lines[lines.length - 1] !== "" && !/^>+$/.test(lines[lines.length - 1]!)) lines.push(depth ? ">".repeat(depth) : "");
+    if (lines.length && lines[lines.length - 1] !== "" && !/^>+$/.test(lines[lines.length - 1]!))
+      lines.push(depth ? ">".repeat(depth) : "");
   };
   const write = (s: string) => {
     if (skip) return;
@@ -73,7 +79,11 @@ export async function htmlToText(html: string): Promise<string> {
         const tag = el.tagName.toLowerCase();
         if (SKIP.has(tag)) {
           skip++;
-          onEnd(el, () => void skip--, () => void skip--);
+          onEnd(
+            el,
+            () => void skip--,
+            () => void skip--,
+          );
           return;
         }
         if (skip) return;
@@ -95,14 +105,18 @@ export async function htmlToText(html: string): Promise<string> {
         if (tag === "li") line = "- ";
         if (tag === "pre") pre++;
         if (tag === "blockquote") depth++;
-        onEnd(el, () => {
-          if (tag === "blockquote") {
-            breakLine();
-            depth = Math.max(0, depth - 1);
-          } else if (tag === "p" || /^h\d$/.test(tag)) paragraph();
-          else breakLine();
-          if (tag === "pre") pre = Math.max(0, pre - 1);
-        }, () => {});
+        onEnd(
+          el,
+          () => {
+            if (tag === "blockquote") {
+              breakLine();
+              depth = Math.max(0, depth - 1);
+            } else if (tag === "p" || /^h\d$/.test(tag)) paragraph();
+            else breakLine();
+            if (tag === "pre") pre = Math.max(0, pre - 1);
+          },
+          () => {},
+        );
       },
     })
     .onDocument({

@@ -103,8 +103,9 @@ function attachmentsOf(email: Email | null): InboundAttachment[] {
   return (email?.attachments ?? []).map((a, i) => {
     const mimeType = (a.mimeType || "application/octet-stream").toLowerCase();
     const content = typeof a.content === "string" ? new TextEncoder().encode(a.content) : new Uint8Array(a.content);
-    const ext = EXTENSIONS[mimeType] ?? (/^[a-z]+\/([a-z0-9]{1,8})$/.exec(mimeType)?.[1] ?? "bin");
-    const filename = plainLabel(a.filename?.replace(/[\u0000-\u001f]/g, "") ?? "", 255).trim() || `attachment-${i + 1}.${ext}`;
+    const ext = EXTENSIONS[mimeType] ?? /^[a-z]+\/([a-z0-9]{1,8})$/.exec(mimeType)?.[1] ?? "bin";
+    const filename =
+      plainLabel(a.filename?.replace(/[\u0000-\u001f]/g, "") ?? "", 255).trim() || `attachment-${i + 1}.${ext}`;
     return {
       filename,
       mimeType,
@@ -115,7 +116,11 @@ function attachmentsOf(email: Email | null): InboundAttachment[] {
   });
 }
 
-async function readText(p: PreparedMail, email: Email | null, attachments: InboundAttachment[]): Promise<{ text: string; html: string | null }> {
+async function readText(
+  p: PreparedMail,
+  email: Email | null,
+  attachments: InboundAttachment[],
+): Promise<{ text: string; html: string | null }> {
   let text = email?.text ?? "";
   if (p.flowed) text = unflow(text, p.flowed.delsp);
   let html = email?.html ?? null;
@@ -188,7 +193,9 @@ async function parsePrepared(p: PreparedMail): Promise<ParsedMail> {
   } catch {
     email = null;
   }
-  const headers: HeaderField[] = email?.headers.length ? email.headers.map((h) => ({ name: h.key, value: h.value })) : p.headers;
+  const headers: HeaderField[] = email?.headers.length
+    ? email.headers.map((h) => ({ name: h.key, value: h.value }))
+    : p.headers;
   const all = (name: string) => headers.filter((h) => h.name === name).map((h) => h.value);
   const attachments = attachmentsOf(email);
   const { text, html: rawHtml } = await readText(p, email, attachments);
@@ -208,7 +215,12 @@ async function parsePrepared(p: PreparedMail): Promise<ParsedMail> {
   });
   const forwarded =
     classification.kind === "message"
-      ? detectForward({ subject, text, attached: embedded, carriesMessage: embedded.length > 0 || attachments.some((a) => a.mimeType === "message/rfc822") })
+      ? detectForward({
+          subject,
+          text,
+          attached: embedded,
+          carriesMessage: embedded.length > 0 || attachments.some((a) => a.mimeType === "message/rfc822"),
+        })
       : null;
   const folded = forwarded ? { reply: text, quoted: null } : foldQuotes(text);
   const sanitized = rawHtml ? await sanitizeHtml(rawHtml) : null;
@@ -221,7 +233,11 @@ async function parsePrepared(p: PreparedMail): Promise<ParsedMail> {
     replyTo: mailboxes(email?.replyTo)[0] ?? null,
     to: mailboxes(email?.to),
     cc: mailboxes(email?.cc),
-    deliveredTo: [...new Set([...all("delivered-to"), ...all("x-original-to")].map((v) => v.trim().replace(/^<|>$/g, "")).filter(Boolean))],
+    deliveredTo: [
+      ...new Set(
+        [...all("delivered-to"), ...all("x-original-to")].map((v) => v.trim().replace(/^<|>$/g, "")).filter(Boolean),
+      ),
+    ],
     subject,
     date: Number.isFinite(dateMs) ? dateMs : null,
     text,

@@ -22,18 +22,26 @@ const ORIGINAL_PHRASES =
   "original message|original e-?mail|ursprüngliche nachricht|originalnachricht|oprindelig besked|opprinnelig melding|originalmeddelande|ursprungligt meddelande|message d'origine|message original|mensaje original|messaggio originale|oorspronkelijk bericht|origineel bericht|mensagem original|wiadomość oryginalna|oryginalna wiadomość|исходное сообщение|původní zpráva|pôvodná správa|alkuperäinen viesti|eredeti üzenet|orijinal ileti|原始邮件|原始郵件|元のメッセージ|원본 메시지";
 
 /** "-----Original Message-----" and its translations. */
-export const ORIGINAL_MARKER = new RegExp(`^[ \\t]*[-_=*]*[ \\t]*(${ORIGINAL_PHRASES})[ \\t]*[-_=*]*[ \\t]*:?[ \\t]*$`, "iu");
+export const ORIGINAL_MARKER = new RegExp(
+  `^[ \\t]*[-_=*]*[ \\t]*(${ORIGINAL_PHRASES})[ \\t]*[-_=*]*[ \\t]*:?[ \\t]*$`,
+  "iu",
+);
 
 const FORWARD_PHRASES =
   "forwarded message|forwarded e-?mail|begin forwarded message|original forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado|messaggio inoltrato|doorgestuurd bericht|doorgestuurde e-?mail|videresendt meddelelse|videresendt melding|vidarebefordrat meddelande|vidarebefordrat mail|przekazana wiadomość|wiadomość przekazana|пересылаемое сообщение|пересланное сообщение|переадресованное сообщение|mensagem encaminhada|välitetty viesti|továbbított üzenet|iletilen ileti|转发的邮件|轉寄的郵件|転送されたメッセージ|전달된 메시지";
 
 /** "---------- Forwarded message ----------", "Begin forwarded message:" and translations. */
-export const FORWARD_MARKER = new RegExp(`^[ \\t]*[-_=*]*[ \\t]*(${FORWARD_PHRASES})[ \\t]*[-_=*]*[ \\t]*:?[ \\t]*$`, "iu");
+export const FORWARD_MARKER = new RegExp(
+  `^[ \\t]*[-_=*]*[ \\t]*(${FORWARD_PHRASES})[ \\t]*[-_=*]*[ \\t]*:?[ \\t]*$`,
+  "iu",
+);
 
 /** Subject prefixes of forwards: Fwd, Fw, WG (German), TR (French), RV (Spanish), Doorst, VS, VB, Enc, PD, İlt… */
-export const FORWARD_SUBJECT = /^\s*(\[[^\]]{0,40}\]\s*)?(fwd?|wg|tr|rv|enc|doorst|vs|vb|vl|pd|i̇lt|ilt|fs|转发|轉寄)(\[\d+\])?\s*[:：]/iu;
+export const FORWARD_SUBJECT =
+  /^\s*(\[[^\]]{0,40}\]\s*)?(fwd?|wg|tr|rv|enc|doorst|vs|vb|vl|pd|i̇lt|ilt|fs|转发|轉寄)(\[\d+\])?\s*[:：]/iu;
 /** Subject prefixes of replies. */
-export const REPLY_SUBJECT = /^\s*(\[[^\]]{0,40}\]\s*)?(re|aw|sv|antw|vs|odp|ynt|απ|回复|回覆|答复)(\[\d+\])?\s*[:：]/iu;
+export const REPLY_SUBJECT =
+  /^\s*(\[[^\]]{0,40}\]\s*)?(re|aw|sv|antw|vs|odp|ynt|απ|回复|回覆|答复)(\[\d+\])?\s*[:：]/iu;
 
 const FROM_KEYS = "from|von|de|van|fra|från|da|od|от|lähettäjä|kimden|feladó|από|差出人|发件人|寄件者|보낸 사람";
 const OTHER_KEYS =
@@ -42,8 +50,12 @@ const OTHER_KEYS =
 /** `From:` of a quoted header block (also `*From:*`, Gmail's plain rendering of Outlook's bold keys). */
 export const FROM_HEADER = new RegExp(`^[ \\t]*\\*?[ \\t]*(${FROM_KEYS})[ \\t]*\\*?[ \\t]*[:：]`, "iu");
 export const OTHER_HEADER = new RegExp(`^[ \\t]*\\*?[ \\t]*(${OTHER_KEYS})[ \\t]*\\*?[ \\t]*[:：]`, "iu");
-export const SUBJECT_HEADER = /^[ \t]*\*?[ \t]*(subject|betreff|objet|asunto|assunto|oggetto|onderwerp|emne|ämne|temat|тема|aihe|konu|tárgy|θέμα|件名|主题|主旨|제목)[ \t]*\*?[ \t]*[:：][ \t]*\*?[ \t]*(.*)$/iu;
-export const FROM_HEADER_VALUE = new RegExp(`^[ \\t]*\\*?[ \\t]*(?:${FROM_KEYS})[ \\t]*\\*?[ \\t]*[:：][ \\t]*\\*?[ \\t]*(.*)$`, "iu");
+export const SUBJECT_HEADER =
+  /^[ \t]*\*?[ \t]*(subject|betreff|objet|asunto|assunto|oggetto|onderwerp|emne|ämne|temat|тема|aihe|konu|tárgy|θέμα|件名|主题|主旨|제목)[ \t]*\*?[ \t]*[:：][ \t]*\*?[ \t]*(.*)$/iu;
+export const FROM_HEADER_VALUE = new RegExp(
+  `^[ \\t]*\\*?[ \\t]*(?:${FROM_KEYS})[ \\t]*\\*?[ \\t]*[:：][ \\t]*\\*?[ \\t]*(.*)$`,
+  "iu",
+);
 
 const VERBS_AT_END =
   "wrote|writes|a écrit|écrit|escribió|escreveu|escribiu|ha scritto|scrisse|schreef|het volgende geschreven|geschreven|schrieb|skrev|skrevet|kirjoitti|napisał\\(a\\)|napisała|napisał|pisze|написал\\(а\\)|написала|написал|пише|napsal\\(a\\)|napsala|napsal|írta|yazdı|έγραψε|写道|寫道|のメッセージ|작성|a scris|rašė|rakstīja|kirjutas|skrifaði";

@@ -123,7 +123,8 @@ function trailingQuote(lines: string[], end: number): number {
   let intro = start - 1;
   while (intro >= 0 && blank(lines[intro]!)) intro--;
   const introLine = intro >= 0 ? lines[intro]!.trim() : "";
-  if (introLine.endsWith(":") && introLine.length < MAX_HEADER_LINE && /[@\d]|wrote|schrieb|écrit/i.test(introLine)) return intro;
+  if (introLine.endsWith(":") && introLine.length < MAX_HEADER_LINE && /[@\d]|wrote|schrieb|écrit/i.test(introLine))
+    return intro;
   return start;
 }
 
@@ -174,6 +175,10 @@ export function foldQuotes(text: string): { reply: string; quoted: string | null
   while (last >= lead && (blank(head[last]!) || junk(head[last]!))) last--;
   if (last < lead) return { reply: trimLines(lines), quoted: null };
   // Drawn lines after the last words ("--", "ᐧ", "____") are folded too, not dropped.
-  const parts = [trimLines(head.slice(0, lead)), trimLines(head.slice(last + 1)), cut < lines.length ? trimLines(lines.slice(cut)) : ""].filter(Boolean);
+  const parts = [
+    trimLines(head.slice(0, lead)),
+    trimLines(head.slice(last + 1)),
+    cut < lines.length ? trimLines(lines.slice(cut)) : "",
+  ].filter(Boolean);
   return { reply: trimLines(head.slice(lead, last + 1)), quoted: parts.length ? parts.join("\n\n") : null };
 }

@@ -39,7 +39,8 @@ function concat(...parts: Uint8Array[]): Uint8Array {
  * Workers CPU limit); 32 KiB still holds several hundred recipients.
  */
 export const MAX_ADDRESS_HEADER = 32 * 1024;
-const ADDRESS_HEADER = /^(?:from|to|cc|bcc|reply-to|sender|resent-from|resent-to|resent-cc)[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*/gim;
+const ADDRESS_HEADER =
+  /^(?:from|to|cc|bcc|reply-to|sender|resent-from|resent-to|resent-cc)[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*/gim;
 
 /**
  * Cuts each overlong address header at the last address (comma) or, failing that, the last folded
@@ -76,26 +77,31 @@ function locate(s: string): { start: number; headerEnd: number; bodyStart: numbe
 
 /** Relabels encoded-words whose bytes cannot be in their declared charset (e.g. Shift_JIS labelled ISO-2022-JP). */
 function relabelEncodedWords(headerText: string, hints: string[]): string {
-  return headerText.replace(/=\?([^?\s]{1,40})\?([bBqQ])\?([^?\s]*)\?=/g, (word, charset: string, enc: string, data: string) => {
-    let bytes: Uint8Array;
-    try {
-      if (enc.toLowerCase() === "b") {
-        let clean = data.replace(/[^A-Za-z0-9+/]/g, "");
-        if (clean.length % 4 === 1) clean = clean.slice(0, -1);
-        bytes = Uint8Array.from(atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, "=")), (c) => c.charCodeAt(0));
-      } else {
-        const decoded = data.replace(/_/g, " ").replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-        bytes = Uint8Array.from(decoded, (c) => c.charCodeAt(0) & 0xff);
+  return headerText.replace(
+    /=\?([^?\s]{1,40})\?([bBqQ])\?([^?\s]*)\?=/g,
+    (word, charset: string, enc: string, data: string) => {
+      let bytes: Uint8Array;
+      try {
+        if (enc.toLowerCase() === "b") {
+          let clean = data.replace(/[^A-Za-z0-9+/]/g, "");
+          if (clean.length % 4 === 1) clean = clean.slice(0, -1);
+          bytes = Uint8Array.from(atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, "=")), (c) => c.charCodeAt(0));
+        } else {
+          const decoded = data
+            .replace(/_/g, " ")
+            .replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+          bytes = Uint8Array.from(decoded, (c) => c.charCodeAt(0) & 0xff);
+        }
+      } catch {
+        return word;
       }
-    } catch {
-      return word;
-    }
-    const declared = decoderFor(charset.replace(/\*.*$/, ""));
-    const seven = /^(iso-2022|us-ascii|ascii)/i.test(charset);
-    if (declared && !(seven && hasHighBytes(bytes)) && !declared.decode(bytes).includes("\ufffd")) return word;
-    const guess = decodeGuessing(bytes, [charset, ...hints]);
-    return guess.text.includes("\ufffd") ? word : `=?${guess.charset}?${enc}?${data}?=`;
-  });
+      const declared = decoderFor(charset.replace(/\*.*$/, ""));
+      const seven = /^(iso-2022|us-ascii|ascii)/i.test(charset);
+      if (declared && !(seven && hasHighBytes(bytes)) && !declared.decode(bytes).includes("\ufffd")) return word;
+      const guess = decodeGuessing(bytes, [charset, ...hints]);
+      return guess.text.includes("\ufffd") ? word : `=?${guess.charset}?${enc}?${data}?=`;
+    },
+  );
 }
 
 /** Content-Type headers with format=flowed get an unknown format instead (same length), noting delsp. */
@@ -108,7 +114,8 @@ function unflagFlowed(s: string, bytes: Uint8Array): { bytes: Uint8Array; flowed
     const lineStart = s.lastIndexOf("\n", m.index) + 1;
     // The header this parameter belongs to: walk back over folded continuation lines.
     let headerStart = lineStart;
-    while (/^[ \t]/.test(s.slice(headerStart, headerStart + 1)) && headerStart > 0) headerStart = s.lastIndexOf("\n", headerStart - 2) + 1;
+    while (/^[ \t]/.test(s.slice(headerStart, headerStart + 1)) && headerStart > 0)
+      headerStart = s.lastIndexOf("\n", headerStart - 2) + 1;
     if (!/^content-type\s*:/i.test(s.slice(headerStart, headerStart + 20))) continue;
     const headerEnd = s.slice(m.index).search(/\n(?![ \t])/);
     const header = s.slice(headerStart, headerEnd < 0 ? s.length : m.index + headerEnd);
@@ -137,7 +144,12 @@ export function prepareRaw(raw: Uint8Array): PreparedMail {
     bodyStart -= start;
   }
   const charsetHints = [
-    ...new Set([...s.matchAll(/charset\s*=\s*"?([\w.:-]{1,40})/gi), ...s.slice(0, headerEnd).matchAll(/=\?([\w.:-]{1,40})(?:\*[\w-]*)?\?[bBqQ]\?/g)].map((m) => m[1]!.toLowerCase())),
+    ...new Set(
+      [
+        ...s.matchAll(/charset\s*=\s*"?([\w.:-]{1,40})/gi),
+        ...s.slice(0, headerEnd).matchAll(/=\?([\w.:-]{1,40})(?:\*[\w-]*)?\?[bBqQ]\?/g),
+      ].map((m) => m[1]!.toLowerCase()),
+    ),
   ].filter((c) => c !== "utf-8" && c !== "us-ascii");
 
   const headerBytes = bytes.subarray(0, headerEnd);
@@ -146,14 +158,18 @@ export function prepareRaw(raw: Uint8Array): PreparedMail {
     // Guess from the non-ASCII header lines only: the rest is ASCII in every candidate.
     const lines = byteString(headerBytes).split("\n");
     const high = lines.filter((l) => /[^\x00-\x7f]/.test(l)).join("\n");
-    const { charset } = decodeGuessing(Uint8Array.from(high, (c) => c.charCodeAt(0)), charsetHints);
+    const { charset } = decodeGuessing(
+      Uint8Array.from(high, (c) => c.charCodeAt(0)),
+      charsetHints,
+    );
     headerText = (decoderFor(charset) ?? decoderFor("windows-1252")!).decode(headerBytes);
     // A body without a charset is most likely in the headers' one.
     charsetHints.unshift(charset);
   } else {
     headerText = decoderFor("utf-8")!.decode(headerBytes);
     // Raw ISO-2022-JP (7-bit escape sequences, no encoded-word) in headers, as some Japanese mailers write.
-    if (/\x1b[$(][@BJ]/.test(headerText)) headerText = (decoderFor("iso-2022-jp") ?? decoderFor("utf-8")!).decode(headerBytes);
+    if (/\x1b[$(][@BJ]/.test(headerText))
+      headerText = (decoderFor("iso-2022-jp") ?? decoderFor("utf-8")!).decode(headerBytes);
   }
   let repaired = relabelEncodedWords(capAddressHeaders(headerText), charsetHints);
   const fields = parseHeaderBlock(repaired, 2000);

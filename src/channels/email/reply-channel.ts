@@ -19,7 +19,9 @@ function emailsBefore(thread: Message[], seq = Number.MAX_SAFE_INTEGER): Message
  */
 export function transcriptFor(thread: Message[], seq: number): Message[] {
   const lastEmailSeq = emailsBefore(thread, seq).at(-1)?.seq ?? 0;
-  return thread.filter((m) => m.channel === "chat" && TIMELINE[m.kind].customerSees && m.seq > lastEmailSeq && m.seq < seq);
+  return thread.filter(
+    (m) => m.channel === "chat" && TIMELINE[m.kind].customerSees && m.seq > lastEmailSeq && m.seq < seq,
+  );
 }
 
 function subjectOf(emails: Message[], fallback: string): string {

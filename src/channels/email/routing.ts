@@ -27,7 +27,10 @@ const MAX_REFERENCES = 80;
 
 /** The thread ids to look up: In-Reply-To first, then References from the newest. */
 function threadIds(mail: ParsedMail): { inReplyTo: string[]; references: string[] } {
-  return { inReplyTo: mail.inReplyTo.slice(0, MAX_IN_REPLY_TO), references: [...mail.references].reverse().slice(0, MAX_REFERENCES) };
+  return {
+    inReplyTo: mail.inReplyTo.slice(0, MAX_IN_REPLY_TO),
+    references: [...mail.references].reverse().slice(0, MAX_REFERENCES),
+  };
 }
 
 /**
@@ -37,7 +40,11 @@ function threadIds(mail: ParsedMail): { inReplyTo: string[]; references: string[
 export async function lookupMail(db: Database, key: string, mail: ParsedMail, sender: string): Promise<MailLookup> {
   const { inReplyTo, references } = threadIds(mail);
   const [seen, [contact], threads, [latest]] = await db.batch([
-    db.select({ messageId: emailMessages.messageId }).from(emailMessages).where(eq(emailMessages.messageId, key)).limit(1),
+    db
+      .select({ messageId: emailMessages.messageId })
+      .from(emailMessages)
+      .where(eq(emailMessages.messageId, key))
+      .limit(1),
     contactByEmailQuery(db, sender),
     db
       .select({ messageId: emailMessages.messageId, conversationId: emailMessages.conversationId })
@@ -48,7 +55,12 @@ export async function lookupMail(db: Database, key: string, mail: ParsedMail, se
       .select({ id: conversations.id })
       .from(conversations)
       .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-      .where(and(contactEmailIs(sender), not(and(eq(conversations.channel, "chat"), eq(conversations.contactVerified, false))!)))
+      .where(
+        and(
+          contactEmailIs(sender),
+          not(and(eq(conversations.channel, "chat"), eq(conversations.contactVerified, false))!),
+        ),
+      )
       .orderBy(desc(conversations.lastMessageAt))
       .limit(1),
   ]);
@@ -65,13 +77,27 @@ export async function lookupMail(db: Database, key: string, mail: ParsedMail, se
  * recipients, whoever sent it; (2) In-Reply-To, then References, against every Message-ID we sent or
  * received; (3) only when `byContact`: the sender's contact's latest conversation (any status).
  */
-export async function routeMail(secret: string, mail: ParsedMail, envelopeTo: string, lookup: MailLookup, byContact: boolean): Promise<Route> {
-  const recipients = [envelopeTo, ...mail.to.map((a) => a.address), ...mail.cc.map((a) => a.address), ...mail.deliveredTo];
+export async function routeMail(
+  secret: string,
+  mail: ParsedMail,
+  envelopeTo: string,
+  lookup: MailLookup,
+  byContact: boolean,
+): Promise<Route> {
+  const recipients = [
+    envelopeTo,
+    ...mail.to.map((a) => a.address),
+    ...mail.cc.map((a) => a.address),
+    ...mail.deliveredTo,
+  ];
   const signed = await conversationFromAddresses(secret, recipients);
   if (signed) return { rule: "reply-address", conversationId: signed };
 
   const { inReplyTo, references } = threadIds(mail);
-  for (const [rule, ids] of [["in-reply-to", inReplyTo], ["references", references]] as const) {
+  for (const [rule, ids] of [
+    ["in-reply-to", inReplyTo],
+    ["references", references],
+  ] as const) {
     const hit = ids.map((id) => lookup.threads.get(id)).find(Boolean);
     if (hit) return { rule, conversationId: hit };
   }

@@ -29,11 +29,28 @@ const ATTRIBUTES = new Set(
     " ",
   ),
 );
-const URL_ATTRIBUTES = new Set(["href", "src", "background", "action", "formaction", "poster", "cite", "longdesc", "usemap", "xlink:href", "data", "data-remote-src", "data-remote-background", "data-cid"]);
+const URL_ATTRIBUTES = new Set([
+  "href",
+  "src",
+  "background",
+  "action",
+  "formaction",
+  "poster",
+  "cite",
+  "longdesc",
+  "usemap",
+  "xlink:href",
+  "data",
+  "data-remote-src",
+  "data-remote-background",
+  "data-cid",
+]);
 
 /** A URL attribute's value as the browser would read it: entities decoded, control characters and spaces removed. */
 function normalisedUrl(raw: string): string {
-  return decodeEntities(raw).replace(/[\u0000-\u0020\u007f-\u009f]+/g, "").toLowerCase();
+  return decodeEntities(raw)
+    .replace(/[\u0000-\u0020\u007f-\u009f]+/g, "")
+    .toLowerCase();
 }
 
 const SAFE_LINK = /^(https?:|mailto:|tel:|#)/;
@@ -71,7 +88,10 @@ export function cleanCss(css: string): string {
  * await sanitizeHtml('<img src="https://t.example/p.gif" onerror="x()"><a href="javascript:x()">a</a>')
  * // { html: '<img data-remote-src="https://t.example/p.gif"><a>a</a>', hasRemoteImages: true }
  */
-export async function sanitizeHtml(html: string, { images = false } = {}): Promise<{ html: string; hasRemoteImages: boolean }> {
+export async function sanitizeHtml(
+  html: string,
+  { images = false } = {},
+): Promise<{ html: string; hasRemoteImages: boolean }> {
   let hasRemoteImages = false;
   let styleText = "";
   const rewriter = new HTMLRewriter()
@@ -100,12 +120,17 @@ export async function sanitizeHtml(html: string, { images = false } = {}): Promi
             el.removeAttribute(rawName);
             const url = normalisedUrl(value);
             const remote = /^https?:/.test(url) || url.startsWith("//");
-            if (name === "href" && (tag === "a" || tag === "area") && SAFE_LINK.test(url)) el.setAttribute("href", value);
+            if (name === "href" && (tag === "a" || tag === "area") && SAFE_LINK.test(url))
+              el.setAttribute("href", value);
             else if ((name === "src" || name === "data-remote-src") && tag === "img") {
               if (remote) {
                 el.setAttribute(images ? "src" : "data-remote-src", value);
                 hasRemoteImages = true;
-              } else if (url.startsWith("cid:")) el.setAttribute("data-cid", decodeEntities(value).trim().slice(4).replace(/^<|>$/g, "").replace(/&/g, "&amp;"));
+              } else if (url.startsWith("cid:"))
+                el.setAttribute(
+                  "data-cid",
+                  decodeEntities(value).trim().slice(4).replace(/^<|>$/g, "").replace(/&/g, "&amp;"),
+                );
               else if (SAFE_DATA_IMAGE.test(url)) el.setAttribute("src", value);
             } else if (name === "data-cid" && tag === "img" && /^[^\s"'<>]{1,200}$/.test(decodeEntities(value))) {
               el.setAttribute("data-cid", value);
@@ -141,7 +166,9 @@ export async function sanitizeHtml(html: string, { images = false } = {}): Promi
       doctype() {},
     });
   try {
-    const out = await rewriter.transform(new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } })).text();
+    const out = await rewriter
+      .transform(new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } }))
+      .text();
     return { html: out, hasRemoteImages };
   } catch {
     // HTMLRewriter gave up (pathological input): show nothing rather than something unsanitised.

@@ -31,7 +31,10 @@ export async function makeConversation(env: Env, id: string): Promise<string> {
   const sender = mail.from?.address ?? row.sender;
   if (!sender) throw new ApiError(422, "no_sender", "This mail names no sender to make a contact of");
   const key = mail.messageId ?? `hash:${await sha256Hex(bytes)}`;
-  const contact = await findOrCreateContact(database(env.DB), { email: sender, name: plainLabelOrNull(mail.from?.name, 200) });
+  const contact = await findOrCreateContact(database(env.DB), {
+    email: sender,
+    name: plainLabelOrNull(mail.from?.name, 200),
+  });
   const conversationId = await newSendersConversation(key);
   // Forced: it opens and counts as unread like any new conversation, even an auto-reply.
   await storeMail(env, { mail: { ...mail, kind: "message" }, key, sender }, conversationId, contact);

@@ -4,7 +4,14 @@ import { z } from "zod";
 const party = z.looseObject({ id: z.union([z.string(), z.number()]).transform(String) });
 const attachment = z.looseObject({
   type: z.string(),
-  payload: z.looseObject({ url: z.string().nullish(), sticker_id: z.unknown().optional(), coordinates: z.looseObject({ lat: z.number(), long: z.number() }).nullish(), template_type: z.string().optional() }).nullish(),
+  payload: z
+    .looseObject({
+      url: z.string().nullish(),
+      sticker_id: z.unknown().optional(),
+      coordinates: z.looseObject({ lat: z.number(), long: z.number() }).nullish(),
+      template_type: z.string().optional(),
+    })
+    .nullish(),
   title: z.string().nullish(),
   URL: z.string().nullish(),
   url: z.string().nullish(),
@@ -24,13 +31,22 @@ const item = z.looseObject({
   recipient: party,
   timestamp: z.number().optional(),
   message: message.optional(),
-  postback: z.looseObject({ title: z.string().nullish(), payload: z.string().nullish(), mid: z.string().optional() }).optional(),
+  postback: z
+    .looseObject({ title: z.string().nullish(), payload: z.string().nullish(), mid: z.string().optional() })
+    .optional(),
   delivery: z.looseObject({ watermark: z.number(), mids: z.array(z.string()).optional() }).optional(),
   read: z.looseObject({ watermark: z.number() }).optional(),
 });
 export const webhookBody = z.looseObject({
   object: z.literal("page", "Only Page webhooks are accepted"),
-  entry: z.array(z.looseObject({ id: z.union([z.string(), z.number()]).transform(String), time: z.number().optional(), messaging: z.array(z.unknown()).optional(), standby: z.array(z.unknown()).optional() })),
+  entry: z.array(
+    z.looseObject({
+      id: z.union([z.string(), z.number()]).transform(String),
+      time: z.number().optional(),
+      messaging: z.array(z.unknown()).optional(),
+      standby: z.array(z.unknown()).optional(),
+    }),
+  ),
 });
 export type WebhookBody = z.infer<typeof webhookBody>;
 
@@ -49,7 +65,8 @@ export type MessengerEvent =
 export function webhookEvents(body: WebhookBody, receivedAt: number): MessengerEvent[] {
   const events: MessengerEvent[] = [];
   for (const entry of body.entry) {
-    for (const _ of entry.standby ?? []) events.push({ kind: "ignored", reason: "standby: another app owns this thread" });
+    for (const _ of entry.standby ?? [])
+      events.push({ kind: "ignored", reason: "standby: another app owns this thread" });
     for (const raw of entry.messaging ?? []) events.push(toEvent(raw, entry.time ?? receivedAt));
   }
   return events;
@@ -62,19 +79,36 @@ function toEvent(raw: unknown, entryTime: number): MessengerEvent {
   const at = it.timestamp ?? entryTime;
   if (it.message?.is_echo) {
     // The Page is the sender of its own echoes; the person is the recipient.
-    return { kind: "echo", psid: it.recipient.id, id: it.message.mid, at, text: messageText(it.message), metadata: it.message.metadata ?? null };
+    return {
+      kind: "echo",
+      psid: it.recipient.id,
+      id: it.message.mid,
+      at,
+      text: messageText(it.message),
+      metadata: it.message.metadata ?? null,
+    };
   }
   if (it.message) return { kind: "message", psid: it.sender.id, id: it.message.mid, at, text: messageText(it.message) };
   if (it.postback) {
     const p = it.postback;
     const label = [p.title, p.payload ? `(${p.payload})` : null].filter(Boolean).join(" ");
     // Postbacks carry no mid in older payloads: the person and the moment identify them.
-    return { kind: "message", psid: it.sender.id, id: p.mid ?? `postback:${it.sender.id}:${at}`, at, text: `[button] ${label}` };
+    return {
+      kind: "message",
+      psid: it.sender.id,
+      id: p.mid ?? `postback:${it.sender.id}:${at}`,
+      at,
+      text: `[button] ${label}`,
+    };
   }
-  if (it.delivery) return { kind: "delivery", psid: it.sender.id, watermark: it.delivery.watermark, mids: it.delivery.mids ?? [] };
+  if (it.delivery)
+    return { kind: "delivery", psid: it.sender.id, watermark: it.delivery.watermark, mids: it.delivery.mids ?? [] };
   if (it.read) return { kind: "read", psid: it.sender.id, watermark: it.read.watermark };
   const what = Object.keys(it).filter((k) => !["sender", "recipient", "timestamp"].includes(k));
-  return { kind: "ignored", reason: what.length ? `${what.join(", ")} events are not handled` : "empty messaging item" };
+  return {
+    kind: "ignored",
+    reason: what.length ? `${what.join(", ")} events are not handled` : "empty messaging item",
+  };
 }
 
 /** Text, quick-reply payloads and attachments as readable text: nothing a person sent is dropped. */

@@ -13,7 +13,11 @@ export interface GraphConfig {
 export type SendResult = { ok: true; messageId: string } | { ok: false; reason: string; code: number | null };
 
 const graphError = z.looseObject({
-  error: z.looseObject({ message: z.string().optional(), code: z.number().optional(), error_subcode: z.number().optional() }),
+  error: z.looseObject({
+    message: z.string().optional(),
+    code: z.number().optional(),
+    error_subcode: z.number().optional(),
+  }),
 });
 const sendSuccess = z.looseObject({ message_id: z.string() });
 
@@ -54,21 +58,39 @@ export async function sendText(cfg: GraphConfig, m: OutgoingText): Promise<SendR
  * A plain reason for a Graph error, by its code and subcode: the message text is localised by Meta
  * and must not be matched on.
  */
-export function explain(e: { code?: number; error_subcode?: number; message?: string }, status: number): { reason: string; code: number | null } {
+export function explain(
+  e: { code?: number; error_subcode?: number; message?: string },
+  status: number,
+): { reason: string; code: number | null } {
   const code = e.code ?? null;
   if (code === 10 && (e.error_subcode === 2018278 || e.error_subcode === 2018065)) {
-    return { reason: "Messenger refused: the message is outside the allowed window (24 hours after the person's last message).", code };
+    return {
+      reason:
+        "Messenger refused: the message is outside the allowed window (24 hours after the person's last message).",
+      code,
+    };
   }
-  if (code === 551) return { reason: "Messenger refused: this person isn't available right now (they may have blocked the Page).", code };
-  if (code === 190) return { reason: "The Page access token has expired or is invalid: an admin must renew MESSENGER_PAGE_TOKEN.", code };
-  if (code === 4 || code === 32 || code === 613 || status === 429) return { reason: "Messenger is rate-limiting the Page; try again in a minute.", code };
+  if (code === 551)
+    return {
+      reason: "Messenger refused: this person isn't available right now (they may have blocked the Page).",
+      code,
+    };
+  if (code === 190)
+    return {
+      reason: "The Page access token has expired or is invalid: an admin must renew MESSENGER_PAGE_TOKEN.",
+      code,
+    };
+  if (code === 4 || code === 32 || code === 613 || status === 429)
+    return { reason: "Messenger is rate-limiting the Page; try again in a minute.", code };
   return { reason: `Messenger refused the message${e.message ? `: ${e.message}` : ` (HTTP ${status})`}.`, code };
 }
 
 /** The person's name from their profile, or null when it cannot be fetched (privacy settings, no permission). */
 export async function fetchName(cfg: GraphConfig, psid: string): Promise<string | null> {
   try {
-    const res = await fetch(`${cfg.baseUrl}/${encodeURIComponent(psid)}?fields=name,first_name,last_name&access_token=${encodeURIComponent(cfg.pageToken)}`);
+    const res = await fetch(
+      `${cfg.baseUrl}/${encodeURIComponent(psid)}?fields=name,first_name,last_name&access_token=${encodeURIComponent(cfg.pageToken)}`,
+    );
     if (!res.ok) return null;
     const p = (await res.json()) as { name?: string; first_name?: string; last_name?: string };
     return p.name ?? ([p.first_name, p.last_name].filter(Boolean).join(" ") || null);

@@ -10,7 +10,8 @@ import { replyPolicy } from "./window";
  */
 export const messengerReplies: OutboundChannel = {
   refusal(conversation, env, at) {
-    if (conversation.channel !== "messenger" || !conversation.messengerPsid) return "This conversation did not start on Messenger.";
+    if (conversation.channel !== "messenger" || !conversation.messengerPsid)
+      return "This conversation did not start on Messenger.";
     const policy = replyPolicy(conversation.lastInboundAt, at, env.MESSENGER_HUMAN_AGENT === "true");
     return policy.ok ? null : policy.reason;
   },
@@ -19,7 +20,12 @@ export const messengerReplies: OutboundChannel = {
     const policy = replyPolicy(conversation.lastInboundAt, now(), env.MESSENGER_HUMAN_AGENT === "true");
     const result = await sendText(
       { baseUrl: env.MESSENGER_GRAPH_URL, pageToken: env.MESSENGER_PAGE_TOKEN },
-      { psid: conversation.messengerPsid!, text: message.text, metadata: message.id, tag: policy.ok && policy.messagingType === "MESSAGE_TAG" ? policy.tag : null },
+      {
+        psid: conversation.messengerPsid!,
+        text: message.text,
+        metadata: message.id,
+        tag: policy.ok && policy.messagingType === "MESSAGE_TAG" ? policy.tag : null,
+      },
     );
     return result.ok ? { ok: true, externalId: result.messageId } : { ok: false, reason: result.reason };
   },

@@ -35,14 +35,21 @@ export const messengerRoutes = new Hono<AppEnv>()
     const mode = c.req.query("hub.mode");
     const token = c.req.query("hub.verify_token") ?? "";
     const challenge = c.req.query("hub.challenge") ?? "";
-    if (mode !== "subscribe" || !c.env.MESSENGER_VERIFY_TOKEN || !(await sameSecret(token, c.env.MESSENGER_VERIFY_TOKEN))) {
+    if (
+      mode !== "subscribe" ||
+      !c.env.MESSENGER_VERIFY_TOKEN ||
+      !(await sameSecret(token, c.env.MESSENGER_VERIFY_TOKEN))
+    ) {
       throw new ApiError(403, "verification_failed", "Wrong hub.mode or hub.verify_token");
     }
     return c.text(challenge);
   })
   .post(
     "/",
-    bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: (c) => errorResponse(c, new ApiError(413, "body_too_large", "Webhook body too large")) }),
+    bodyLimit({
+      maxSize: MAX_WEBHOOK_BYTES,
+      onError: (c) => errorResponse(c, new ApiError(413, "body_too_large", "Webhook body too large")),
+    }),
     async (c) => {
       const raw = await c.req.arrayBuffer();
       if (!(await verifySignature(c.env.MESSENGER_APP_SECRET, raw, c.req.header("x-hub-signature-256") ?? null))) {
@@ -55,7 +62,12 @@ export const messengerRoutes = new Hono<AppEnv>()
         throw new ApiError(400, "malformed_request", "The body is not JSON");
       }
       const parsed = webhookBody.safeParse(json);
-      if (!parsed.success) throw new ApiError(400, "invalid_request", `Not a Page webhook: ${parsed.error.issues[0]?.message ?? "unknown shape"}`);
+      if (!parsed.success)
+        throw new ApiError(
+          400,
+          "invalid_request",
+          `Not a Page webhook: ${parsed.error.issues[0]?.message ?? "unknown shape"}`,
+        );
 
       const byPerson = new Map<string, PersonEvent[]>();
       for (const e of webhookEvents(parsed.data, now())) {
@@ -66,13 +78,22 @@ export const messengerRoutes = new Hono<AppEnv>()
         [...byPerson].map(async ([psid, events]) => {
           const id = await messengerConversationId(psid);
           const stub = conversationStub(c.env, id);
-          const received = await stub.receive(events.map(channelEvent), { id, channel: "messenger", messengerPsid: psid });
+          const received = await stub.receive(events.map(channelEvent), {
+            id,
+            channel: "messenger",
+            messengerPsid: psid,
+          });
           const stored = received?.some((r) => r.message && !r.duplicate);
           return stored && (await stub.needsName()) ? { id, psid } : null;
         }),
       );
       // Names are a nicety: fetched after answering, so Meta never waits on the Graph API.
-      c.executionCtx.waitUntil(nameThreads(c.env, needNames.filter((n) => n !== null)));
+      c.executionCtx.waitUntil(
+        nameThreads(
+          c.env,
+          needNames.filter((n) => n !== null),
+        ),
+      );
       return c.text("EVENT_RECEIVED");
     },
   );
@@ -86,11 +107,34 @@ type PersonEvent = Exclude<MessengerEvent, { kind: "ignored" }>;
 function channelEvent(e: PersonEvent): ChannelEvent {
   switch (e.kind) {
     case "message":
-      return { type: "message", message: { channel: "messenger", clientId: null, author: { kind: "contact", id: null, name: null }, text: e.text, externalId: e.id, at: e.at } };
+      return {
+        type: "message",
+        message: {
+          channel: "messenger",
+          clientId: null,
+          author: { kind: "contact", id: null, name: null },
+          text: e.text,
+          externalId: e.id,
+          at: e.at,
+        },
+      };
     case "echo":
-      return { type: "echo", channel: "messenger", ourMessageId: e.metadata, externalId: e.id, text: e.text, at: e.at, author: PAGE };
+      return {
+        type: "echo",
+        channel: "messenger",
+        ourMessageId: e.metadata,
+        externalId: e.id,
+        text: e.text,
+        at: e.at,
+        author: PAGE,
+      };
     default:
-      return { type: "receipt", channel: "messenger", watermark: e.watermark, status: e.kind === "read" ? "read" : "delivered" };
+      return {
+        type: "receipt",
+        channel: "messenger",
+        watermark: e.watermark,
+        status: e.kind === "read" ? "read" : "delivered",
+      };
   }
 }
 

@@ -10,10 +10,20 @@ const encoder = new TextEncoder();
  * @example
  * await verifySignature("secret", rawBody, request.headers.get("x-hub-signature-256")) // true | false
  */
-export async function verifySignature(appSecret: string, rawBody: ArrayBuffer | Uint8Array, header: string | null): Promise<boolean> {
+export async function verifySignature(
+  appSecret: string,
+  rawBody: ArrayBuffer | Uint8Array,
+  header: string | null,
+): Promise<boolean> {
   const match = /^sha256=([0-9a-fA-F]{64})$/.exec(header?.trim() ?? "");
   if (!match || !appSecret) return false;
-  const key = await crypto.subtle.importKey("raw", encoder.encode(appSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(appSecret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   const expected = new Uint8Array(await crypto.subtle.sign("HMAC", key, rawBody as ArrayBuffer));
   const given = Uint8Array.from(match[1]!.match(/../g)!, (h) => parseInt(h, 16));
   return constantTimeEqual(expected, given);

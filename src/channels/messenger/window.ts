@@ -16,13 +16,21 @@ export type ReplyPolicy =
  * replyPolicy(lastInboundAt, now, false) // { ok: true, messagingType: "RESPONSE", closesAt } within 24 h
  */
 export function replyPolicy(lastInboundAt: number | null, now: number, humanAgentEnabled: boolean): ReplyPolicy {
-  if (lastInboundAt === null) return { ok: false, reason: "This person has not written to the Page yet, so the Page cannot message them." };
+  if (lastInboundAt === null)
+    return { ok: false, reason: "This person has not written to the Page yet, so the Page cannot message them." };
   const standardCloses = lastInboundAt + STANDARD_WINDOW_MS;
   if (now < standardCloses) return { ok: true, messagingType: "RESPONSE", closesAt: standardCloses };
   const humanCloses = lastInboundAt + HUMAN_AGENT_WINDOW_MS;
   if (!humanAgentEnabled) {
-    return { ok: false, reason: "More than 24 hours have passed since this person's last message: Messenger allows no standard reply now." };
+    return {
+      ok: false,
+      reason:
+        "More than 24 hours have passed since this person's last message: Messenger allows no standard reply now.",
+    };
   }
   if (now < humanCloses) return { ok: true, messagingType: "MESSAGE_TAG", tag: "HUMAN_AGENT", closesAt: humanCloses };
-  return { ok: false, reason: "More than 7 days have passed since this person's last message: not even a human-agent reply is allowed." };
+  return {
+    ok: false,
+    reason: "More than 7 days have passed since this person's last message: not even a human-agent reply is allowed.",
+  };
 }

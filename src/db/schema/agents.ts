@@ -17,7 +17,9 @@ export const agents = sqliteTable(
     passwordHash: text("password_hash").notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     /** S32: what the agent chose while an app is open (no app open: offline, whatever this says). */
-    availability: text("availability", { enum: ["online", "away"] }).notNull().default("online"),
+    availability: text("availability", { enum: ["online", "away"] })
+      .notNull()
+      .default("online"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

@@ -53,9 +53,7 @@ export const conversations = sqliteTable(
     index("conversations_activity_idx").on(t.lastMessageAt, t.id),
     index("conversations_status_activity_idx").on(t.status, t.lastMessageAt, t.id),
     index("conversations_channel_activity_idx").on(t.channel, t.lastMessageAt, t.id),
-    index("conversations_unread_activity_idx")
-      .on(t.lastMessageAt, t.id)
-      .where(sql`${t.read} = 0`),
+    index("conversations_unread_activity_idx").on(t.lastMessageAt, t.id).where(sql`${t.read} = 0`),
     index("conversations_contact_idx").on(t.contactId, t.lastMessageAt),
     // Mine and Unassigned, newest activity first (S31).
     index("conversations_assignee_activity_idx").on(t.assigneeId, t.lastMessageAt, t.id),
@@ -63,12 +61,8 @@ export const conversations = sqliteTable(
     index("conversations_snoozed_activity_idx")
       .on(t.status, t.lastMessageAt, t.id)
       .where(sql`${t.snoozedUntil} is not null`),
-    uniqueIndex("conversations_visitor_unique")
-      .on(t.visitorKey)
-      .where(sql`${t.visitorKey} is not null`),
-    uniqueIndex("conversations_messenger_unique")
-      .on(t.messengerPsid)
-      .where(sql`${t.messengerPsid} is not null`),
+    uniqueIndex("conversations_visitor_unique").on(t.visitorKey).where(sql`${t.visitorKey} is not null`),
+    uniqueIndex("conversations_messenger_unique").on(t.messengerPsid).where(sql`${t.messengerPsid} is not null`),
     check("conversations_channel_check", sql`${t.channel} in ('chat', 'email', 'messenger')`),
     check("conversations_status_check", sql`${t.status} in ('open', 'complete')`),
   ],

@@ -29,7 +29,10 @@ export const conversationLabels = sqliteTable(
     conversationId: text("conversation_id").notNull(),
     lastMessageAt: integer("last_message_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.conversationId, t.labelId] }), index("conversation_labels_activity_idx").on(t.labelId, t.lastMessageAt, t.conversationId)],
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.labelId] }),
+    index("conversation_labels_activity_idx").on(t.labelId, t.lastMessageAt, t.conversationId),
+  ],
 );
 
 /** S34: a mention of an agent in a note they have not seen yet (opening the conversation clears it). */

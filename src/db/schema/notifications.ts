@@ -1,7 +1,13 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-export const notificationKinds = ["mentioned", "assigned", "unassigned_new", "customer_message", "unassigned_message"] as const;
+export const notificationKinds = [
+  "mentioned",
+  "assigned",
+  "unassigned_new",
+  "customer_message",
+  "unassigned_message",
+] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
 /**
@@ -25,9 +31,7 @@ export const notifications = sqliteTable(
   },
   (t) => [
     index("notifications_agent_idx").on(t.agentId, t.createdAt, t.id),
-    index("notifications_unread_idx")
-      .on(t.agentId)
-      .where(sql`${t.readAt} is null`),
+    index("notifications_unread_idx").on(t.agentId).where(sql`${t.readAt} is null`),
   ],
 );
 

@@ -81,7 +81,8 @@ const en = {
   typing: (who: string) => `${who} is typing…`,
   composer: "Reply",
   replyPlaceholder: "Write a reply…",
-  composerHint: "Enter sends, Shift+Enter adds a line, Escape leaves the reply box, / at the start of a line searches saved responses",
+  composerHint:
+    "Enter sends, Shift+Enter adds a line, Escape leaves the reply box, / at the start of a line searches saved responses",
   send: "Send",
   sending: "Sending…",
   sent: "Sent",

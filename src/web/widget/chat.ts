@@ -1,4 +1,9 @@
-import type { Message, PING as ProtocolPing, PING_INTERVAL_MS as ProtocolPingInterval, ServerFrame } from "../../protocol";
+import type {
+  Message,
+  PING as ProtocolPing,
+  PING_INTERVAL_MS as ProtocolPingInterval,
+  ServerFrame,
+} from "../../protocol";
 import { loadSaved, type Saved, storeSaved } from "./saved";
 
 // The loader must stay tiny, and importing the protocol module's values would pull in zod; these
@@ -158,7 +163,12 @@ export class Chat {
     const identity = this.#identity;
     let s: Session;
     try {
-      s = await this.request<Session>("POST", "/session", { deviceId: this.#saved.deviceId, identity: identity ?? undefined }, false);
+      s = await this.request<Session>(
+        "POST",
+        "/session",
+        { deviceId: this.#saved.deviceId, identity: identity ?? undefined },
+        false,
+      );
     } catch (err) {
       if (!(err instanceof ApiRefusal && err.code === "unknown_device")) throw err;
       this.#saved = {}; // issued under another secret, or tampered with: start afresh
@@ -186,7 +196,11 @@ export class Chat {
   async request<T>(method: string, path: string, body?: unknown, auth = true): Promise<T> {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (auth) headers.authorization = `Bearer ${(await this.ensureSession()).token}`;
-    const res = await fetch(`${this.api}/api/widget${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${this.api}/api/widget${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const data = (await res.json().catch(() => ({}))) as T & { error?: { code: string; message: string } };
     if (!res.ok) {
       if (res.status === 401 && auth) this.#session = null;

@@ -47,5 +47,9 @@ function luminance(hex: string): number {
 /** The few words the loader itself shows; the panel brings the rest. */
 export const LAUNCHER_TEXT: Record<Lang, { open: string; close: string; unread: (n: number) => string }> = {
   en: { open: "Open chat", close: "Close chat", unread: (n) => `${n} unread ${n === 1 ? "message" : "messages"}` },
-  es: { open: "Abrir chat", close: "Cerrar chat", unread: (n) => `${n} ${n === 1 ? "mensaje sin leer" : "mensajes sin leer"}` },
+  es: {
+    open: "Abrir chat",
+    close: "Cerrar chat",
+    unread: (n) => `${n} ${n === 1 ? "mensaje sin leer" : "mensajes sin leer"}`,
+  },
 };

@@ -7,7 +7,8 @@ import type { WidgetConfig } from "./config";
  * reach in. It is fixed-position, so it shifts nothing on the page.
  */
 export function launcherCss(c: WidgetConfig): string {
-  const side = c.position === "left" ? "left:20px!important;right:auto!important" : "right:20px!important;left:auto!important";
+  const side =
+    c.position === "left" ? "left:20px!important;right:auto!important" : "right:20px!important;left:auto!important";
   return `:host{all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:20px!important;top:auto!important;${side};display:block!important;width:56px!important;height:56px!important;margin:0!important;padding:0!important;border:0!important;visibility:visible!important;opacity:1!important;transform:none!important;filter:none!important;clip-path:none!important;overflow:visible!important;pointer-events:auto!important}
 *{box-sizing:border-box}
 .launcher{all:initial;box-sizing:border-box;display:flex;align-items:center;justify-content:center;position:relative;width:56px;height:56px;border-radius:50%;background:${c.color};color:${c.onColor};cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.28);transition:transform .15s}

@@ -19,7 +19,8 @@ function start(): void {
   if (w.ChatWidget && !Array.isArray(w.ChatWidget)) return; // the script was included twice
   const queued = (Array.isArray(w.ChatWidget) ? w.ChatWidget : []) as Command[];
   // currentScript is null if a tag manager runs us in an odd way: then find our tag by its URL.
-  const script = (document.currentScript ?? document.querySelector('script[src$="/widget.js"]')) as HTMLScriptElement | null;
+  const script = (document.currentScript ??
+    document.querySelector('script[src$="/widget.js"]')) as HTMLScriptElement | null;
   const config = readConfig(script);
   const text = LAUNCHER_TEXT[config.lang];
   const chat = new Chat(config.api, `chat-widget:${config.api}`);
@@ -50,7 +51,10 @@ function start(): void {
     const unread = chat.unread;
     launcher.replaceChildren(icon(isOpen ? "close" : "chat"));
     launcher.setAttribute("aria-expanded", String(isOpen));
-    launcher.setAttribute("aria-label", isOpen ? text.close : unread ? `${text.open}, ${text.unread(unread)}` : text.open);
+    launcher.setAttribute(
+      "aria-label",
+      isOpen ? text.close : unread ? `${text.open}, ${text.unread(unread)}` : text.open,
+    );
     badge.textContent = String(unread);
     badge.hidden = isOpen || unread === 0;
     launcher.append(badge);
@@ -94,7 +98,8 @@ function start(): void {
     },
   };
 
-  for (const event of ["pointerenter", "focus", "touchstart"]) launcher.addEventListener(event, () => void preload().catch(() => {}), { passive: true });
+  for (const event of ["pointerenter", "focus", "touchstart"])
+    launcher.addEventListener(event, () => void preload().catch(() => {}), { passive: true });
   launcher.addEventListener("click", api.toggle);
   chat.on(render);
   render();
@@ -103,7 +108,8 @@ function start(): void {
   if (document.body) attach();
   else document.addEventListener("DOMContentLoaded", attach, { once: true });
 
-  const whenIdle = (fn: () => void) => ("requestIdleCallback" in window ? requestIdleCallback(fn, { timeout: 4000 }) : setTimeout(fn, 1500));
+  const whenIdle = (fn: () => void) =>
+    "requestIdleCallback" in window ? requestIdleCallback(fn, { timeout: 4000 }) : setTimeout(fn, 1500);
   const connectIfKnown = () => whenIdle(() => chat.hasConversation && chat.connect());
   if (document.readyState === "complete") connectIfKnown();
   else addEventListener("load", connectIfKnown, { once: true });

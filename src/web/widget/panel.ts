@@ -18,7 +18,11 @@ const TYPING_IDLE_MS = 3_000;
 type Attrs = Record<string, string | boolean | ((e: Event) => void)>;
 
 /** A tiny element builder: attributes, `on*` listeners, children. */
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (typeof value === "function") el.addEventListener(name.slice(2), value);
@@ -35,12 +39,23 @@ export function mountPanel({ root, chat, config, launcher, requestClose }: Panel
 
   const status = h("p", { class: "status", role: "status" });
   const list = h("div", { class: "entries" });
-  const log = h("div", { class: "log", role: "log", "aria-label": t.messages, tabindex: "0" }, h("div", { class: "m theirs" }, h("p", {}, config.greeting ?? t.greeting)), list);
+  const log = h(
+    "div",
+    { class: "log", role: "log", "aria-label": t.messages, tabindex: "0" },
+    h("div", { class: "m theirs" }, h("p", {}, config.greeting ?? t.greeting)),
+    list,
+  );
   const typing = h("p", { class: "typing", "aria-live": "polite" });
 
   // ---- email form (S16): after the visitor's first message; "Not now" hides it until the next page ----
   let emailSkipped = false;
-  const emailInput = h("input", { id: "cw-email", type: "email", name: "email", autocomplete: "email", "aria-describedby": "cw-email-why cw-email-err" });
+  const emailInput = h("input", {
+    id: "cw-email",
+    type: "email",
+    name: "email",
+    autocomplete: "email",
+    "aria-describedby": "cw-email-why cw-email-err",
+  });
   const emailError = h("p", { id: "cw-email-err", class: "err", role: "alert" });
   const emailForm = h(
     "form",
@@ -83,7 +98,12 @@ export function mountPanel({ root, chat, config, launcher, requestClose }: Panel
   }
 
   // ---- composer ----
-  const textarea = h("textarea", { id: "cw-message", rows: "1", maxlength: String(MAX_TEXT_CHARS), "aria-describedby": "cw-message-err" });
+  const textarea = h("textarea", {
+    id: "cw-message",
+    rows: "1",
+    maxlength: String(MAX_TEXT_CHARS),
+    "aria-describedby": "cw-message-err",
+  });
   const composerError = h("p", { id: "cw-message-err", class: "err", role: "alert" });
   let typingSince: ReturnType<typeof setTimeout> | undefined;
   const stopTyping = () => {
@@ -126,7 +146,11 @@ export function mountPanel({ root, chat, config, launcher, requestClose }: Panel
     composerError,
   );
 
-  const closeButton = h("button", { type: "button", class: "x", "aria-label": t.close, onclick: () => requestClose() }, icon("close"));
+  const closeButton = h(
+    "button",
+    { type: "button", class: "x", "aria-label": t.close, onclick: () => requestClose() },
+    icon("close"),
+  );
   const panel = h(
     "section",
     { class: "panel", role: "dialog", "aria-modal": "true", "aria-labelledby": "cw-title", hidden: true },
@@ -148,9 +172,10 @@ export function mountPanel({ root, chat, config, launcher, requestClose }: Panel
 
   /** Keeps Tab and Shift+Tab inside the open panel (and its launcher, which closes it). */
   function trapFocus(e: KeyboardEvent): void {
-    const focusable = [launcher, ...panel.querySelectorAll<HTMLElement>("button, input, textarea, [tabindex='0']")].filter(
-      (el) => el.offsetParent !== null || el === launcher,
-    );
+    const focusable = [
+      launcher,
+      ...panel.querySelectorAll<HTMLElement>("button, input, textarea, [tabindex='0']"),
+    ].filter((el) => el.offsetParent !== null || el === launcher);
     const first = focusable[0]!;
     const last = focusable[focusable.length - 1]!;
     const active = root.activeElement;
@@ -173,16 +198,31 @@ export function mountPanel({ root, chat, config, launcher, requestClose }: Panel
   function row(entry: Entry): HTMLElement {
     let el = rows.get(entry.key);
     if (!el) {
-      el = h("div", {}, h("span", entry.mine ? { class: "sr" } : { class: "who" }, entry.mine ? t.you : entry.author || t.agent), h("p", {}, entry.text), h("span", { class: "meta" }));
+      el = h(
+        "div",
+        {},
+        h("span", entry.mine ? { class: "sr" } : { class: "who" }, entry.mine ? t.you : entry.author || t.agent),
+        h("p", {}, entry.text),
+        h("span", { class: "meta" }),
+      );
       rows.set(entry.key, el);
     }
     el.className = `m ${entry.mine ? "mine" : "theirs"}${entry.status === "failed" ? " failed" : ""}`;
     const meta = el.lastElementChild as HTMLElement;
-    const label = !entry.mine ? "" : entry.status === "sending" ? t.sending : entry.status === "sent" ? t.sent : t.failed;
+    const label = !entry.mine
+      ? ""
+      : entry.status === "sending"
+        ? t.sending
+        : entry.status === "sent"
+          ? t.sent
+          : t.failed;
     if (meta.dataset.label !== label) {
       meta.dataset.label = label;
       meta.replaceChildren(label);
-      if (entry.status === "failed") meta.append(h("button", { type: "button", class: "retry", onclick: () => void retry(chat, entry.key) }, t.retry));
+      if (entry.status === "failed")
+        meta.append(
+          h("button", { type: "button", class: "retry", onclick: () => void retry(chat, entry.key) }, t.retry),
+        );
     }
     return el;
   }
