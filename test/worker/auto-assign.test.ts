@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, resetClock } from "../../src/lib/clock";
+import { describe, expect, it } from "vitest";
+import { advanceClock } from "../../src/lib/clock";
 import type { AgentStatus } from "../../src/protocol";
 import {
   call,
@@ -10,16 +10,12 @@ import {
   room,
   session,
   signedInAgent,
-  type TestSocket,
   type VisitorSession,
   visitorSays,
+  socketsOfEachTest,
 } from "./helpers";
 
-const open: TestSocket[] = [];
-afterEach(async () => {
-  for (const s of open.splice(0)) s.close();
-  resetClock();
-});
+const open = socketsOfEachTest();
 
 const feedObject = () => env.INBOX_FEED.getByName("workspace");
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { transcriptFor } from "../../src/channels/email/reply-channel";
 import { messengerConversationId } from "../../src/channels/messenger/routes";
 import type { ConversationSummary, Message } from "../../src/protocol";
@@ -13,15 +13,13 @@ import {
   startVisitor,
   type TestSocket,
   visitorSays,
+  socketsOfEachTest,
 } from "./helpers";
 import { conversationOf, deliver, mail } from "./email-helpers";
 import { messengerText, webhook } from "./messenger-helpers";
 
 const SHOP = "https://shop.example";
-const sockets: TestSocket[] = [];
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
+const sockets = socketsOfEachTest();
 
 async function track(s: Promise<TestSocket>) {
   const socket = await s;

@@ -1,4 +1,6 @@
 import { env, exports } from "cloudflare:workers";
+import { afterEach } from "vitest";
+import { resetClock } from "../../src/lib/clock";
 import { hashPassword } from "../../src/auth/password";
 import { identityPayload } from "../../src/channels/chat/identity";
 import type { AgentRole } from "../../src/db/schema";
@@ -93,4 +95,14 @@ export async function signedIdentity(
   secret = env.WIDGET_IDENTITY_SECRET!,
 ) {
   return { ...identity, signature: hex(await hmacSha256(secret, identityPayload(identity))) };
+}
+
+/** The sockets a test opens (push them here): closed after each test, and the fake clock reset. */
+export function socketsOfEachTest(): TestSocket[] {
+  const open: TestSocket[] = [];
+  afterEach(() => {
+    for (const s of open.splice(0)) s.close();
+    resetClock();
+  });
+  return open;
 }

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CLOSE_TOO_MANY_FRAMES, MAX_SUBJECT_CHARS } from "../../src/protocol";
 import { conversationOf, deliver } from "./email-helpers";
 import {
@@ -10,15 +10,12 @@ import {
   room,
   signedInAgent,
   startVisitor,
-  type TestSocket,
   visitorSays,
   visitorSocket,
+  socketsOfEachTest,
 } from "./helpers";
 
-const open: TestSocket[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const open = socketsOfEachTest();
 
 describe("limits (S28)", () => {
   it("S28: a visitor's burst of 150 messages gets 429 with Retry-After beyond the limit; others are unaffected", async () => {

@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, resetClock } from "../../src/lib/clock";
+import { describe, expect, it } from "vitest";
+import { advanceClock } from "../../src/lib/clock";
 import type { Viewer } from "../../src/protocol";
 import {
   agentSays,
@@ -12,13 +12,10 @@ import {
   type TestSocket,
   visitorSays,
   visitorSocket,
+  socketsOfEachTest,
 } from "./helpers";
 
-const open: TestSocket[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-  resetClock();
-});
+const open = socketsOfEachTest();
 
 function track(s: TestSocket) {
   open.push(s);

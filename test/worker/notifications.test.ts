@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AgentNotification } from "../../src/protocol";
 import {
   agentSocket,
@@ -9,14 +9,11 @@ import {
   indexRow,
   session,
   signedInAgent,
-  type TestSocket,
   visitorSays,
+  socketsOfEachTest,
 } from "./helpers";
 
-const open: TestSocket[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const open = socketsOfEachTest();
 
 async function mine(cookie: string) {
   const body = (await (await call("/api/notifications", { cookie })).json()) as {

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import {
   call,
   clientId,
@@ -8,14 +8,11 @@ import {
   indexRow,
   session,
   signedInAgent,
-  type TestSocket,
   visitorSays,
+  socketsOfEachTest,
 } from "./helpers";
 
-const open: TestSocket[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const open = socketsOfEachTest();
 
 interface Received {
   payload: { title: string; body: string; url: string };

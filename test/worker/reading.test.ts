@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, resetClock } from "../../src/lib/clock";
+import { describe, expect, it } from "vitest";
+import { advanceClock } from "../../src/lib/clock";
 import {
   agentSocket,
   call,
@@ -7,16 +7,12 @@ import {
   room,
   signedInAgent,
   startVisitor,
-  type TestSocket,
   visitorSays,
   visitorSocket,
+  socketsOfEachTest,
 } from "./helpers";
 
-const open: TestSocket[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-  resetClock();
-});
+const open = socketsOfEachTest();
 
 async function read(id: string) {
   return (await room(id).snapshot())!.conversation.read;

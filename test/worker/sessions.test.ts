@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, resetClock } from "../../src/lib/clock";
+import { describe, expect, it } from "vitest";
+import { advanceClock } from "../../src/lib/clock";
 import { CLOSE_SESSION_ENDED, CLOSE_SESSION_RENEWED } from "../../src/protocol";
 import {
   agentSocket,
@@ -13,13 +13,10 @@ import {
   startVisitor,
   type TestSocket,
   visitorSays,
+  socketsOfEachTest,
 } from "./helpers";
 
-const open: TestSocket[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-  resetClock();
-});
+const open = socketsOfEachTest();
 
 /** The sockets an agent's open inbox holds: the feed and one conversation. */
 async function openInbox(cookie: string, conversationId: string) {

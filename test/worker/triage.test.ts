@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, now, resetClock } from "../../src/lib/clock";
+import { describe, expect, it } from "vitest";
+import { advanceClock, now } from "../../src/lib/clock";
 import type { ConversationSummary } from "../../src/protocol";
 import {
   call,
@@ -12,15 +12,11 @@ import {
   room,
   signedInAgent,
   startVisitor,
-  type TestSocket,
   visitorSays,
+  socketsOfEachTest,
 } from "./helpers";
 
-const open: TestSocket[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-  resetClock();
-});
+const open = socketsOfEachTest();
 
 async function newConversation(text = "hello") {
   const v = await startVisitor();
