@@ -7,7 +7,7 @@
  * const request = await pushRequest({ endpoint, p256dh, auth }, JSON.stringify(payload), vapid);
  * const res = await fetch(request); // 201; 404 or 410: the subscription is gone
  */
-import { base64url } from "../lib/crypto";
+import { base64url, concatBytes, fromBase64url } from "../lib/crypto";
 
 export interface PushSubscriptionKeys {
   endpoint: string;
@@ -27,21 +27,6 @@ export interface Vapid {
 }
 
 const encoder = new TextEncoder();
-
-export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
-  return Uint8Array.from(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 async function hkdf(
   salt: Uint8Array,
@@ -77,20 +62,25 @@ export async function encryptPayload(
       256,
     ),
   );
-  const ikm = await hkdf(authSecret, ecdhSecret, concat(encoder.encode("WebPush: info\0"), uaPublic, asPublic), 32);
+  const ikm = await hkdf(
+    authSecret,
+    ecdhSecret,
+    concatBytes(encoder.encode("WebPush: info\0"), uaPublic, asPublic),
+    32,
+  );
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const cek = await hkdf(salt, ikm, encoder.encode("Content-Encoding: aes128gcm\0"), 16);
   const nonce = await hkdf(salt, ikm, encoder.encode("Content-Encoding: nonce\0"), 12);
   const key = await crypto.subtle.importKey("raw", cek, "AES-GCM", false, ["encrypt"]);
   // One record: the payload, then the delimiter 0x02 (last record), no padding.
   const sealed = new Uint8Array(
-    await crypto.subtle.encrypt({ name: "AES-GCM", iv: nonce }, key, concat(payload, new Uint8Array([2]))),
+    await crypto.subtle.encrypt({ name: "AES-GCM", iv: nonce }, key, concatBytes(payload, new Uint8Array([2]))),
   );
   const header = new Uint8Array(16 + 4 + 1);
   header.set(salt, 0);
   new DataView(header.buffer).setUint32(16, 4096);
   header[20] = asPublic.length;
-  return concat(header, asPublic, sealed);
+  return concatBytes(header, asPublic, sealed);
 }
 
 /** RFC 8292: `vapid t=<ES256 JWT for the endpoint's origin>, k=<our public key>`, valid 12 hours. */

@@ -4,6 +4,7 @@
  * legacy charset, encoded-words whose bytes are not in the charset they name, and `format=flowed`
  * (postal-mime joins a quoted flowed line with the unquoted line after it; we unflow ourselves).
  */
+import { concatBytes } from "../../lib/crypto";
 import { decodeGuessing, decoderFor, hasHighBytes, isUtf8 } from "./charset";
 import { byteString, type HeaderField, mediaType, param, parseHeaderBlock } from "./headers";
 
@@ -22,16 +23,6 @@ export interface PreparedMail {
 }
 
 const encoder = new TextEncoder();
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /**
  * Address headers longer than this are cut. postal-mime's address tokenizer spends about 1 µs per
@@ -181,7 +172,7 @@ export function prepareRaw(raw: Uint8Array): PreparedMail {
   }
   if (repaired !== decoderFor("utf-8")!.decode(headerBytes)) {
     const newHeader = encoder.encode(repaired);
-    bytes = concat(newHeader, bytes.subarray(headerEnd));
+    bytes = concatBytes(newHeader, bytes.subarray(headerEnd));
     const shift = newHeader.length - headerEnd;
     headerEnd += shift;
     bodyStart += shift;
