@@ -119,7 +119,6 @@ const en = {
   reason: "Reason",
   sender: "Sender",
   nothingSetAside: "Nothing set aside.",
-  rawMail: "Raw mail",
   downloadRaw: "Download .eml",
   notMessenger: "Only for conversations that started on Messenger",
   noChatVisitor: "This conversation has no web chat visitor",
@@ -201,7 +200,6 @@ const en = {
   savedResponsesIntro:
     "Replies the whole team reuses, picked in the reply box. Every agent adds, edits, archives and restores them; admins manage the categories.",
   newResponse: "New saved response",
-  editResponse: (title: string) => `Edit “${title}”`,
   title: "Title",
   text: "Text",
   save: "Save",
@@ -345,7 +343,6 @@ const es: Strings = {
   reason: "Motivo",
   sender: "Remitente",
   nothingSetAside: "No hay nada apartado.",
-  rawMail: "Correo original",
   downloadRaw: "Descargar .eml",
   notMessenger: "Solo para conversaciones que empezaron en Messenger",
   noChatVisitor: "Esta conversación no tiene visitante de chat web",
@@ -428,7 +425,6 @@ const es: Strings = {
   savedResponsesIntro:
     "Respuestas que todo el equipo reutiliza, elegidas en el cuadro de respuesta. Cada agente las añade, edita, archiva y restaura; los administradores gestionan las categorías.",
   newResponse: "Nueva respuesta guardada",
-  editResponse: (title) => `Editar «${title}»`,
   title: "Título",
   text: "Texto",
   save: "Guardar",
