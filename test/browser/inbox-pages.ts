@@ -1,5 +1,5 @@
 import type { Browser, Page } from "playwright-core";
-import { baseUrl } from "../e2e/live";
+import { baseUrl, call } from "../e2e/live";
 
 let n = 0;
 /** A browser context of its own (cookies, client address) with an agent signed in through the page. */
@@ -32,4 +32,15 @@ export async function agentPage(
 
 export function row(page: Page, conversationId: string) {
   return page.locator(`a.row[data-conversation-id="${conversationId}"]`);
+}
+
+/**
+ * Gives the agent a one-word name no other agent has (agents made by other test files share "E2E Agent n"),
+ * so "@" and that name finds exactly them. Pages opened after this see it.
+ */
+export async function renameUniquely(cookie: string): Promise<string> {
+  const name = `Mentionee${Date.now().toString(36)}${++n}`;
+  const res = await call("/api/auth/me", { method: "PATCH", cookie, body: { name } });
+  if (res.status !== 200) throw new Error(`rename: ${res.status} ${await res.text()}`);
+  return name;
 }

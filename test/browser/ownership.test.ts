@@ -2,11 +2,11 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, newAgent, startVisitor, visitorSays } from "../e2e/live";
 import { launchChromium } from "./chromium";
-import { agentPage, row } from "./inbox-pages";
+import { agentPage, renameUniquely, row } from "./inbox-pages";
 
 let browser: Browser;
-let ada: { id: string; name: string; page: Page };
-let alex: { id: string; name: string; page: Page };
+let ada: { id: string; name: string; cookie: string; page: Page };
+let alex: { id: string; name: string; cookie: string; page: Page };
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -88,10 +88,11 @@ describe("mentions in the inbox (S34)", () => {
     const v = await startVisitor();
     await visitorSays(v, "Can someone senior look?");
     const before = await count(alex.page, "mentions");
+    alex.name = await renameUniquely(alex.cookie);
     await ada.page.goto(`${baseUrl}/conversations/${v.conversationId}`);
     await ada.page.locator("#conversation-title").click();
     await ada.page.keyboard.press("n");
-    await ada.page.locator("#composer-text").pressSequentially("please look @E2E");
+    await ada.page.locator("#composer-text").pressSequentially(`please look @${alex.name}`);
     await ada.page.locator(`.mention-picker [data-agent="${alex.id}"]`).click();
     await ada.page.keyboard.press("Enter");
     await expect.poll(() => alex.page.locator('[data-testid="notice"]').textContent()).toContain("mentioned you");

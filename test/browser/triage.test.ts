@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admin, baseUrl, call, clientId, newAgent, startVisitor, visitorSays } from "../e2e/live";
 import { launchChromium } from "./chromium";
-import { agentPage, row } from "./inbox-pages";
+import { agentPage, renameUniquely, row } from "./inbox-pages";
 
 let browser: Browser;
 let page: Page;
@@ -58,6 +58,7 @@ describe("labels, snooze and mark unread in the inbox (S35, S36)", () => {
 describe("notes and mentions in the inbox (S33, S34)", () => {
   it("S33 S34: n switches to a note; @ picks a colleague; the note shows set apart, never to the visitor, and reaches the one mentioned", async () => {
     const colleague = await newAgent();
+    const handle = await renameUniquely(colleague.cookie);
     const v = await startVisitor();
     await visitorSays(v, "Is my refund coming?");
     await page.goto(`${baseUrl}/conversations/${v.conversationId}`);
@@ -65,7 +66,7 @@ describe("notes and mentions in the inbox (S33, S34)", () => {
     await page.locator("#conversation-title").click();
     await page.keyboard.press("n");
     await expect.poll(() => page.locator("#composer-text").getAttribute("placeholder")).toMatch(/note/i);
-    await page.locator("#composer-text").pressSequentially("Checking with finance, @E2E");
+    await page.locator("#composer-text").pressSequentially(`Checking with finance, @${handle}`);
     await page.locator(`.mention-picker [data-agent="${colleague.id}"]`).click();
     await page.locator("#composer-text").press("End");
     await page.locator("#composer-text").pressSequentially("please confirm");
