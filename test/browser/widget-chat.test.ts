@@ -70,6 +70,10 @@ describe("the chat widget on a customer's site (another origin)", () => {
 
     await composer(page).pressSequentially("Do you ship");
     await room.next("typing", (f) => f.who === "visitor" && f.typing);
+    // A visitor who keeps typing past the inbox's fade (~6 s without news) says so again.
+    await composer(page).pressSequentially(" to Lisbon and to Porto", { delay: 150 });
+    const sayingTyping = () => room.frames.filter((f) => f.type === "typing" && f.who === "visitor" && f.typing);
+    await room.waitFor(() => sayingTyping().length >= 2, "a second typing frame while the visitor types on");
 
     room.send({ type: "typing", typing: true, composing: "chat" });
     await eventually(() => page.getByText(`${agent.name} is typing…`).count()).toBe(1);

@@ -14,6 +14,8 @@ import { adoptCss, type PanelContext, type PanelHandle } from "./panel-types";
 
 const emailSchema = z.email();
 const TYPING_IDLE_MS = 3_000;
+/** While the visitor keeps typing, "typing" is said again this often: the inbox fades a line not refreshed for ~6 s. */
+const TYPING_REFRESH_MS = 2_500;
 
 type Attrs = Record<string, string | boolean | ((e: Event) => void)>;
 
@@ -105,18 +107,22 @@ export function mountPanel({ root, chat, config, launcher, requestClose }: Panel
     "aria-describedby": "cw-message-err",
   });
   const composerError = h("p", { id: "cw-message-err", class: "err", role: "alert" });
-  let typingSince: ReturnType<typeof setTimeout> | undefined;
+  let typingIdle: ReturnType<typeof setTimeout> | undefined;
+  let typingSaidAt = 0;
   const stopTyping = () => {
-    if (typingSince === undefined) return;
-    clearTimeout(typingSince);
-    typingSince = undefined;
+    if (typingIdle === undefined) return;
+    clearTimeout(typingIdle);
+    typingIdle = undefined;
     chat.typing(false);
   };
   textarea.addEventListener("input", () => {
     composerError.textContent = "";
-    if (typingSince === undefined) chat.typing(true);
-    clearTimeout(typingSince);
-    typingSince = setTimeout(stopTyping, TYPING_IDLE_MS);
+    if (typingIdle === undefined || Date.now() - typingSaidAt >= TYPING_REFRESH_MS) {
+      chat.typing(true);
+      typingSaidAt = Date.now();
+    }
+    clearTimeout(typingIdle);
+    typingIdle = setTimeout(stopTyping, TYPING_IDLE_MS);
   });
   textarea.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
