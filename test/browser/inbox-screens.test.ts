@@ -75,6 +75,18 @@ async function open(screen: Screen, locale: keyof typeof WORDS, options: { color
   return { context, page, errors };
 }
 
+/** Whether a control draws something: a child larger than the 1 px that visually hidden text keeps. */
+function showsSomething(control: Locator) {
+  return control.evaluate((el) =>
+    [...el.querySelectorAll("*")].some((child) => {
+      const box = child.getBoundingClientRect();
+      return (
+        box.width > 1 && box.height > 1 && (child instanceof SVGElement || (child.textContent ?? "").trim() !== "")
+      );
+    }),
+  );
+}
+
 /** Clicks a control after checking that it is on screen and uncovered. */
 async function press(control: Locator, what: string) {
   await expectReachable(control, what);
@@ -118,6 +130,10 @@ describe("S42: the inbox on every screen, in English and Spanish", () => {
         await expectReachable(page.locator("#composer-text"), "the reply box");
         await expectReachable(page.getByRole("button", { name: w.send }), "Send");
         await expectScreenSound(page, "conversation");
+        // The header's menus show something (an icon, an avatar or words) even where their words are hidden.
+        for (const id of ["assign-button", "triage-button"]) {
+          await expect.poll(() => showsSomething(page.locator(`#${id}`)), { message: id }).toBe(true);
+        }
 
         // A saved response.
         await press(page.getByRole("button", { name: w.savedResponses }), "Saved responses");

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import type { AgentRef, AgentStatus, ConversationSummary, Viewer } from "../../../protocol";
 import { avatarTone, initials } from "../format";
+import { Icon } from "../icons";
 import { t } from "../i18n";
 import { useSelect } from "../state";
 import { actions, type Filters, store } from "../store";
@@ -128,7 +129,7 @@ export function AssignMenu({ summary, meId }: { summary: ConversationSummary; me
         aria-expanded={open ? "true" : "false"}
         onClick={() => setOpen(!open)}
       >
-        {assignee ? <AssigneeAvatar assignee={assignee} /> : null}
+        {assignee ? <AssigneeAvatar assignee={assignee} /> : <Icon name="contact" />}
         <span>{assignee ? assignee.name : t.unassigned}</span>
       </button>
       {open ? (
