@@ -80,10 +80,16 @@ export function SavedResponsesPicker({
     setTimeout(() => search.current?.focus(), 0);
   }, [open]);
 
+  // Each keystroke asks again; answers can come back out of order, so only the latest question's is shown.
+  const asked = useRef(0);
   useEffect(() => {
     if (!open) return;
     const q = { ...(category ? { category } : {}), ...(query.trim() ? { q: query.trim() } : {}) };
-    void api["saved-responses"].$get({ query: q }).then(async (res) => setResponses((await ok(res)).responses));
+    const n = ++asked.current;
+    void api["saved-responses"].$get({ query: q }).then(async (res) => {
+      const { responses } = await ok(res);
+      if (n === asked.current) setResponses(responses);
+    });
   }, [open, category, query]);
 
   const pick = (r: Response) => {
