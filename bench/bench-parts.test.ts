@@ -280,6 +280,10 @@ describe("list SQL and seed", () => {
     const sql = seedSql(2500, { batch: 1000 });
     expect(sql.match(/^INSERT INTO conversations/gm)).toHaveLength(3);
     expect(sql.match(/\('bench-/g)).toHaveLength(2500);
+    // Mine, Snoozed and a label's page have rows to read (else their rows-read figures measure nothing).
+    expect(sql.match(/'bench-agent'/g)).toHaveLength(Math.ceil(2500 / 7));
+    expect(sql.match(/,4102444800000,/g)?.length).toBeGreaterThan(0);
+    expect(sql.match(/'\["lb_bench"\]'/g)).toHaveLength(Math.ceil(2500 / 13));
   });
 });
 

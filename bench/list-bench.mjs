@@ -66,25 +66,41 @@ export function countsSql(agentId) {
   ];
 }
 
-/** Multi-row INSERTs for `count` conversations: a mix of channels and states, newest last. */
+/**
+ * Multi-row INSERTs for `count` conversations: a mix of channels and states, newest last. Some open ones
+ * are the bench agent's (`bench-agent`), some snoozed, some carry the label `lb_bench`, so the Mine,
+ * Snoozed and label pages read real rows. D1's triggers fill `conversation_labels` and the counters.
+ */
 export function seedSql(
   count,
-  { batch = 400, unreadShare = 0.05, openShare = 0.3, start = Date.UTC(2026, 0, 1) } = {},
+  {
+    batch = 400,
+    unreadShare = 0.05,
+    openShare = 0.3,
+    mineEvery = 7,
+    snoozedEvery = 11,
+    labelEvery = 13,
+    start = Date.UTC(2026, 0, 1),
+  } = {},
 ) {
   const channels = ["chat", "email", "messenger"];
   const statements = [];
   for (let from = 0; from < count; from += batch) {
     const rows = [];
     for (let i = from; i < Math.min(count, from + batch); i++) {
+      const id = `bench-${String(i).padStart(7, "0")}`;
       const at = start + i * 60_000;
       const status = i % Math.round(1 / openShare) === 0 ? "open" : "complete";
       const read = i % Math.round(1 / unreadShare) === 0 ? 0 : 1;
+      const mine = i % mineEvery === 0;
+      const snoozedUntil = status === "open" && i % snoozedEvery === 0 ? Date.UTC(2100, 0, 1) : "NULL";
+      const labels = i % labelEvery === 0 ? '["lb_bench"]' : "[]";
       rows.push(
-        `('bench-${String(i).padStart(7, "0")}','${channels[i % 3]}',NULL,NULL,NULL,'${status}',${read},'Seeded ${i}','Seeded preview ${i}',${at},${at},1,1,${at},0,'Person ${i}')`,
+        `('${id}','${channels[i % 3]}',NULL,NULL,NULL,'${status}',${read},'Seeded ${i}','Seeded preview ${i}',${at},${at},1,1,${at},0,'Person ${i}',${mine ? "'bench-agent','Bench Agent'" : "NULL,NULL"},${snoozedUntil},'${labels}')`,
       );
     }
     statements.push(
-      `INSERT INTO conversations (id, channel, contact_id, visitor_key, messenger_psid, status, read, subject, last_message_preview, last_message_at, last_inbound_at, version, last_seq, created_at, contact_verified, person_name) VALUES\n${rows.join(",\n")};`,
+      `INSERT INTO conversations (id, channel, contact_id, visitor_key, messenger_psid, status, read, subject, last_message_preview, last_message_at, last_inbound_at, version, last_seq, created_at, contact_verified, person_name, assignee_id, assignee_name, snoozed_until, labels) VALUES\n${rows.join(",\n")};`,
     );
   }
   return statements.join("\n");
