@@ -228,9 +228,7 @@ function failure(err: unknown): ApiFailure {
 export type SendOutcome =
   | { ok: true }
   | { ok: false; rateLimited: true; message: string; retryAfterS: number }
-  /** S38: held, because the conversation has news the author had not seen; nothing was stored. */
-  | { ok: false; rateLimited: false; held: true; message: string }
-  | { ok: false; rateLimited: false; held?: false };
+  | { ok: false; rateLimited: false };
 
 /**
  * Everything that changes the inbox's state: the list (kept current by the feed socket), the open
@@ -512,16 +510,10 @@ class InboxActions {
   }
 
   /**
-   * Posts a reply. A refusal for now (429: posting too fast; 409 stale: news the author had not seen, S38)
-   * removes it again and says why, so the composer can keep the draft; any other failure stays in the
-   * thread as Not sent with Retry.
+   * Posts a reply. A refusal for now (429: posting too fast) removes it again and says when to retry,
+   * so the composer can keep the draft; any other failure stays in the thread as Not sent with Retry.
    */
-  async send(
-    text: string,
-    channel: Channel,
-    clientId: string = crypto.randomUUID(),
-    seen: { basedOnSeq?: number; force?: boolean } = {},
-  ): Promise<SendOutcome> {
+  async send(text: string, channel: Channel, clientId: string = crypto.randomUUID()): Promise<SendOutcome> {
     const id = this.s.thread?.id;
     if (!id) return { ok: false, rateLimited: false };
     const pending: Pending = { clientId, text, channel, state: "sending" };
@@ -530,21 +522,17 @@ class InboxActions {
       pending: [...thread.pending.filter((p) => p.clientId !== clientId), pending],
     }));
     try {
-      const res = await api.conversations[":id"].messages.$post({
-        param: { id },
-        json: { clientId, channel, text, ...seen },
-      });
+      const res = await api.conversations[":id"].messages.$post({ param: { id }, json: { clientId, channel, text } });
       const { message } = await ok(res);
       this.updateThread(id, (thread) => addMessages(thread, [message]));
       return { ok: true };
     } catch (err) {
       const f = failure(err);
-      if (f.status === 429 || f.code === "stale") {
+      if (f.status === 429) {
         this.updateThread(id, (thread) => ({
           ...thread,
           pending: thread.pending.filter((p) => p.clientId !== clientId),
         }));
-        if (f.code === "stale") return { ok: false, rateLimited: false, held: true, message: f.message };
         return { ok: false, rateLimited: true, message: f.message, retryAfterS: f.retryAfterS ?? 1 };
       }
       // S7: Retry only where a retry can succeed: the network or the server failed, not a refusal.

@@ -6,8 +6,8 @@ import { channelProblem, messengerClosesAt, messengerWindow, preselectedChannel,
 import { channelLabel } from "../format";
 import { Icon } from "../icons";
 import { t } from "../i18n";
-import { counted, useSelect } from "../state";
-import { actions, store } from "../store";
+import { counted } from "../state";
+import { actions } from "../store";
 import { teamActions } from "../team";
 import { MentionPicker, mentionQuery, useMentions } from "./MentionPicker";
 import { SavedResponsesPicker } from "./SavedResponses";
@@ -85,10 +85,6 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
   const chosen = useRef(false);
   const draft = useRef("");
   draft.current = text;
-  // S38: the last message the agent had seen when this draft began; a reply sent after news is held.
-  const lastSeq = useSelect(store, (s) => s.thread?.messages.at(-1)?.seq ?? 0);
-  const seenSeq = useRef<number | null>(null);
-  const [held, setHeld] = useState(false);
   const typing = useTypingSignal();
   // S33: a reply to the customer, or an internal note for agents only (`n` switches).
   const [mode, setMode] = useState<"reply" | "note">("reply");
@@ -134,14 +130,11 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
   };
 
   /** Sends the draft; on a channel that cannot reach the conversation now, asks first (`via` answers). */
-  const submit = async (via?: Channel, force = false) => {
+  const submit = async (via?: Channel) => {
     if (!text.trim() || (filled && !filled.ok)) return;
     if (via === undefined && problem) return setAsking(true);
     setAsking(false);
-    setHeld(false);
     const out = filled?.ok ? filled.text : text;
-    const basedOnSeq = seenSeq.current ?? lastSeq;
-    seenSeq.current = null;
     setText("");
     setNotice("");
     typing.stop();
@@ -153,17 +146,11 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
         setNotice(`${err.message ?? t.networkError} ${t.draftKept}`);
       });
     }
-    const outcome = await actions.send(out.trim(), via ?? channel, undefined, { basedOnSeq, force });
+    const outcome = await actions.send(out.trim(), via ?? channel);
     // Posting too fast (429): the reply was not taken, so the draft comes back with the reason.
     if (!outcome.ok && outcome.rateLimited) {
       setText((current: string) => (current === "" ? text : current));
       setNotice(`${outcome.message} ${t.draftKept}`);
-    }
-    // S38: held; the draft comes back, still based on what the agent had seen, until they send or edit.
-    if (!outcome.ok && !outcome.rateLimited && outcome.held) {
-      setText((current: string) => (current === "" ? text : current));
-      seenSeq.current = basedOnSeq;
-      setHeld(true);
     }
   };
   /** S11: a saved response goes in at the cursor, replacing a "/" that opened the picker. */
@@ -173,7 +160,6 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
     const end = el.selectionEnd ?? start;
     const before = text.slice(0, start).replace(/(^|\n)\/$/, "$1");
     const next = before + body + text.slice(end);
-    seenSeq.current ??= lastSeq;
     setText(next);
     setPicking(false);
     setTimeout(() => {
@@ -288,29 +274,6 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
           {notice}
         </p>
       </div>
-      {held ? (
-        <div class="ask" role="alertdialog" aria-labelledby="held-title" data-testid="held-reply">
-          <p id="held-title" class="ask-title">
-            {t.heldReply}
-          </p>
-          <div class="ask-actions">
-            <button type="button" class="button primary" onClick={() => void submit(undefined, true)}>
-              {t.sendAnyway}
-            </button>
-            <button
-              type="button"
-              class="button ghost"
-              onClick={() => {
-                seenSeq.current = lastSeq;
-                setHeld(false);
-                area.current?.focus();
-              }}
-            >
-              {t.editReply}
-            </button>
-          </div>
-        </div>
-      ) : null}
       {asking && problem ? (
         <div class="ask" role="alertdialog" aria-labelledby="ask-title" aria-describedby="ask-reason" ref={ask}>
           <p id="ask-title" class="ask-title">
@@ -365,8 +328,6 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
           onInput={(e: Event) => {
             const el = e.target as HTMLTextAreaElement;
             setText(el.value);
-            if (el.value === "") seenSeq.current = null;
-            else seenSeq.current ??= lastSeq;
             if (notice) setNotice("");
             // Typing "/" at the start of a line opens the saved-responses search (S11).
             const caret = el.selectionStart ?? 0;
