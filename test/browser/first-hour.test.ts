@@ -349,6 +349,7 @@ describe("#17: keys", () => {
     await page.keyboard.press("Enter");
     const inserted = first === "Keys first" ? "First answer by keyboard" : "Second answer by keyboard";
     await expect.poll(() => composer.inputValue()).toBe(inserted);
+    await expect.poll(() => composer.evaluate((el) => el === document.activeElement)).toBe(true);
     // Enter in the search field picks the first match, and never sends the reply around it.
     await page.keyboard.press("Control+a");
     await page.keyboard.type("/");

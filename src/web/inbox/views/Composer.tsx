@@ -162,8 +162,9 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
     const next = before + body + text.slice(end);
     setText(next);
     setPicking(false);
+    // Focus at once, so a key pressed right after the pick lands in the reply (the caret follows the render).
+    el.focus();
     setTimeout(() => {
-      el.focus();
       el.setSelectionRange(before.length + body.length, before.length + body.length);
     }, 0);
   };
