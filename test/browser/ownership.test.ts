@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, newAgent, startVisitor, visitorSays } from "../e2e/live";
+import { agentSays, baseUrl, newAgent, startVisitor, visitorSays } from "../e2e/live";
 import { launchChromium } from "./chromium";
 import { agentPage, renameUniquely, row } from "./inbox-pages";
 
@@ -80,6 +80,46 @@ describe("collision awareness in two agents' browsers (S37)", () => {
 
     await ada.page.goto(`${baseUrl}/`);
     await expect.poll(() => alex.page.locator(`[data-viewer="${ada.id}"]`).count()).toBe(0);
+  });
+});
+
+describe("a reply begun before news is held (S38)", () => {
+  it("S38: a colleague's reply arriving mid-draft holds the draft; Send anyway sends it; Edit reads the news and sends after", async () => {
+    const v = await startVisitor();
+    await visitorSays(v, "Can I change my delivery address?");
+    await ada.page.goto(`${baseUrl}/conversations/${v.conversationId}`);
+    const composer = ada.page.locator("#composer-text");
+    const held = ada.page.locator('[data-testid="held-reply"]');
+    const outbound = () => ada.page.locator(".thread .message.outbound .text").allTextContents();
+
+    await composer.pressSequentially("Yes, send me the new one");
+    const { res } = await agentSays(alex.cookie, v.conversationId, "Done: I changed it for you.");
+    expect(res.status).toBe(201);
+    await expect.poll(outbound).toEqual(["Done: I changed it for you."]);
+    await composer.press("Enter");
+    await expect.poll(() => held.count()).toBe(1);
+    expect(await held.locator(".held-news li").allTextContents()).toEqual([
+      expect.stringContaining("Done: I changed it for you."),
+    ]);
+    expect(await composer.inputValue()).toBe("Yes, send me the new one");
+    expect(await outbound()).toEqual(["Done: I changed it for you."]);
+    await held.getByRole("button", { name: "Send anyway" }).click();
+    await expect.poll(outbound).toEqual(["Done: I changed it for you.", "Yes, send me the new one"]);
+    expect(await held.count()).toBe(0);
+
+    await composer.pressSequentially("Anything else?");
+    await visitorSays(v, "Thanks both!");
+    await expect.poll(() => ada.page.locator(".thread .message.inbound").count()).toBe(2);
+    await composer.press("Enter");
+    await expect.poll(() => held.count()).toBe(1);
+    await held.getByRole("button", { name: "Edit" }).click();
+    expect(await held.count()).toBe(0);
+    await composer.press("End");
+    await composer.pressSequentially(" Have a good day.");
+    await composer.press("Enter");
+    await expect
+      .poll(outbound)
+      .toEqual(["Done: I changed it for you.", "Yes, send me the new one", "Anything else? Have a good day."]);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Channel, ConversationSummary } from "../../protocol";
+import type { Channel, ConversationSummary, Message } from "../../protocol";
 import { t } from "./i18n";
 
 /** "now", "5 min", "3 h", "2 d". */
@@ -81,4 +81,15 @@ export function avatarTone(id: string): number {
 
 export function channelLabel(channel: Channel): string {
   return channel === "chat" ? t.chat : channel === "email" ? t.emailChannel : t.messenger;
+}
+
+/** Who wrote a message, as the thread names them. */
+export function authorOf(m: Message, summary: ConversationSummary, meId: string): string {
+  if (m.author.kind === "agent") return m.author.id === meId ? t.you : (m.author.name ?? t.unknown);
+  if (m.author.kind === "system") return t.system;
+  // S18: a mail shows who really sent it, whatever the conversation's contact is called.
+  const from = m.email?.from;
+  if (m.kind === "customer" && from)
+    return m.author.name && m.author.name !== from ? `${m.author.name} <${from}>` : from;
+  return displayName(summary);
 }

@@ -228,7 +228,9 @@ function failure(err: unknown): ApiFailure {
 export type SendOutcome =
   | { ok: true }
   | { ok: false; rateLimited: true; message: string; retryAfterS: number }
-  | { ok: false; rateLimited: false };
+  /** S38: held, because the conversation has news the author had not seen; nothing was stored. */
+  | { ok: false; rateLimited: false; held: true; message: string; newer: readonly Message[] }
+  | { ok: false; rateLimited: false; held?: false };
 
 /**
  * Everything that changes the inbox's state: the list (kept current by the feed socket), the open
@@ -510,10 +512,16 @@ class InboxActions {
   }
 
   /**
-   * Posts a reply. A refusal for now (429: posting too fast) removes it again and says when to retry,
-   * so the composer can keep the draft; any other failure stays in the thread as Not sent with Retry.
+   * Posts a reply. A refusal for now (429: posting too fast; 409 stale: news the author had not seen, S38)
+   * removes it again and says why, so the composer can keep the draft; any other failure stays in the
+   * thread as Not sent with Retry.
    */
-  async send(text: string, channel: Channel, clientId: string = crypto.randomUUID()): Promise<SendOutcome> {
+  async send(
+    text: string,
+    channel: Channel,
+    clientId: string = crypto.randomUUID(),
+    seen: { basedOnSeq?: number; force?: boolean } = {},
+  ): Promise<SendOutcome> {
     const id = this.s.thread?.id;
     if (!id) return { ok: false, rateLimited: false };
     const pending: Pending = { clientId, text, channel, state: "sending" };
@@ -522,17 +530,26 @@ class InboxActions {
       pending: [...thread.pending.filter((p) => p.clientId !== clientId), pending],
     }));
     try {
-      const res = await api.conversations[":id"].messages.$post({ param: { id }, json: { clientId, channel, text } });
+      const res = await api.conversations[":id"].messages.$post({
+        param: { id },
+        json: { clientId, channel, text, ...seen },
+      });
       const { message } = await ok(res);
       this.updateThread(id, (thread) => addMessages(thread, [message]));
       return { ok: true };
     } catch (err) {
       const f = failure(err);
-      if (f.status === 429) {
+      if (f.status === 429 || f.code === "stale") {
         this.updateThread(id, (thread) => ({
           ...thread,
           pending: thread.pending.filter((p) => p.clientId !== clientId),
         }));
+        if (f.code === "stale") {
+          // The news may beat its own frame here: the thread shows it now, whatever the socket does.
+          const newer = f.newer ?? [];
+          this.updateThread(id, (thread) => addMessages(thread, newer));
+          return { ok: false, rateLimited: false, held: true, message: f.message, newer };
+        }
         return { ok: false, rateLimited: true, message: f.message, retryAfterS: f.retryAfterS ?? 1 };
       }
       // S7: Retry only where a retry can succeed: the network or the server failed, not a refusal.

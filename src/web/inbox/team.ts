@@ -127,12 +127,19 @@ export const teamActions = {
   },
 
   /** S33, S34: an internal note, mentioning these agents; it reaches the thread over its socket. */
-  async note(conversationId: string, text: string, mentions: string[]): Promise<void> {
+  /** S38: `seen` says what the author had seen; news since then holds the note (a thrown `stale`). */
+  async note(
+    conversationId: string,
+    text: string,
+    mentions: string[],
+    seen: { basedOnSeq?: number; force?: boolean } = {},
+  ): Promise<void> {
     const json = {
       clientId: crypto.randomUUID(),
       channel: "note" as const,
       text,
       ...(mentions.length ? { mentions } : {}),
+      ...seen,
     };
     await ok(await api.conversations[":id"].messages.$post({ param: { id: conversationId }, json }));
   },

@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import type { AgentView } from "../../../auth/agent-view";
-import { type Channel, type Composing, type ConversationSummary, typedAddress } from "../../../protocol";
+import { type Channel, type Composing, type ConversationSummary, type Message, typedAddress } from "../../../protocol";
 import { fillTags, hasTags, splitName, type TagValues } from "../../../saved-responses/tags";
 import { channelProblem, messengerClosesAt, messengerWindow, preselectedChannel, replyChannels } from "../channels";
-import { channelLabel } from "../format";
+import { authorOf, channelLabel } from "../format";
 import { Icon } from "../icons";
 import { t } from "../i18n";
-import { counted } from "../state";
-import { actions } from "../store";
+import { counted, useSelect } from "../state";
+import { actions, store } from "../store";
 import { teamActions } from "../team";
 import { MentionPicker, mentionQuery, useMentions } from "./MentionPicker";
 import { SavedResponsesPicker } from "./SavedResponses";
@@ -85,6 +85,15 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
   const chosen = useRef(false);
   const draft = useRef("");
   draft.current = text;
+  // S38: the last message the agent had seen when this draft began; a reply sent after news is held.
+  const lastSeq = useSelect(store, (s) => s.thread?.messages.at(-1)?.seq ?? 0);
+  const seenSeq = useRef<number | null>(null);
+  /** S38: the news a held reply had not seen; the draft waits for Send anyway or Edit. */
+  const [held, setHeld] = useState<readonly Message[] | null>(null);
+  useEffect(() => {
+    // A draft begun before the thread loaded has seen what the thread first shows.
+    if (seenSeq.current === 0 && lastSeq > 0) seenSeq.current = lastSeq;
+  }, [lastSeq]);
   const typing = useTypingSignal();
   // S33: a reply to the customer, or an internal note for agents only (`n` switches).
   const [mode, setMode] = useState<"reply" | "note">("reply");
@@ -130,28 +139,42 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
   };
 
   /** Sends the draft; on a channel that cannot reach the conversation now, asks first (`via` answers). */
-  const submit = async (via?: Channel) => {
+  const submit = async (via?: Channel, force = false) => {
     if (!text.trim() || (filled && !filled.ok)) return;
     if (via === undefined && problem) return setAsking(true);
     setAsking(false);
+    setHeld(null);
     const out = filled?.ok ? filled.text : text;
+    // 0: the draft began before the thread had loaded; what it shows now is what the agent saw.
+    const basedOnSeq = seenSeq.current || lastSeq;
+    seenSeq.current = null;
+    const hold = (newer: readonly Message[]) => {
+      setText((current: string) => (current === "" ? text : current));
+      seenSeq.current = basedOnSeq;
+      setHeld(newer);
+    };
     setText("");
     setNotice("");
     typing.stop();
     if (note) {
       const ids = mentions.idsIn(out);
       mentions.reset();
-      return void teamActions.note(summary.id, out.trim(), ids).catch((err: { message?: string }) => {
-        setText((current: string) => (current === "" ? text : current));
-        setNotice(`${err.message ?? t.networkError} ${t.draftKept}`);
-      });
+      return void teamActions
+        .note(summary.id, out.trim(), ids, { basedOnSeq, force })
+        .catch((err: { code?: string; message?: string; newer?: Message[] }) => {
+          if (err.code === "stale") return hold(err.newer ?? []);
+          setText((current: string) => (current === "" ? text : current));
+          setNotice(`${err.message ?? t.networkError} ${t.draftKept}`);
+        });
     }
-    const outcome = await actions.send(out.trim(), via ?? channel);
+    const outcome = await actions.send(out.trim(), via ?? channel, undefined, { basedOnSeq, force });
     // Posting too fast (429): the reply was not taken, so the draft comes back with the reason.
     if (!outcome.ok && outcome.rateLimited) {
       setText((current: string) => (current === "" ? text : current));
       setNotice(`${outcome.message} ${t.draftKept}`);
     }
+    // S38: held; the draft comes back, still based on what the agent had seen, until they send or edit.
+    if (!outcome.ok && !outcome.rateLimited && outcome.held) hold(outcome.newer);
   };
   /** S11: a saved response goes in at the cursor, replacing a "/" that opened the picker. */
   const insert = (body: string) => {
@@ -160,6 +183,7 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
     const end = el.selectionEnd ?? start;
     const before = text.slice(0, start).replace(/(^|\n)\/$/, "$1");
     const next = before + body + text.slice(end);
+    seenSeq.current ??= lastSeq;
     setText(next);
     setPicking(false);
     // Focus at once, so a key pressed right after the pick lands in the reply (the caret follows the render).
@@ -275,6 +299,36 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
           {notice}
         </p>
       </div>
+      {held ? (
+        <div class="ask" role="alertdialog" aria-labelledby="held-title" data-testid="held-reply">
+          <p id="held-title" class="ask-title">
+            {t.heldReply}
+          </p>
+          <ul class="held-news">
+            {held.map((m) => (
+              <li key={m.id}>
+                <strong>{authorOf(m, summary, me.id)}</strong> {m.text}
+              </li>
+            ))}
+          </ul>
+          <div class="ask-actions">
+            <button type="button" class="button primary" onClick={() => void submit(undefined, true)}>
+              {t.sendAnyway}
+            </button>
+            <button
+              type="button"
+              class="button ghost"
+              onClick={() => {
+                seenSeq.current = lastSeq;
+                setHeld(null);
+                area.current?.focus();
+              }}
+            >
+              {t.editReply}
+            </button>
+          </div>
+        </div>
+      ) : null}
       {asking && problem ? (
         <div class="ask" role="alertdialog" aria-labelledby="ask-title" aria-describedby="ask-reason" ref={ask}>
           <p id="ask-title" class="ask-title">
@@ -329,6 +383,8 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
           onInput={(e: Event) => {
             const el = e.target as HTMLTextAreaElement;
             setText(el.value);
+            if (el.value === "") seenSeq.current = null;
+            else seenSeq.current ??= lastSeq;
             if (notice) setNotice("");
             // Typing "/" at the start of a line opens the saved-responses search (S11).
             const caret = el.selectionStart ?? 0;

@@ -2,7 +2,7 @@ import { memo, useEffect, useRef, useState } from "hono/jsx/dom";
 import type { AgentView } from "../../../auth/agent-view";
 import { type Channel, type ConversationSummary, type Message, typedAddress } from "../../../protocol";
 import { channelProblem } from "../channels";
-import { avatarTone, channelLabel, dayLabel, displayName, initials, sameDay } from "../format";
+import { authorOf, avatarTone, channelLabel, dayLabel, displayName, initials, sameDay } from "../format";
 import { Icon } from "../icons";
 import { t } from "../i18n";
 import { goUp, navigate, paths } from "../router";
@@ -13,16 +13,6 @@ import { LabelChips, TriageMenu } from "./Triage";
 import { Composer } from "./Composer";
 import { ContactPanel } from "./ContactPanel";
 import { Clock } from "./Time";
-
-function authorOf(m: Message, summary: ConversationSummary, meId: string): string {
-  if (m.author.kind === "agent") return m.author.id === meId ? t.you : (m.author.name ?? t.unknown);
-  if (m.author.kind === "system") return t.system;
-  // S18: a mail shows who really sent it, whatever the conversation's contact is called.
-  const from = m.email?.from;
-  if (m.kind === "customer" && from)
-    return m.author.name && m.author.name !== from ? `${m.author.name} <${from}>` : from;
-  return displayName(summary);
-}
 
 /** A mail joined this conversation (by its reply address or threading headers) from someone else. */
 function fromSomeoneElse(m: Message, summary: ConversationSummary): boolean {
