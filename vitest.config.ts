@@ -18,6 +18,7 @@ function vapidKeys() {
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
+  const searchMigrations = await readD1Migrations("migrations-search");
   const vapid = vapidKeys();
   return {
     test: {
@@ -30,6 +31,7 @@ export default defineConfig(async () => {
               miniflare: {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
+                  TEST_SEARCH_MIGRATIONS: searchMigrations,
                   VISITOR_TOKEN_SECRET: "test-visitor-token-secret",
                   WIDGET_IDENTITY_SECRET: "test-widget-identity-secret",
                   WIDGET_ORIGINS: "https://shop.example, https://blog.example",

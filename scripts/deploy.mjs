@@ -1,16 +1,23 @@
 #!/usr/bin/env node
-// `npm run deploy`: build, migrate the remote D1 database, deploy the worker.
+// `npm run deploy`: build, migrate the remote D1 databases, deploy the worker.
 // Migrations run before the new code goes live; on the very first deploy the database does not exist
 // yet, so the worker is deployed first (wrangler provisions the database) and migrated right after.
 import { buildPublic } from "./build.mjs";
 import { wrangler } from "./wrangler.mjs";
 
-const migrate = () => wrangler(["d1", "migrations", "apply", "DB", "--remote"], { quiet: false });
+// Both databases: the main one and the search index (S41), which has migrations of its own.
+const migrate = async () => {
+  await wrangler(["d1", "migrations", "apply", "DB", "--remote"], { quiet: false });
+  await wrangler(["d1", "migrations", "apply", "SEARCH", "--remote"], { quiet: false });
+};
 const deploy = () => wrangler(["deploy"], { quiet: false });
 
 await buildPublic();
 const databases = JSON.parse(await wrangler(["d1", "list", "--json"]));
-const exists = databases.some((db) => db.name === "conversations-inbox");
+// An existing deployment that predates search gets its search database provisioned by this deploy.
+const exists = ["conversations-inbox", "conversations-inbox-search"].every((name) =>
+  databases.some((db) => db.name === name),
+);
 if (exists) {
   await migrate();
   await deploy();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: everything a fresh machine needs, then a local server.
 //   1. build public/            2. .dev.vars with random local secrets, if missing
-//   3. local D1 migrations       4. demo admin and agent
+//   3. local D1 migrations (DB and SEARCH)       4. demo admin and agent
 //   5. wrangler dev on $PORT (default 8787), persisting to $PERSIST_TO (default .wrangler/state)
 //   6. demo conversations, through the running server's API, then "Ready on <url>" and the demo sign-in
 // Settings from wrangler.toml's [vars] can be overridden from the environment (tests shorten the
@@ -63,6 +63,7 @@ async function seedDemo() {
 await buildPublic();
 ensureDevVars();
 await wrangler(["d1", "migrations", "apply", "DB", ...d1Target({ persistTo })]);
+await wrangler(["d1", "migrations", "apply", "SEARCH", ...d1Target({ persistTo })]);
 await seedDemo();
 
 const ip = process.env.IP || "localhost";

@@ -13,6 +13,7 @@ import { notificationRoutes } from "./notifications/routes";
 import { conversationRoutes } from "./conversation/routes";
 import { inboxRoutes } from "./inbox/routes";
 import { savedResponseRoutes } from "./saved-responses/routes";
+import { searchRoutes } from "./search/routes";
 import { ApiError, errorResponse, handleError } from "./lib/errors";
 
 export { MAX_BODY_BYTES } from "./auth/agent-router";
@@ -40,6 +41,7 @@ const api = app
   .route("/api/widget", widgetRoutes)
   .route("/api/mail", mailRoutes)
   .route("/api/saved-responses", savedResponseRoutes)
+  .route("/api/search", searchRoutes)
   .route("/webhooks/messenger", messengerRoutes);
 
 app.on(["GET", "HEAD"], ["/widget.js", "/build/widget/*"], serveWidgetAsset);

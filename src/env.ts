@@ -4,6 +4,8 @@ import type { InboxFeed } from "./inbox/feed";
 /** Bindings declared in wrangler.toml, plus secrets from `wrangler secret put` (or `.dev.vars` locally). */
 export interface Env {
   DB: D1Database;
+  /** S41: the search index, a D1 database of its own (FTS5 tables make a database unexportable). */
+  SEARCH: D1Database;
   ASSETS: Fetcher;
   CONVERSATIONS: DurableObjectNamespace<ConversationRoom>;
   /** Raw inbound mail, sanitised HTML bodies and attachments. */

@@ -200,6 +200,14 @@ export abstract class Room extends DurableObject<Env> {
     return this.change({ contact: JSON.stringify({ ...s.contact, name }) }, () => s.contact!.name !== name);
   }
 
+  /**
+   * S41's backfill: sends the items the search index lacks (with `fromStart`, all of them again). True once
+   * the index has them; false if the write failed (a retry is scheduled). Null: no conversation.
+   */
+  async indexForSearch(fromStart: boolean): Promise<boolean | null> {
+    return this.conversationId() ? this.outbox.reindex(fromStart) : null;
+  }
+
   // ---- sockets ----
 
   override async fetch(request: Request): Promise<Response> {

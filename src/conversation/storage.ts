@@ -82,6 +82,9 @@ export const MIGRATIONS: string[][] = [
     "ALTER TABLE conversation ADD COLUMN labels TEXT NOT NULL DEFAULT '[]'",
     "ALTER TABLE conversation ADD COLUMN snoozed_until INTEGER",
   ],
+  // v7, search (S41): the items up to this seq are confirmed in the search index. Objects older than search
+  // start at 0: the backfill (or their next change) sends everything they hold.
+  ["ALTER TABLE conversation ADD COLUMN indexed_seq INTEGER NOT NULL DEFAULT 0"],
 ];
 
 export function migrate(sql: SqlStorage): void {
@@ -102,6 +105,8 @@ export interface ConversationState extends Omit<ConversationSummary, "lastMessag
   visitorKey: string | null;
   messengerPsid: string | null;
   indexedVersion: number;
+  /** S41: items up to this seq are in the search index. */
+  indexedSeq: number;
   indexAttempts: number;
   indexRetryAt: number | null;
   visitorOnline: boolean;
@@ -132,6 +137,7 @@ export function readState(sql: SqlStorage): ConversationState | null {
     lastInboundAt: r.last_inbound_at as number | null,
     version: r.version as number,
     indexedVersion: r.indexed_version as number,
+    indexedSeq: r.indexed_seq as number,
     indexAttempts: r.index_attempts as number,
     indexRetryAt: r.index_retry_at as number | null,
     visitorOnline: r.visitor_online === 1,

@@ -9,6 +9,7 @@ import {
   plainLabelOrNull,
   shownContact,
 } from "../protocol";
+import type { SearchItem } from "../search/documents";
 
 /** Columns of the D1 index that the summary does not carry. */
 export interface IndexKeys {
@@ -67,6 +68,8 @@ function indexStatement(d1: D1Database, s: ConversationSummary, keys: IndexKeys)
 export interface IndexEntry {
   summary: ConversationSummary;
   keys: IndexKeys;
+  /** S41: the conversation's items not yet in the search index. */
+  items?: SearchItem[];
 }
 
 /**

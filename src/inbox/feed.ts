@@ -22,6 +22,7 @@ import {
   type ServerFrame,
 } from "../protocol";
 import { type IndexEntry, type IndexKeys, writeIndex } from "./conversation-index";
+import { type SearchItem, writeSearch } from "../search/documents";
 import { type AssignmentSettings, AutoAssign, DEFAULT_ASSIGNMENT } from "./auto-assign";
 import { Availability, SILENT_MS } from "./availability";
 import { notify } from "../notifications/store";
@@ -65,7 +66,11 @@ export class InboxFeed extends DurableObject<Env> {
   private readonly autoAssign: AutoAssign;
   private settings: AssignmentSettings | null = null;
   private published = "";
-  private readonly index = new GroupCommit<IndexEntry>((entries) => writeIndex(this.env.DB, entries), INDEX_BATCH);
+  // Both indexes in one commit (S41): a batch that fails in either is retried by its conversations, whole.
+  private readonly index = new GroupCommit<IndexEntry>(
+    (entries) => Promise.all([writeIndex(this.env.DB, entries), writeSearch(this.env.SEARCH, entries)]),
+    INDEX_BATCH,
+  );
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -103,15 +108,16 @@ export class InboxFeed extends DurableObject<Env> {
   }
 
   /**
-   * A conversation changed: every agent's feed hears it now, and the D1 index gets the summary in the
-   * next group commit. Resolves once D1 has it; rejects if that batch failed (the room retries).
+   * A conversation changed: every agent's feed hears it now, and the D1 index gets the summary (and the
+   * search index its new items, S41) in the next group commit. Resolves once D1 has it; rejects if that
+   * batch failed (the room retries).
    */
-  async conversationChanged(summary: ConversationSummary, keys: IndexKeys): Promise<void> {
+  async conversationChanged(summary: ConversationSummary, keys: IndexKeys, items: SearchItem[] = []): Promise<void> {
     this.publish({ type: "conversation", conversation: summary });
     const { arrives } = this.autoAssign.seen(summary, now());
     const wrote = this.customerWrote(summary);
     this.ctx.waitUntil(this.place().then(() => this.tellAgents(summary, arrives, wrote)));
-    await this.index.add({ summary, keys });
+    await this.index.add({ summary, keys, items });
   }
 
   /** Whether this summary brings a customer message the feed has not seen yet. */
