@@ -54,6 +54,10 @@ export async function pushNotices(env: Env, notices: AgentNotification[]): Promi
             body: [n.actor, n.preview].filter(Boolean).join(": "),
             url: `/conversations/${n.conversationId}?seq=${n.seq}`,
             id: n.id,
+            // What the service worker needs to say it in the agent's own language (the title above is English).
+            kind: n.kind,
+            actor: n.actor,
+            preview: n.preview,
           });
           try {
             const res = await fetch(

@@ -25,6 +25,7 @@ const PATHS = {
   clip: "M20 11l-8.5 8.5a5 5 0 0 1-7-7L13 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L14 7",
   keyboard: "M3 6h18v12H3zM7 10h.01M11 10h.01M15 10h.01M7 14h10",
   brand: "M4 4h12v9H8l-4 3zM8 16v1h8l4 3V8h-4",
+  bell: "M6 16v-5a6 6 0 0 1 12 0v5l2 2H4zM10 20.5a2 2 0 0 0 4 0",
 } as const;
 
 export type IconName = keyof typeof PATHS;

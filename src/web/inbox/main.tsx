@@ -4,6 +4,7 @@ import type { AgentView } from "../../auth/agent-view";
 import { api, whenSignedOut } from "./api";
 import { followState } from "./effects";
 import { lang, t } from "./i18n";
+import { disablePush } from "./push";
 import { currentRoute, navigate, onRouteChange, type Route } from "./router";
 import { counted, useSelect } from "./state";
 import { actions, filtersActive, store, unreadCount, visibleConversations } from "./store";
@@ -186,6 +187,8 @@ function App() {
   if (me === null) return <SignIn onSignedIn={setMe} />;
 
   const signOut = async () => {
+    // S39: this device stops receiving the agent's pushes (while the session can still say so).
+    await disablePush().catch(() => {});
     await api.auth["sign-out"].$post();
     actions.stop();
     setMe(null);

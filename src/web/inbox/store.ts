@@ -4,6 +4,7 @@ import { api, type ApiFailure, ok } from "./api";
 import { displayName } from "./format";
 import { t } from "./i18n";
 import { LiveSocket } from "./live";
+import { noticeActions } from "./notifications";
 import { Store } from "./state";
 import { teamActions, type View } from "./team";
 
@@ -281,6 +282,10 @@ class InboxActions {
     document.addEventListener("visibilitychange", this.onVisibility);
     void this.loadList();
     void teamActions.load().catch(() => {});
+    noticeActions.start({
+      viewing: () => this.s.thread?.id ?? null,
+      shows: (id, seq) => this.s.thread?.id === id && this.s.thread.messages.some((m) => m.seq === seq),
+    });
     this.clock = setInterval(() => this.update((s) => ({ ...s, now: Date.now() })), 30_000);
     // An open app is activity (the session's idle limit), and a session ended elsewhere is noticed.
     this.heartbeat = setInterval(
@@ -314,6 +319,7 @@ class InboxActions {
     this.feed = this.room = null;
     this.opening++;
     teamActions.stop();
+    noticeActions.stop();
     store.set({ ...initialState, now: Date.now() });
   }
 
@@ -367,6 +373,7 @@ class InboxActions {
 
   private onFeedFrame(f: ServerFrame): void {
     teamActions.onFeedFrame(f);
+    noticeActions.onFeedFrame(f);
     if (f.type === "snapshot") this.update((s) => ({ ...s, online: new Set(f.online) }));
     else if (f.type === "presence") this.setOnline(f.conversationId, f.visitorOnline);
     else if (f.type === "conversation") this.summaryArrived(f.conversation, true);
@@ -455,6 +462,7 @@ class InboxActions {
   async open(id: string): Promise<void> {
     if (this.s.thread?.id === id) return;
     teamActions.seen(id);
+    noticeActions.seen(id);
     this.room?.stop();
     this.room = null;
     const attempt = ++this.opening;

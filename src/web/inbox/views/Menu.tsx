@@ -4,6 +4,7 @@ import { Icon, type IconName } from "../icons";
 import { t } from "../i18n";
 import { navigate } from "../router";
 import { counted } from "../state";
+import { Bell } from "./Bell";
 import { AvailabilitySwitch } from "./Ownership";
 
 /**
@@ -63,6 +64,7 @@ export function Menu({
         {me.role === "admin" ? <li>{link("/admin/agents", "agents", t.agents, page === "agents")}</li> : null}
       </ul>
       <div class="me">
+        <Bell />
         <AvailabilitySwitch meId={me.id} />
         <a
           href="/profile"

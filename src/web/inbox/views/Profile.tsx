@@ -3,6 +3,7 @@ import type { AgentView } from "../../../auth/agent-view";
 import { api, type ApiFailure, ok } from "../api";
 import { t } from "../i18n";
 import { store } from "../store";
+import { NotificationSettings } from "./NotificationSettings";
 
 /** What a form says after a try: done (a status) or why not (an alert). */
 interface Outcome {
@@ -128,6 +129,7 @@ export function Profile({ me, onChanged }: { me: AgentView; onChanged: (me: Agen
           {t.changePassword}
         </button>
       </form>
+      <NotificationSettings />
     </main>
   );
 }

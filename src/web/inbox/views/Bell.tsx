@@ -1,0 +1,122 @@
+import { useEffect, useRef, useState } from "hono/jsx/dom";
+import type { AgentNotification } from "../../../protocol";
+import { Icon } from "../icons";
+import { t } from "../i18n";
+import { noticeActions, notices, noticeUrl } from "../notifications";
+import { counted, useSelect } from "../state";
+import { RelativeTime } from "./Time";
+
+function NoticeItem({ n, onOpen }: { n: AgentNotification; onOpen: () => void }) {
+  const unread = n.readAt === null;
+  return (
+    <li class={`notice${unread ? " unread" : ""}`} data-notice-id={n.id}>
+      <a
+        href={noticeUrl(n)}
+        class="notice-link"
+        onClick={(e: MouseEvent) => {
+          e.preventDefault();
+          onOpen();
+          noticeActions.open(n);
+        }}
+      >
+        {unread ? (
+          <>
+            <span class="notice-dot" aria-hidden="true" />
+            <span class="visually-hidden">{t.unreadNotice}: </span>
+          </>
+        ) : null}
+        <span class="notice-title">{t.noticeTitle(n.kind, n.actor)}</span>
+        {n.preview ? <span class="notice-preview">{n.preview}</span> : null}
+        <RelativeTime at={n.createdAt} class="notice-time" />
+      </a>
+    </li>
+  );
+}
+
+/**
+ * S39: the bell in the menu, with my unread notices' count; it opens my notices (newest first, live,
+ * more on demand), each opening its conversation at its message. Escape or a click elsewhere closes it.
+ */
+export function Bell() {
+  counted("bell");
+  const [open, setOpen] = useState(false);
+  const unread = useSelect(notices, (s) => s.unread);
+  const items = useSelect(notices, (s) => s.items);
+  const more = useSelect(notices, (s) => s.nextCursor !== null);
+  const loaded = useSelect(notices, (s) => s.loaded);
+  const root = useRef<HTMLDivElement>(null);
+  const close = (refocus: boolean) => {
+    setOpen(false);
+    if (refocus) document.getElementById("bell-button")?.focus();
+  };
+  useEffect(() => {
+    if (!open) return;
+    const panel = root.current?.querySelector<HTMLElement>("#notices-panel");
+    (panel?.querySelector<HTMLElement>(".notice-link") ?? panel)?.focus();
+    const outside = (e: PointerEvent) => {
+      if (!root.current?.contains(e.target as Node)) setOpen(false);
+    };
+    addEventListener("pointerdown", outside, true);
+    return () => removeEventListener("pointerdown", outside, true);
+  }, [open]);
+  return (
+    <div class="bell" ref={root}>
+      <button
+        type="button"
+        id="bell-button"
+        class="icon-button menu-button"
+        aria-expanded={open ? "true" : "false"}
+        aria-controls="notices-panel"
+        aria-label={t.notificationsCount(unread)}
+        data-tip={t.notifications}
+        onClick={() => setOpen(!open)}
+      >
+        <Icon name="bell" />
+        {unread > 0 ? (
+          <span class="red-dot" aria-hidden="true" data-testid="notices-count">
+            {unread > 99 ? "99+" : unread}
+          </span>
+        ) : null}
+      </button>
+      {open ? (
+        <section
+          id="notices-panel"
+          class="notices-panel"
+          role="dialog"
+          aria-labelledby="notices-title"
+          tabindex={-1}
+          onKeyDown={(e: KeyboardEvent) => {
+            if (e.key === "Escape") close(true);
+          }}
+        >
+          <header class="notices-head">
+            <h2 id="notices-title">{t.notifications}</h2>
+            <button
+              type="button"
+              class="button small ghost"
+              disabled={unread === 0}
+              onClick={() => void noticeActions.markAllRead().catch(() => {})}
+            >
+              {t.markAllRead}
+            </button>
+          </header>
+          {loaded && items.length === 0 ? <p class="notices-empty">{t.noNotifications}</p> : null}
+          <ul class="notices" aria-labelledby="notices-title">
+            {items.map((n) => (
+              <NoticeItem key={n.id} n={n} onOpen={() => close(false)} />
+            ))}
+          </ul>
+          {more ? (
+            <button
+              type="button"
+              class="button small wide notices-more"
+              onClick={() => void noticeActions.load(true).catch(() => {})}
+            >
+              {t.loadMore}
+            </button>
+          ) : null}
+        </section>
+      ) : null}
+    </div>
+  );
+}
