@@ -7,14 +7,23 @@ export async function agentPage(
   browser: Browser,
   email: string,
   password: string,
-  options: { locale?: string; bypassCSP?: boolean } = {},
+  options: {
+    locale?: string;
+    bypassCSP?: boolean;
+    serviceWorkers?: "allow" | "block";
+    viewport?: { width: number; height: number };
+    /** Runs in every page of the context before the app's own scripts (spies). */
+    initScript?: () => void;
+  } = {},
 ) {
   const context = await browser.newContext({
     locale: options.locale ?? "en-US",
     bypassCSP: options.bypassCSP ?? false,
-    viewport: { width: 1280, height: 760 },
+    serviceWorkers: options.serviceWorkers ?? "allow",
+    viewport: options.viewport ?? { width: 1280, height: 760 },
     extraHTTPHeaders: { "cf-connecting-ip": `10.200.${process.pid % 250}.${++n}` },
   });
+  if (options.initScript) await context.addInitScript(options.initScript);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
