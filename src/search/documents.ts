@@ -25,12 +25,17 @@ export interface SearchDocument {
   items?: SearchItem[];
 }
 
-/** Row ids are created_at * 2^20 + a counter within the millisecond: time-ordered and unique. */
+/**
+ * Row ids are created_at * 2^20 + a counter within the millisecond: time-ordered and unique. They are
+ * beyond JavaScript's exact integers (2^53), so they leave SQL only as text (the search cursor).
+ */
 export const ROWID_PER_MS = 1_048_576;
 /** Keeps each JSON parameter well under D1's 2 MB value limit. */
 const CHUNK_CHARS = 400_000;
 
 interface Row {
+  /** Among this statement's rows with the same `at`: their counters within the millisecond differ by it. */
+  o?: number;
   c: string;
   s: number;
   k: string;
@@ -128,6 +133,11 @@ export function searchStatements(d1: D1Database, docs: SearchDocument[]): D1Prep
   const rows = [...newest.values()].map(conversationRow);
   for (const d of docs) for (const i of d.items ?? []) rows.push(itemRow(d.summary.id, i));
   for (const chunk of chunks(rows)) {
+    const sameMs = new Map<number, number>();
+    for (const r of chunk) {
+      r.o = sameMs.get(r.at) ?? 0;
+      sameMs.set(r.at, r.o + 1);
+    }
     const json = JSON.stringify(chunk);
     statements.push(
       d1
@@ -136,7 +146,7 @@ export function searchStatements(d1: D1Database, docs: SearchDocument[]): D1Prep
            SELECT coalesce(
                (SELECT max(id) FROM search_messages
                 WHERE id >= (j.value->>'at') * ${ROWID_PER_MS} AND id < (j.value->>'at' + 1) * ${ROWID_PER_MS}),
-               (j.value->>'at') * ${ROWID_PER_MS} - 1) + 1 + j.key,
+               (j.value->>'at') * ${ROWID_PER_MS} - 1) + 1 + (j.value->>'o'),
              j.value->>'c', j.value->>'s', j.value->>'k', j.value->>'ch', j.value->>'ak', j.value->>'an', j.value->>'at'
            FROM json_each(?1) AS j WHERE true
            ON CONFLICT (conversation_id, seq) DO UPDATE SET kind = excluded.kind, channel = excluded.channel,

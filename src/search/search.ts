@@ -38,7 +38,8 @@ const SNIPPET_TOKENS = 24;
 export const RELEVANCE_WINDOW = 2000;
 
 interface HitRow {
-  id: number;
+  /** Text: row ids are beyond JavaScript's exact integers. */
+  id: string;
   conversation_id: string;
   seq: number;
   kind: string;
@@ -62,9 +63,10 @@ export function searchSql(
     return `?${params.length}`;
   };
   const where = ["search_fts MATCH ?1"];
-  if (q.after !== null) where.push(`search_fts.rowid >= ${p(q.after * ROWID_PER_MS)}`);
-  if (q.before !== null) where.push(`search_fts.rowid < ${p(q.before * ROWID_PER_MS)}`);
-  if (page.sort === "newest" && page.cursor) where.push(`search_fts.rowid < ${p(Number(page.cursor))}`);
+  // Row ids are time-ordered (documents.ts): dates and the cursor are ranges of them, computed in SQL.
+  if (q.after !== null) where.push(`search_fts.rowid >= ${p(q.after)} * ${ROWID_PER_MS}`);
+  if (q.before !== null) where.push(`search_fts.rowid < ${p(q.before)} * ${ROWID_PER_MS}`);
+  if (page.sort === "newest" && page.cursor) where.push(`search_fts.rowid < CAST(${p(page.cursor)} AS INTEGER)`);
   if (q.in.length) where.push(`m.channel IN (${q.in.map((x) => p(x)).join(", ")})`);
   if (q.is.length) {
     const states = q.is.map((s) =>
@@ -83,7 +85,7 @@ export function searchSql(
     where.push(any.length ? `(${any.join(" OR ")})` : "0");
   }
   for (const id of f.labelIds) where.push(`EXISTS (SELECT 1 FROM json_each(c.labels) WHERE value = ${p(id)})`);
-  const columns = `m.id, m.conversation_id, m.seq, m.kind, m.channel, m.author_kind, m.author_name, m.created_at, c.summary,
+  const columns = `CAST(m.id AS TEXT) AS id, m.conversation_id, m.seq, m.kind, m.channel, m.author_kind, m.author_name, m.created_at, c.summary,
     snippet(search_fts, 0, char(${MARK_START.codePointAt(0)}), char(${MARK_END.codePointAt(0)}), '…', ${SNIPPET_TOKENS}) AS snippet`;
   const from = `search_fts JOIN search_messages AS m ON m.id = search_fts.rowid
     JOIN search_conversations AS c ON c.id = m.conversation_id`;
@@ -98,7 +100,7 @@ export function searchSql(
   return {
     sql: `SELECT * FROM (SELECT ${columns}, bm25(search_fts, 1.0, 0.5) AS score FROM ${from}
       WHERE ${where.join(" AND ")} ORDER BY search_fts.rowid DESC LIMIT ${RELEVANCE_WINDOW})
-      ORDER BY score, id DESC LIMIT ${p(page.limit + 1)} OFFSET ${p(offset)}`,
+      ORDER BY score, CAST(id AS INTEGER) DESC LIMIT ${p(page.limit + 1)} OFFSET ${p(offset)}`,
     params,
   };
 }
@@ -135,7 +137,7 @@ export async function search(
   const more = results.length > page.limit;
   const last = rows.at(-1);
   const offset = page.cursor?.startsWith("o") ? Number(page.cursor.slice(1)) : 0;
-  const nextCursor = !more || !last ? null : page.sort === "newest" ? String(last.id) : `o${offset + rows.length}`;
+  const nextCursor = !more || !last ? null : page.sort === "newest" ? last.id : `o${offset + rows.length}`;
   return { hits: rows.map(toHit), nextCursor };
 }
 

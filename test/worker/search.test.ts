@@ -362,4 +362,31 @@ describe("search (S41)", () => {
     expect(await entries()).toEqual(before);
     expect(await found(agent.cookie, "rewritten")).toEqual([`${v.conversationId}#1`]);
   });
+
+  it("S41: items of the same millisecond get an entry each, newest-first pages show each once", async () => {
+    const agent = await signedInAgent();
+    const id = await chat("samems opening");
+    const summary = (await room(id).snapshot())!.conversation;
+    const at = summary.createdAt + 1;
+    const items: SearchItem[] = [2, 3, 4, 5, 6].map((seq) => ({
+      seq,
+      kind: "reply",
+      channel: "chat",
+      authorKind: "agent",
+      authorName: "Bench",
+      author: "Bench",
+      text: `samems reply ${seq}`,
+      createdAt: at,
+    }));
+    await writeSearch(env.SEARCH, [{ summary, items: items.slice(0, 2) }]);
+    await writeSearch(env.SEARCH, [{ summary, items }]);
+    const pages: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const { body } = await searchFor(agent.cookie, "samems", `&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      pages.push(...body.hits.map((h) => `${h.conversation.id}#${h.message?.seq ?? 0}`));
+      cursor = body.nextCursor;
+    } while (cursor);
+    expect(pages.sort()).toEqual([1, 2, 3, 4, 5, 6].map((seq) => `${id}#${seq}`));
+  });
 });
