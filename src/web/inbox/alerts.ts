@@ -46,6 +46,21 @@ export async function showDesktop(notice: DesktopNotice, onClick: () => void): P
   };
 }
 
+/**
+ * Runs `signal` in one tab of this browser only: every open tab hears each notice, the first to claim
+ * its key (a Web Lock, atomic across tabs, held a while) shows and sounds it.
+ */
+export function inOneTab(key: string, signal: () => void): void {
+  if (!navigator.locks) return signal();
+  void navigator.locks
+    .request(`inbox-notice:${key}`, { ifAvailable: true }, async (lock) => {
+      if (!lock) return;
+      signal();
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+    })
+    .catch(() => {});
+}
+
 // ---- sound: two short tones from WebAudio (no file to fetch), playable once the agent has touched the page ----
 
 let audio: AudioContext | null = null;

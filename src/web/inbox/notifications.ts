@@ -1,6 +1,6 @@
 import type { NotificationPrefs } from "../../notifications/store";
 import type { AgentNotification, ServerFrame } from "../../protocol";
-import { playSound, primeSound, showDesktop } from "./alerts";
+import { inOneTab, playSound, primeSound, showDesktop } from "./alerts";
 import { api, ok } from "./api";
 import { t } from "./i18n";
 import { registerWorker } from "./push";
@@ -167,12 +167,14 @@ export const noticeActions = {
       return;
     }
     const prefs = notices.state.prefs ?? { desktop: true, sound: true };
-    if (prefs.desktop)
-      void showDesktop(
-        { title: t.noticeTitle(n.kind, n.actor), body: n.preview ?? "", tag: n.id, url: noticeUrl(n) },
-        () => this.open(n),
-      ).catch(() => {});
-    if (prefs.sound) playSound();
+    inOneTab(n.id, () => {
+      if (prefs.desktop)
+        void showDesktop(
+          { title: t.noticeTitle(n.kind, n.actor), body: n.preview ?? "", tag: n.id, url: noticeUrl(n) },
+          () => this.open(n),
+        ).catch(() => {});
+      if (prefs.sound) playSound();
+    });
   },
 
   async markRead(id: string): Promise<void> {
