@@ -228,4 +228,29 @@ describe("desktop notifications and sound while the app is open (S39)", () => {
     expect(await tones(page)).toBe(4);
     expect(errors).toEqual([]);
   });
+
+  it("S39: with two tabs open, one shows and sounds each notice, not both", async () => {
+    const gus = await newAgent();
+    await onlyMentionsAndAssignments(gus.cookie);
+    const { page, context } = await agentPage(browser, gus.email, gus.password, {
+      serviceWorkers: "block",
+      initScript: spies,
+    });
+    const second = await context.newPage();
+    await second.goto(baseUrl);
+    await bell(second).waitFor();
+    for (const p of [page, second]) await p.locator("a.profile-link").click(); // a gesture in each
+    const id = await conversation("Two tabs, one ping");
+    await mention(cal, id, gus.id, "Just once, please");
+    for (const p of [page, second]) await expect.poll(() => bellName(p)).toBe("Notifications: 1 unread");
+    const total = async () => (await shown(page)).length + (await shown(second)).length;
+    await expect.poll(total).toBe(1);
+    expect((await tones(page)) + (await tones(second))).toBe(2);
+    // The tab that showed it holds the notice's lock, so the other's claim (made before its bell moved) lost.
+    const { notifications } = await noticesOf(gus.cookie);
+    const held = await page.evaluate(async () => (await navigator.locks.query()).held?.map((l) => l.name));
+    expect(held).toContain(`inbox-notice:${notifications[0]!.id}`);
+    expect(await total()).toBe(1);
+    await context.close();
+  });
 });
