@@ -300,8 +300,11 @@ class InboxActions {
       () => "/api/inbox/socket",
       (f) => this.onFeedFrame(f),
       (connected) => {
-        // After a drop the feed missed changes: reload what the list shows.
-        if (connected && !this.s.connected) void this.loadList();
+        // After a drop the feed missed changes: reload what the list and the bell show.
+        if (connected && !this.s.connected) {
+          void this.loadList();
+          void noticeActions.load().catch(() => {});
+        }
         this.update((s) => (s.connected === connected ? s : { ...s, connected }));
       },
     );
@@ -489,6 +492,25 @@ class InboxActions {
     );
     const opened = await ok(await api.conversations[":id"].open.$post({ param: { id } }));
     if (attempt === this.opening) this.summaryArrived(opened.conversation, false);
+  }
+
+  /**
+   * S41: the open thread reaches back to `seq` (a search hit older than the messages loaded), loading
+   * the pages before its oldest message. Resolves true once the thread holds it.
+   */
+  async reachBack(id: string, seq: number): Promise<boolean> {
+    for (let pages = 0; pages < 50; pages++) {
+      const thread = this.s.thread;
+      if (thread?.id !== id || thread.messages.length === 0) return false;
+      const oldest = thread.messages[0]!.seq;
+      if (oldest <= seq) return thread.messages.some((m) => m.seq === seq);
+      const data = await ok(
+        await api.conversations[":id"].$get({ param: { id }, query: { before: String(oldest), limit: "200" } }),
+      );
+      if (data.messages.length === 0) return false;
+      this.updateThread(id, (t) => addMessages(t, data.messages));
+    }
+    return false;
   }
 
   close(): void {

@@ -7,6 +7,7 @@ import { navigate, paths } from "../router";
 import { counted, useSelect } from "../state";
 import { actions, type Filters, store } from "../store";
 import { AssigneeAvatar, ReplyingMarker, Views } from "./Ownership";
+import { SearchResults } from "./SearchResults";
 import { RelativeTime } from "./Time";
 import { LabelChips } from "./Triage";
 
@@ -163,7 +164,8 @@ export function ConversationList({ rows, filters, filtered, online, selectedId, 
       <Views filters={filters} />
       <FilterBar filters={filters} />
       <div class="list-scroll">
-        {rows.length === 0 ? (
+        {filters.search.trim() ? <SearchResults filters={filters} /> : null}
+        {filters.search.trim() ? null : rows.length === 0 ? (
           <div class="empty-state">
             {!loaded ? (
               <p>{t.loading}</p>
@@ -188,12 +190,14 @@ export function ConversationList({ rows, filters, filtered, online, selectedId, 
             )}
           </div>
         ) : null}
-        <ul class="rows" id="conversation-rows">
-          {rows.map((c) => (
-            <Row key={c.id} c={c} selected={c.id === selectedId} online={online.has(c.id)} />
-          ))}
-        </ul>
-        {more ? (
+        {filters.search.trim() ? null : (
+          <ul class="rows" id="conversation-rows">
+            {rows.map((c) => (
+              <Row key={c.id} c={c} selected={c.id === selectedId} online={online.has(c.id)} />
+            ))}
+          </ul>
+        )}
+        {more && !filters.search.trim() ? (
           <button type="button" class="button more" onClick={() => void actions.loadList(true)}>
             {t.loadMore}
           </button>
