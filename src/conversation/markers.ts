@@ -4,8 +4,11 @@ import { attachment, lastSeen } from "./room-sockets";
 
 /** A draft edited this recently is being replied to (S37). */
 export const REPLYING_MS = 10_000;
-/** An agent's tab silent this long (a laptop asleep, a network gone) loses its marker and its socket. */
-export const AGENT_STALE_MS = 30_000;
+/**
+ * An agent's tab silent this long (a laptop asleep, a network gone) loses its marker and its socket:
+ * five missed pings (the app pings every 5 s), so the marker is gone within 30 s of the silence.
+ */
+export const AGENT_STALE_MS = 25_000;
 
 /**
  * S37: which agents are viewing this conversation (in a visible tab, or in the background) and which
@@ -53,12 +56,14 @@ export class AgentMarkers {
 
   /** The alarm's marker timer: when a replying marker lapses or a silent tab goes stale. */
   due(at: number): number | null {
+    // Only what is still ahead: a lapse already shown (or a socket already closed as stale) must not
+    // ask for the alarm again now, which would hide the later times behind it.
     const times = this.ctx.getWebSockets("agent").flatMap((ws) => {
       const a = attachment(ws);
-      return [lastSeen(this.ctx, ws) + AGENT_STALE_MS, ...(a.typing && a.editedAt ? [a.editedAt + REPLYING_MS] : [])];
+      return [lastSeen(this.ctx, ws) + AGENT_STALE_MS, a.typing && a.editedAt ? a.editedAt + REPLYING_MS : 0];
     });
-    const next = times.filter((t) => t > at - AGENT_STALE_MS);
-    return next.length ? Math.max(at, Math.min(...next)) : null;
+    const next = times.filter((t) => t > at);
+    return next.length ? Math.min(...next) : null;
   }
 
   fire(at: number): void {

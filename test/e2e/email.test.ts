@@ -1,29 +1,18 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import PostalMime from "postal-mime";
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../src/protocol";
-import { baseUrl, call, clientId, feedSocket, newAgent, startVisitor, visitorSays, widget } from "./live";
-
-/** Every .eml file wrangler dev wrote for the send_email binding (it logs the path: .wrangler/tmp/email/…). */
-function sentMailFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    let entries: string[] = [];
-    try {
-      entries = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const name of entries) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith(".eml")) out.push(path);
-    }
-  };
-  walk(".wrangler/tmp");
-  return out;
-}
+import {
+  baseUrl,
+  call,
+  clientId,
+  feedSocket,
+  newAgent,
+  sentMailFiles,
+  startVisitor,
+  visitorSays,
+  widget,
+} from "./live";
 
 describe("email against wrangler dev", () => {
   it("S18 S20: mail posted to the local email endpoint shows live in the inbox; the email reply is written with threading and the chat", async () => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -60,6 +60,12 @@ export default async function setup(project: TestProject) {
     detached: true,
   });
   try {
+    // E2E_SERVER_LOG=<file> keeps the server's output (its console.log lines) for debugging.
+    if (process.env.E2E_SERVER_LOG) {
+      const log = createWriteStream(process.env.E2E_SERVER_LOG);
+      child.stdout!.pipe(log);
+      child.stderr!.pipe(log);
+    }
     const output = await waitForReady(child, 120_000);
     project.provide("baseUrl", `http://127.0.0.1:${port}`);
     const demoAgents = parseDemoAgents(output);

@@ -1,4 +1,6 @@
 import { createHmac } from "node:crypto";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { inject } from "vitest";
 import { testClient } from "../support/client";
 import { nodeTransport } from "../support/node-transport";
@@ -90,4 +92,24 @@ export async function messengerPersonSays(text: string, psid = `person-${Date.no
   const res = await messengerWebhook(body);
   if (res.status !== 200) throw new Error(`webhook: ${res.status} ${await res.text()}`);
   return psid;
+}
+
+/** Every .eml file wrangler dev wrote for the send_email binding (it logs the path: .wrangler/tmp/email/…). */
+export function sentMailFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith(".eml")) out.push(path);
+    }
+  };
+  walk(".wrangler/tmp");
+  return out;
 }
