@@ -95,12 +95,16 @@ export function searchSql(
       params,
     };
   }
-  // Relevance: the newest RELEVANCE_WINDOW matches, ranked; pages by offset within them.
+  // Relevance: the newest RELEVANCE_WINDOW matches are scored (bm25 only: a snippet costs more than a
+  // score), the page is taken by score, and only its rows are read again for their snippets.
   const offset = page.cursor ? Number(page.cursor.slice(1)) : 0;
   return {
-    sql: `SELECT * FROM (SELECT ${columns}, bm25(search_fts, 1.0, 0.5) AS score FROM ${from}
-      WHERE ${where.join(" AND ")} ORDER BY search_fts.rowid DESC LIMIT ${RELEVANCE_WINDOW})
-      ORDER BY score, CAST(id AS INTEGER) DESC LIMIT ${p(page.limit + 1)} OFFSET ${p(offset)}`,
+    sql: `WITH scored AS (
+        SELECT search_fts.rowid AS rid, bm25(search_fts, 1.0, 0.5) AS score FROM ${from}
+        WHERE ${where.join(" AND ")} ORDER BY search_fts.rowid DESC LIMIT ${RELEVANCE_WINDOW}),
+      page AS (SELECT rid, score FROM scored ORDER BY score, rid DESC LIMIT ${p(page.limit + 1)} OFFSET ${p(offset)})
+      SELECT ${columns} FROM page CROSS JOIN ${from}
+      WHERE search_fts.rowid = page.rid AND search_fts MATCH ?1 ORDER BY page.score, page.rid DESC`,
     params,
   };
 }
