@@ -19,6 +19,8 @@ export const BUDGETS = {
   "list.rows_read_label_page": { text: "≤ 100 (2 × page)", ok: (v) => v <= 100 },
   "email.msgs_per_s": { text: "≥ 200", ok: (v) => v >= 200 },
   "cost.usd_per_month": { text: "≤ $1", ok: (v) => v <= 1 },
+  // S37: what a typing agent costs each other viewer ("about one frame a second").
+  "collision.frames_per_viewer_per_s": { text: "≤ 1.5", ok: (v) => v <= 1.5 },
 };
 
 function format(value) {

@@ -15,6 +15,7 @@ import { FLOOR_RECIPIENT } from "./bench-doors.ts";
 import { acceptedMails, corpusMails, emailMix, ingest, ingestInWorker } from "./email-bench.mjs";
 import { countsSql, d1Meta, listSql, openLocalD1, seedConversations, timeRoute } from "./list-bench.mjs";
 import { budgetVerdicts, markdownTable, writeResults } from "./report.mjs";
+import { typingFanout } from "./typing-bench.mjs";
 import { startBaselineProcess, startWorker } from "./worker-server.mjs";
 
 const quick = process.argv.includes("--quick");
@@ -190,6 +191,13 @@ try {
   figures["chat.hot_room_msgs_per_s"] = hot.best;
   if (hot.best === SIZES.hotRates.at(-1))
     notes.push(`hot room: passed the highest rate tried (${hot.best}/s); the limit is higher`);
+  // S37: one agent typing at keystroke speed, five other agent sockets and the visitor watching.
+  const typing = await typingFanout({ url: worker.url, cookies, durationMs: quick ? 5000 : 20_000 });
+  Object.assign(figures, {
+    "collision.typing_frames_sent_per_s": typing.sentPerS,
+    "collision.frames_per_viewer_per_s": typing.maxPerViewer,
+    "collision.visitor_frames_per_s": typing.visitorPerS,
+  });
 
   const d1 = await openLocalD1(persistTo);
   cleanups.push(d1.dispose);
