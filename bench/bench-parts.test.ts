@@ -24,6 +24,7 @@ import { cpuBetween, cpuSnapshot } from "./process-cpu.mjs";
 import { emailMix, withMessageId } from "./email-bench.mjs";
 import { LatencyRecorder, median } from "./latency-recorder.mjs";
 import { listSql, seedSql } from "./list-bench.mjs";
+import { benchDocuments, random, searchSection, vocabulary } from "./search-bench.mjs";
 import { markdownTable, writeResults } from "./report.mjs";
 import { startFloorServer } from "./worker-server.mjs";
 
@@ -285,6 +286,44 @@ describe("list SQL and seed", () => {
     expect(sql.match(/,4102444800000,/g)?.length).toBeGreaterThan(0);
     expect(sql.match(/'\["lb_bench"\]'/g)).toHaveLength(Math.ceil(2500 / 13));
   });
+});
+
+describe("search section (S41)", () => {
+  it("draws words with Zipf-like frequencies from a fixed vocabulary, labels a tenth of the conversations", () => {
+    const { words, pick } = vocabulary(1000, random(1));
+    expect(new Set(words).size).toBe(1000);
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 50_000; i++) {
+      const w = pick();
+      counts.set(w, (counts.get(w) ?? 0) + 1);
+    }
+    const [first, tenth, hundredth] = [words[0], words[9], words[99]].map((w) => counts.get(w!) ?? 0);
+    expect(first! / tenth!).toBeGreaterThan(5);
+    expect(tenth! / hundredth!).toBeGreaterThan(5);
+    const docs = [...benchDocuments({ conversations: 100, perConversation: 10, batch: 50 })].flat();
+    expect(docs).toHaveLength(100);
+    expect(docs.flatMap((d) => d.items)).toHaveLength(1000);
+    expect(docs.filter((d) => d.summary.labels.length).length).toBe(10);
+  });
+
+  it("seeds the search database through the product's statements and times every query kind, each finding hits", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "search-section-"));
+    try {
+      const { figures } = await searchSection({
+        persistTo: dir,
+        quick: true,
+        sizes: { conversations: 300, perConversation: 10, requests: 5 },
+      });
+      expect(figures["search.messages"]).toBe(3000);
+      for (const k of ["common", "rare", "phrase", "prefix", "filtered", "relevance"]) {
+        expect(Number.isFinite(figures[`search.${k}_p99_ms`]), k).toBe(true);
+      }
+      expect(figures["search.bytes_per_message"]).toBeGreaterThan(0);
+      expect(figures["search.hits_per_page_min"]).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe("email mix and cost model", () => {

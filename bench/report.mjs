@@ -21,6 +21,13 @@ export const BUDGETS = {
   "cost.usd_per_month": { text: "≤ $1", ok: (v) => v <= 1 },
   // S37: what a typing agent costs each other viewer ("about one frame a second").
   "collision.frames_per_viewer_per_s": { text: "≤ 1.5", ok: (v) => v <= 1.5 },
+  // S41, over 1,000,000 messages in 100,000 conversations (the full bench).
+  ...Object.fromEntries(
+    ["common", "rare", "phrase", "prefix", "filtered", "relevance"].map((k) => [
+      `search.${k}_p99_ms`,
+      { text: "≤ 50 ms", ok: (v) => v <= 50 },
+    ]),
+  ),
 };
 
 function format(value) {

@@ -14,8 +14,9 @@ import { monthlyCost } from "./cost-model.mjs";
 import { FLOOR_RECIPIENT } from "./bench-doors.ts";
 import { acceptedMails, corpusMails, emailMix, ingest, ingestInWorker } from "./email-bench.mjs";
 import { countsSql, d1Meta, listSql, openLocalD1, seedConversations, timeRoute } from "./list-bench.mjs";
-import { budgetVerdicts, markdownTable, writeResults } from "./report.mjs";
+import { searchSection } from "./search-bench.mjs";
 import { typingFanout } from "./typing-bench.mjs";
+import { budgetVerdicts, markdownTable, writeResults } from "./report.mjs";
 import { startBaselineProcess, startWorker } from "./worker-server.mjs";
 
 const quick = process.argv.includes("--quick");
@@ -300,6 +301,11 @@ try {
       .map(([k, v]) => `${k} ${Math.round(v.used).toLocaleString("en-US")} / ${v.included.toLocaleString("en-US")}`)
       .join("; ")}`,
   );
+
+  // 7. Search (S41): its own database in a folder of its own, seeded straight, each query kind timed.
+  const search = await searchSection({ persistTo: mkdtempSync(join(persistTo, "search-")), quick, log });
+  Object.assign(figures, search.figures);
+  notes.push(search.note);
 
   const doc = writeResults("bench/results/latest.json", {
     figures,

@@ -274,10 +274,12 @@ async function proxyFloor(persistTo) {
 }
 
 /** The whole section: seed, time, figures named for bench/results. */
-export async function searchSection({ persistTo, quick, log = () => {} }) {
-  const sizes = quick
-    ? { conversations: 10_000, perConversation: 10, requests: 50 }
-    : { conversations: 100_000, perConversation: 10, requests: 200 };
+export async function searchSection({ persistTo, quick, sizes: given, log = () => {} }) {
+  const sizes =
+    given ??
+    (quick
+      ? { conversations: 10_000, perConversation: 10, requests: 50 }
+      : { conversations: 100_000, perConversation: 10, requests: 200 });
   const modules = await searchModules();
   const seeded = await seedSearch({ persistTo, ...sizes, modules, log });
   log(
@@ -298,6 +300,7 @@ export async function searchSection({ persistTo, quick, log = () => {} }) {
       figures[`search.${kind}_p50_ms`] = f.p50;
       figures[`search.${kind}_p99_ms`] = f.p99;
     }
+    figures["search.hits_per_page_min"] = Math.min(...Object.values(kinds).map((f) => f.hitsPerPage));
     const note = `search: hits per page of 20 — ${Object.entries(kinds)
       .map(([k, f]) => `${k} ${f.hitsPerPage.toFixed(1)}`)
       .join(", ")}; search() of src/search/search.ts on the seeded D1 file in process (SQLite ${version})`;
