@@ -34,6 +34,10 @@ describe("the bell: my notices in the inbox (S39)", () => {
     await expect.poll(() => bellName(page)).toBe("Notifications: 1 unread");
     expect(await page.getByRole("button", { name: "Notifications: 1 unread", exact: true }).count()).toBe(1);
     expect(await page.locator('[data-testid="notices-count"]').textContent()).toBe("1");
+    // Screen readers hear it (a polite live region; mentions and customer messages are said where they show).
+    expect(await page.locator(".bell [aria-live=polite]").textContent()).toBe(
+      `${cal.name} assigned you a conversation`,
+    );
 
     const second = await conversation("Wrong size delivered");
     const seq = await mention(cal, second, bea.id, "Can you check the size chart for this one?");

@@ -14,9 +14,11 @@ export interface NoticesState {
   readonly nextCursor: string | null;
   readonly loaded: boolean;
   readonly prefs: NotificationPrefs | null;
+  /** Said by screen readers: a live assignment (mentions and customer messages are said where they show). */
+  readonly said: string;
 }
 
-const empty: NoticesState = { items: [], unread: 0, nextCursor: null, loaded: false, prefs: null };
+const empty: NoticesState = { items: [], unread: 0, nextCursor: null, loaded: false, prefs: null, said: "" };
 export const notices = new Store<NoticesState>(empty);
 
 /** What the inbox's own state tells this module (it cannot import the store, which imports it). */
@@ -161,6 +163,7 @@ export const noticeActions = {
       ...s,
       items: [looking ? { ...n, readAt: Date.now() } : n, ...s.items],
       unread: s.unread + (looking ? 0 : 1),
+      said: n.kind === "assigned" ? t.noticeTitle(n.kind, n.actor) : s.said,
     }));
     if (looking) {
       void api.notifications[":id"].read.$post({ param: { id: n.id } }).catch(() => {});

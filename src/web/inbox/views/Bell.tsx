@@ -44,6 +44,7 @@ export function Bell() {
   const items = useSelect(notices, (s) => s.items);
   const more = useSelect(notices, (s) => s.nextCursor !== null);
   const loaded = useSelect(notices, (s) => s.loaded);
+  const said = useSelect(notices, (s) => s.said);
   const root = useRef<HTMLDivElement>(null);
   const close = (refocus: boolean) => {
     setOpen(false);
@@ -61,6 +62,9 @@ export function Bell() {
   }, [open]);
   return (
     <div class="bell" ref={root}>
+      <p class="visually-hidden" aria-live="polite">
+        {said}
+      </p>
       <button
         type="button"
         id="bell-button"
