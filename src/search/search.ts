@@ -168,8 +168,9 @@ export async function resolveFilters(
   }
   const labelIds: string[] = [];
   for (const name of q.labels) {
+    // A name, or an id (the inbox's label views send theirs).
     const row = await db
-      .prepare("SELECT id FROM labels WHERE lower(name) = lower(?)")
+      .prepare("SELECT id FROM labels WHERE id = ?1 OR lower(name) = lower(?1)")
       .bind(name)
       .first<{ id: string }>();
     if (!row) return { ok: false, message: `label: no label is called "${name}"` };

@@ -199,6 +199,7 @@ describe("search (S41)", () => {
     expect(await found(me.cookie, `parcel assignee:"${otherName}"`)).toEqual([`${b}#1`]);
     expect(await found(me.cookie, "parcel assignee:none")).toEqual([`${c}#1`]);
     expect(await found(me.cookie, 'parcel label:"courier claims"')).toEqual([`${a}#${noteSeq}`, `${a}#2`, `${a}#1`]);
+    expect(await found(me.cookie, `parcel label:${label}`)).toEqual([`${a}#${noteSeq}`, `${a}#2`, `${a}#1`]);
     const today = new Date(now()).toISOString().slice(0, 10);
     const tomorrow = new Date(now() + 86_400_000).toISOString().slice(0, 10);
     expect(await found(me.cookie, `arrived after:${today}`)).toEqual([`${c}#1`, `${b}#1`]);
