@@ -1,10 +1,5 @@
-import {
-  CLOSE_SESSION_ENDED,
-  CLOSE_SESSION_RENEWED,
-  type ClientFrame,
-  parseClientFrame,
-  type ServerFrame,
-} from "../protocol";
+import { CLOSE_SESSION_ENDED, CLOSE_SESSION_RENEWED, type ClientFrame, type ServerFrame } from "../protocol";
+import { parseClientFrame } from "../protocol/schemas";
 
 /** Frames to and from hibernating sockets, shared by the conversation object and the inbox feed. */
 export function send(ws: WebSocket, frame: ServerFrame): void {

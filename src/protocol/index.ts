@@ -2,14 +2,16 @@
  * The wire protocol shared by the worker, the inbox app and the widget: the shapes of conversations
  * and messages, and every WebSocket frame in both directions, as discriminated unions on `type`.
  *
- * Written with `zod/mini` so the widget bundle stays small. Limits (also checked by the server):
+ * Types and constants only: what validates them is in ./schemas (zod), which the inbox app never loads.
+ * Limits (also checked by the server):
  * - a frame is at most MAX_FRAME_BYTES of UTF-8 text; binary frames are refused;
  * - a message text is 1..MAX_TEXT_CHARS characters after trimming;
  * - client message ids are 8..64 characters of [A-Za-z0-9_-].
  * The literal text frame "ping" is answered "pong" without waking the server (keep-alive).
  */
-import * as z from "zod/mini";
 import type { Composing } from "./timeline";
+
+export type { ClientFrame } from "./schemas";
 
 export * from "./timeline";
 
@@ -30,21 +32,9 @@ export const PING_INTERVAL_MS = 5_000;
 
 /** The channels a conversation's messages travel on: the one list, used by D1's schema and every route. */
 export const CHANNELS = ["chat", "email", "messenger"] as const;
-export const channelSchema = z.enum(CHANNELS);
-export type Channel = z.infer<typeof channelSchema>;
+export type Channel = (typeof CHANNELS)[number];
 export const CONVERSATION_STATUSES = ["open", "complete"] as const;
-export const statusSchema = z.enum(CONVERSATION_STATUSES);
-export type ConversationStatus = z.infer<typeof statusSchema>;
-
-export const clientIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, "8 to 64 letters, digits, _ or -"));
-export const messageTextSchema = z
-  .string()
-  .check(
-    z.trim(),
-    z.minLength(1, "Write something"),
-    z.maxLength(MAX_TEXT_CHARS, `At most ${MAX_TEXT_CHARS} characters`),
-  );
-export const seqSchema = z.int().check(z.nonnegative());
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 
 /** S28: subjects are cut to this at ingest (the raw mail keeps the whole one). */
 export const MAX_SUBJECT_CHARS = 1000;
@@ -225,21 +215,7 @@ export interface MentionNotice {
 /** S32: an agent with an app open is online or away, by their choice; with none, offline. */
 export type AgentStatus = "online" | "away" | "offline";
 
-// ---- frames a client sends on a conversation socket (visitor or agent) ----
-
-// Messages are posted over HTTP (one door, with every rule and the session checked per request);
-// sockets only carry what is live and never stored.
-
-/** `composing`: what an agent is writing (a visitor sends none); only a chat reply's typing reaches the visitor. */
-export const typingFrame = z.strictObject({
-  type: z.literal("typing"),
-  typing: z.boolean(),
-  composing: z.optional(z.enum(["chat", "email", "messenger", "note"])),
-});
-/** Agents: whether the conversation is on screen in a visible tab (S4: a message then keeps it Read). */
-export const viewingFrame = z.strictObject({ type: z.literal("viewing"), visible: z.boolean() });
-export const clientFrame = z.discriminatedUnion("type", [typingFrame, viewingFrame]);
-export type ClientFrame = z.infer<typeof clientFrame>;
+// ---- frames a client sends on a conversation socket (visitor or agent): ./schemas ----
 
 // ---- frames the server sends ----
 
@@ -284,39 +260,3 @@ export type ServerFrame =
   /** Agents only: a message's delivery status changed (sent, delivered, read, failed). */
   | { type: "status"; conversationId: string; seq: number; status: Message["status"]; error: string | null }
   | { type: "error"; code: ErrorCode; message: string };
-
-/**
- * Parses a raw socket frame into a `ClientFrame`, or says exactly what is wrong with it.
- *
- * @example
- * parseClientFrame('{"type":"typing","typing":true}') // { ok: true, frame: { type: "typing", typing: true } }
- * parseClientFrame("{")                               // { ok: false, code: "malformed_frame", message: "…" }
- */
-export function parseClientFrame(
-  raw: string | ArrayBuffer,
-): { ok: true; frame: ClientFrame } | { ok: false; code: ErrorCode; message: string } {
-  if (typeof raw !== "string") return { ok: false, code: "binary_not_supported", message: "Send JSON text frames" };
-  if (new TextEncoder().encode(raw).byteLength > MAX_FRAME_BYTES) {
-    return { ok: false, code: "frame_too_large", message: `Frames are limited to ${MAX_FRAME_BYTES} bytes` };
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    return { ok: false, code: "malformed_frame", message: "A frame must be one JSON object" };
-  }
-  if ((data as { type?: unknown } | null)?.type === "send") {
-    return {
-      ok: false,
-      code: "not_allowed",
-      message: "Post messages over HTTP (…/messages); sockets carry typing only",
-    };
-  }
-  const parsed = clientFrame.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-    return { ok: false, code: "invalid_frame", message: `${where}${issue?.message ?? "not a known frame"}` };
-  }
-  return { ok: true, frame: parsed.data };
-}

@@ -4,7 +4,8 @@
  * launcher), the conversation as a live log, the composer, and the email form (S16).
  */
 import * as z from "zod/mini";
-import { MAX_TEXT_CHARS, messageTextSchema } from "../../protocol";
+import { MAX_TEXT_CHARS } from "../../protocol";
+import { messageTextSchema } from "../../protocol/schemas";
 import { giveEmail, hasSentSomething, loadHistory, retry, sendMessage, sortedEntries } from "./actions";
 import type { Entry } from "./chat";
 import { STRINGS } from "./i18n";
