@@ -51,7 +51,10 @@ export async function showDesktop(notice: DesktopNotice, onClick: () => void): P
  * its key (a Web Lock, atomic across tabs, held a while) shows and sounds it.
  */
 export function inOneTab(key: string, signal: () => void): void {
-  if (!navigator.locks) return signal();
+  if (!navigator.locks) {
+    signal();
+    return;
+  }
   void navigator.locks
     .request(`inbox-notice:${key}`, { ifAvailable: true }, async (lock) => {
       if (!lock) return;
