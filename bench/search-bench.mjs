@@ -5,7 +5,7 @@
 // costs more than the queries themselves (its figure is reported beside them as d1_proxy_floor).
 //   node bench/search-bench.mjs [--quick]   (also run as a section of `npm run bench`)
 import { readdirSync, rmSync, statSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { pathToFileURL } from "node:url";
@@ -218,12 +218,12 @@ export function queryKinds(vocab, n) {
 export async function timeQueries({ d1, modules, vocab, requests, warmup = 5 }) {
   const figures = {};
   for (const [kind, queries] of Object.entries(queryKinds(vocab, warmup + requests))) {
-    const recorder = new LatencyRecorder();
+    const [recorder, cpu] = [new LatencyRecorder(), new LatencyRecorder()];
     let hits = 0;
     for (const [i, { q, sort = "newest", labelIds = [] }] of queries.entries()) {
       const parsed = modules.parseQuery(q);
       if (!parsed.ok) throw new Error(`${q}: ${parsed.message}`);
-      const t = performance.now();
+      const [t, c] = [performance.now(), process.cpuUsage()];
       const page = await modules.search(
         d1,
         parsed.query,
@@ -232,11 +232,14 @@ export async function timeQueries({ d1, modules, vocab, requests, warmup = 5 }) 
       );
       if (i >= warmup) {
         recorder.record(performance.now() - t);
+        // CPU time of this process: the query's own cost, whatever else the machine runs meanwhile.
+        const used = process.cpuUsage(c);
+        cpu.record((used.user + used.system) / 1000);
         hits += page.hits.length;
       }
     }
-    const s = recorder.summary();
-    figures[kind] = { p50: s.p50, p99: s.p99, hitsPerPage: hits / requests };
+    const [s, sc] = [recorder.summary(), cpu.summary()];
+    figures[kind] = { p50: s.p50, p99: s.p99, cpuP50: sc.p50, cpuP99: sc.p99, hitsPerPage: hits / requests };
   }
   return figures;
 }
@@ -255,8 +258,11 @@ export function sqliteD1(file) {
   };
 }
 
-/** wrangler's local D1 through getPlatformProxy: p50 of `SELECT 1`, the floor of any query timed that way. */
-async function proxyFloor(persistTo) {
+/**
+ * Through wrangler's local D1 (getPlatformProxy): p50 of `SELECT 1`, the floor of any query timed that way,
+ * and D1's own `rows_written` for the search write of one new message (what D1 bills).
+ */
+async function throughD1(persistTo, modules) {
   process.env.WRANGLER_LOG ??= "error";
   const { getPlatformProxy } = await import("wrangler");
   const proxy = await getPlatformProxy({ persist: { path: `${persistTo}/v3` } });
@@ -267,7 +273,11 @@ async function proxyFloor(persistTo) {
       await proxy.env.SEARCH.prepare("SELECT 1").all();
       if (i >= 10) recorder.record(performance.now() - t);
     }
-    return recorder.summary().p50;
+    const [docs] = benchDocuments({ conversations: 1, perConversation: 11, batch: 1, seed: 7 });
+    const doc = { summary: { ...docs[0].summary, version: 1e9 }, items: docs[0].items.slice(-1) };
+    const results = await proxy.env.SEARCH.batch(modules.searchStatements(proxy.env.SEARCH, [doc]));
+    const rowsWritten = results.reduce((n, r) => n + r.meta.rows_written, 0);
+    return { floor: recorder.summary().p50, rowsWritten };
   } finally {
     await proxy.dispose();
   }
@@ -285,7 +295,7 @@ export async function searchSection({ persistTo, quick, sizes: given, log = () =
   log(
     `search: seeded ${seeded.messages.toLocaleString("en-US")} messages in ${(seeded.ms / 1000).toFixed(1)} s, ${(seeded.bytes / 2 ** 20).toFixed(0)} MiB`,
   );
-  const floor = await proxyFloor(persistTo);
+  const { floor, rowsWritten } = await throughD1(persistTo, modules);
   const { d1, version, dispose } = sqliteD1(seeded.file);
   try {
     const kinds = await timeQueries({ d1, modules, vocab: seeded.vocab, requests: sizes.requests });
@@ -295,13 +305,19 @@ export async function searchSection({ persistTo, quick, sizes: given, log = () =
       "search.write_ms_per_message": seeded.msPerMessage,
       "search.bytes_per_message": seeded.bytesPerMessage,
       "search.d1_proxy_floor_p50_ms": floor,
+      "search.d1_rows_written_per_message": rowsWritten,
     };
     for (const [kind, f] of Object.entries(kinds)) {
       figures[`search.${kind}_p50_ms`] = f.p50;
       figures[`search.${kind}_p99_ms`] = f.p99;
+      figures[`search.${kind}_cpu_p50_ms`] = f.cpuP50;
+      figures[`search.${kind}_cpu_p99_ms`] = f.cpuP99;
     }
     figures["search.hits_per_page_min"] = Math.min(...Object.values(kinds).map((f) => f.hitsPerPage));
-    const note = `search: hits per page of 20 — ${Object.entries(kinds)
+    const load = loadavg()[0].toFixed(1);
+    const note = `search: load average ${load} during the queries (wall-clock percentiles include waiting for a core; _cpu_ ones do not); hits per page of 20 — ${Object.entries(
+      kinds,
+    )
       .map(([k, f]) => `${k} ${f.hitsPerPage.toFixed(1)}`)
       .join(", ")}; search() of src/search/search.ts on the seeded D1 file in process (SQLite ${version})`;
     return { figures, note };
