@@ -38,11 +38,11 @@ import {
   insertConversation,
   listMessages,
   type MessagePage,
-  migrate,
   readState,
   summarize,
   updateConversation,
 } from "./storage";
+import { migrate } from "./sqlite-schema";
 import { deliver, recordItem } from "./timeline";
 
 /**

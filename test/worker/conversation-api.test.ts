@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { migrate, MIGRATIONS, readState } from "../../src/conversation/storage";
+import { migrate, MIGRATIONS } from "../../src/conversation/sqlite-schema";
+import { readState } from "../../src/conversation/storage";
 import { afterEach, describe, expect, it } from "vitest";
 import { writeIndex } from "../../src/inbox/conversation-index";
 import { advanceClock, resetClock } from "../../src/lib/clock";
