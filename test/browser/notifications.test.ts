@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, call, newAgent } from "../e2e/live";
+import { baseUrl, call, clientId, newAgent } from "../e2e/live";
 import { launchChromium } from "./chromium";
 import { agentPage } from "./inbox-pages";
 import { assign, bell, bellName, conversation, mention, noticesOf, onlyMentionsAndAssignments } from "./notices";
@@ -99,6 +99,33 @@ describe("the bell: my notices in the inbox (S39)", () => {
     await expect.poll(() => items(page).count()).toBe(23);
     expect(await items(page).nth(22).textContent()).toContain("note number 1");
     expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
+  });
+
+  it("S39: a notice about a message older than the thread's first page opens there (the thread loads back to it)", async () => {
+    const kim = await newAgent();
+    await onlyMentionsAndAssignments(kim.cookie);
+    const helper = await newAgent();
+    const id = await conversation("An old question");
+    const seq = await mention(cal, id, kim.id, "Kim, the first note");
+    // More than a page (100) after it, from two colleagues (each may post 60 at once).
+    for (const by of [cal, helper])
+      await Promise.all(
+        Array.from({ length: 55 }, async (_, i) => {
+          const res = await call(`/api/conversations/${id}/messages`, {
+            cookie: by.cookie,
+            body: { clientId: clientId(), channel: "note", text: `later note ${i}` },
+          });
+          expect(res.status).toBe(201);
+        }),
+      );
+    const { page } = await agentPage(browser, kim.email, kim.password);
+    await bell(page).click();
+    await expect.poll(() => items(page).count()).toBe(1);
+    await items(page).first().locator("a").click();
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.seq), { timeout: 10_000 })
+      .toBe(String(seq));
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain("Kim, the first note");
   });
 
   it("S39, S42: the bell's panel and the notification settings fit a 375 px phone and a desktop, axe-clean", async () => {

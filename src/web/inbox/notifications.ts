@@ -25,11 +25,14 @@ export const notices = new Store<NoticesState>(empty);
 export interface InboxView {
   /** The conversation open in this tab, if any. */
   viewing(): string | null;
-  /** Whether that conversation's thread holds this message yet. */
-  shows(conversationId: string, seq: number): boolean;
+  /** Whether that conversation's thread has loaded. */
+  loaded(conversationId: string): boolean;
+  /** Loads the thread back to a message older than those loaded; true once it holds it. */
+  reachBack(conversationId: string, seq: number): Promise<boolean>;
 }
 
-let view: InboxView = { viewing: () => null, shows: () => false };
+const idle: InboxView = { viewing: () => null, loaded: () => false, reachBack: async () => false };
+let view: InboxView = idle;
 let cleanups: (() => void)[] = [];
 
 /** Where a notice opens: its conversation, at its message. */
@@ -42,27 +45,32 @@ function lookingAt(conversationId: string): boolean {
   return document.visibilityState === "visible" && view.viewing() === conversationId;
 }
 
-/** Scrolls the thread to a message once it is there, marks it for a moment, and moves the focus to it. */
-function reveal(conversationId: string, seq: number): void {
+/** Resolves on the next frame (or soon, in a hidden tab, where frames wait). */
+const frame = () =>
+  new Promise((resolve) => (document.hidden ? setTimeout(resolve, 50) : requestAnimationFrame(resolve)));
+
+/**
+ * Once the conversation's thread has loaded (reaching back to the message if it is older than those
+ * loaded), scrolls to the message, marks it for a moment and moves the focus to it.
+ */
+async function reveal(conversationId: string, seq: number): Promise<void> {
   if (seq <= 0) return;
-  let frames = 0;
-  const attempt = () => {
-    const el = view.shows(conversationId, seq)
-      ? document.querySelector<HTMLElement>(`.thread li[data-seq="${seq}"]`)
-      : null;
-    if (!el) {
-      if (++frames < 600) requestAnimationFrame(attempt);
-      return;
-    }
-    requestAnimationFrame(() => {
-      el.tabIndex = -1;
-      el.scrollIntoView({ block: "center" });
-      el.focus({ preventScroll: true });
-      el.classList.add("revealed");
-      setTimeout(() => el.classList.remove("revealed"), 3000);
-    });
-  };
-  requestAnimationFrame(attempt);
+  for (let n = 0; !view.loaded(conversationId); n++) {
+    if (n > 600) return;
+    await frame();
+  }
+  if (!(await view.reachBack(conversationId, seq).catch(() => false))) return;
+  for (let n = 0; n < 300; n++) {
+    await frame();
+    const el = document.querySelector<HTMLElement>(`.thread li[data-seq="${seq}"]`);
+    if (!el) continue;
+    el.tabIndex = -1;
+    el.scrollIntoView({ block: "center" });
+    el.focus({ preventScroll: true });
+    el.classList.add("revealed");
+    setTimeout(() => el.classList.remove("revealed"), 3000);
+    return;
+  }
 }
 
 /** Opens a path a notification's click named (`/conversations/<id>?seq=<n>&n=<notice>`). */
@@ -76,7 +84,7 @@ function openUrl(url: string): void {
   const id = target.searchParams.get("n");
   if (id && /^nt_[0-9a-f]{32}$/.test(id)) void noticeActions.markRead(id);
   navigate(target.pathname);
-  reveal(match[1]!, Number(target.searchParams.get("seq")) || 0);
+  void reveal(match[1]!, Number(target.searchParams.get("seq")) || 0);
 }
 
 function withRead(items: readonly AgentNotification[], read: (n: AgentNotification) => boolean) {
@@ -115,7 +123,7 @@ export const noticeActions = {
   stop(): void {
     for (const cleanup of cleanups) cleanup();
     cleanups = [];
-    view = { viewing: () => null, shows: () => false };
+    view = idle;
     notices.set(empty);
   },
 
@@ -207,6 +215,6 @@ export const noticeActions = {
   open(n: AgentNotification): void {
     void this.markRead(n.id);
     navigate(paths.conversation(n.conversationId));
-    reveal(n.conversationId, n.seq);
+    void reveal(n.conversationId, n.seq);
   },
 };

@@ -284,7 +284,8 @@ class InboxActions {
     void teamActions.load().catch(() => {});
     noticeActions.start({
       viewing: () => this.s.thread?.id ?? null,
-      shows: (id, seq) => this.s.thread?.id === id && this.s.thread.messages.some((m) => m.seq === seq),
+      loaded: (id) => this.s.thread?.id === id && this.s.thread.messages.length > 0,
+      reachBack: (id, seq) => this.reachBack(id, seq),
     });
     this.clock = setInterval(() => this.update((s) => ({ ...s, now: Date.now() })), 30_000);
     // An open app is activity (the session's idle limit), and a session ended elsewhere is noticed.
