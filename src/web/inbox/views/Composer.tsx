@@ -3,12 +3,13 @@ import type { AgentView } from "../../../auth/agent-view";
 import { type Channel, type Composing, type ConversationSummary, type Message, typedAddress } from "../../../protocol";
 import { fillTags, hasTags, splitName, type TagValues } from "../../../saved-responses/tags";
 import { channelProblem, messengerClosesAt, messengerWindow, preselectedChannel, replyChannels } from "../channels";
-import { authorOf, channelLabel } from "../format";
+import { channelLabel } from "../format";
 import { Icon } from "../icons";
 import { t } from "../i18n";
-import { counted, useSelect } from "../state";
-import { actions, store } from "../store";
+import { counted } from "../state";
+import { actions } from "../store";
 import { teamActions } from "../team";
+import { HeldReply, useDraftBase } from "./HeldReply";
 import { MentionPicker, mentionQuery, useMentions } from "./MentionPicker";
 import { SavedResponsesPicker } from "./SavedResponses";
 
@@ -85,15 +86,9 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
   const chosen = useRef(false);
   const draft = useRef("");
   draft.current = text;
-  // S38: the last message the agent had seen when this draft began; a reply sent after news is held.
-  const lastSeq = useSelect(store, (s) => s.thread?.messages.at(-1)?.seq ?? 0);
-  const seenSeq = useRef<number | null>(null);
+  const base = useDraftBase();
   /** S38: the news a held reply had not seen; the draft waits for Send anyway or Edit. */
   const [held, setHeld] = useState<readonly Message[] | null>(null);
-  useEffect(() => {
-    // A draft begun before the thread loaded has seen what the thread first shows.
-    if (seenSeq.current === 0 && lastSeq > 0) seenSeq.current = lastSeq;
-  }, [lastSeq]);
   const typing = useTypingSignal();
   // S33: a reply to the customer, or an internal note for agents only (`n` switches).
   const [mode, setMode] = useState<"reply" | "note">("reply");
@@ -145,12 +140,10 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
     setAsking(false);
     setHeld(null);
     const out = filled?.ok ? filled.text : text;
-    // 0: the draft began before the thread had loaded; what it shows now is what the agent saw.
-    const basedOnSeq = seenSeq.current || lastSeq;
-    seenSeq.current = null;
+    const basedOnSeq = base.take();
     const hold = (newer: readonly Message[]) => {
       setText((current: string) => (current === "" ? text : current));
-      seenSeq.current = basedOnSeq;
+      base.keep(basedOnSeq);
       setHeld(newer);
     };
     setText("");
@@ -183,7 +176,7 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
     const end = el.selectionEnd ?? start;
     const before = text.slice(0, start).replace(/(^|\n)\/$/, "$1");
     const next = before + body + text.slice(end);
-    seenSeq.current ??= lastSeq;
+    base.edited(next);
     setText(next);
     setPicking(false);
     // Focus at once, so a key pressed right after the pick lands in the reply (the caret follows the render).
@@ -300,34 +293,17 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
         </p>
       </div>
       {held ? (
-        <div class="ask" role="alertdialog" aria-labelledby="held-title" data-testid="held-reply">
-          <p id="held-title" class="ask-title">
-            {t.heldReply}
-          </p>
-          <ul class="held-news">
-            {held.map((m) => (
-              <li key={m.id}>
-                <strong>{authorOf(m, summary, me.id)}</strong> {m.text}
-              </li>
-            ))}
-          </ul>
-          <div class="ask-actions">
-            <button type="button" class="button primary" onClick={() => void submit(undefined, true)}>
-              {t.sendAnyway}
-            </button>
-            <button
-              type="button"
-              class="button ghost"
-              onClick={() => {
-                seenSeq.current = lastSeq;
-                setHeld(null);
-                area.current?.focus();
-              }}
-            >
-              {t.editReply}
-            </button>
-          </div>
-        </div>
+        <HeldReply
+          news={held}
+          summary={summary}
+          meId={me.id}
+          onSend={() => void submit(undefined, true)}
+          onEdit={() => {
+            base.read();
+            setHeld(null);
+            area.current?.focus();
+          }}
+        />
       ) : null}
       {asking && problem ? (
         <div class="ask" role="alertdialog" aria-labelledby="ask-title" aria-describedby="ask-reason" ref={ask}>
@@ -383,8 +359,7 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
           onInput={(e: Event) => {
             const el = e.target as HTMLTextAreaElement;
             setText(el.value);
-            if (el.value === "") seenSeq.current = null;
-            else seenSeq.current ??= lastSeq;
+            base.edited(el.value);
             if (notice) setNotice("");
             // Typing "/" at the start of a line opens the saved-responses search (S11).
             const caret = el.selectionStart ?? 0;
