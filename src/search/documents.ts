@@ -150,14 +150,21 @@ export function searchStatements(d1: D1Database, docs: SearchDocument[]): D1Prep
              j.value->>'c', j.value->>'s', j.value->>'k', j.value->>'ch', j.value->>'ak', j.value->>'an', j.value->>'at'
            FROM json_each(?1) AS j WHERE true
            ON CONFLICT (conversation_id, seq) DO UPDATE SET kind = excluded.kind, channel = excluded.channel,
-             author_kind = excluded.author_kind, author_name = excluded.author_name`,
+             author_kind = excluded.author_kind, author_name = excluded.author_name
+           WHERE search_messages.kind IS NOT excluded.kind OR search_messages.channel IS NOT excluded.channel
+             OR search_messages.author_kind IS NOT excluded.author_kind
+             OR search_messages.author_name IS NOT excluded.author_name`,
         )
         .bind(json),
       d1
         .prepare(
+          // Words already there as they are (the conversation's own entry on every summary, an item sent
+          // again) are not rewritten: FTS5 would delete and insert them, rows D1 bills.
           `INSERT OR REPLACE INTO search_fts (rowid, text, author)
            SELECT m.id, j.value->>'t', j.value->>'a' FROM json_each(?1) AS j
-           JOIN search_messages AS m ON m.conversation_id = j.value->>'c' AND m.seq = j.value->>'s'`,
+           JOIN search_messages AS m ON m.conversation_id = j.value->>'c' AND m.seq = j.value->>'s'
+           WHERE NOT EXISTS (SELECT 1 FROM search_fts AS f
+             WHERE f.rowid = m.id AND f.text = j.value->>'t' AND f.author = j.value->>'a')`,
         )
         .bind(json),
     );
