@@ -71,6 +71,10 @@ describe("search in the inbox (S41)", () => {
     await expect.poll(() => page.locator(".search-status").textContent()).toMatch(/in: takes chat, email/);
     await page.locator("#list-search").fill("");
     await expect.poll(() => page.locator("#conversation-rows").count()).toBe(1);
+    // Searching again asks again: a message written meanwhile is found.
+    await visitorSays(v, `And the ${word} lid too`);
+    await page.locator("#list-search").fill(word);
+    await expect.poll(() => hits(page).count()).toBe(2);
     expect(errors).toEqual([]);
   });
 });

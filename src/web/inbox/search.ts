@@ -78,6 +78,13 @@ export const searchActions = {
     timer = setTimeout(() => void fetchPage(query, null), SEARCH_DEBOUNCE_MS);
   },
 
+  /** The box was emptied: the next search asks the server again, whatever it asked before. */
+  reset(): void {
+    clearTimeout(timer);
+    asked++;
+    searches.set(idle);
+  },
+
   more(): void {
     const { query, nextCursor } = searches.state;
     if (nextCursor) void fetchPage(query, nextCursor);

@@ -60,6 +60,7 @@ function Hit({ hit }: { hit: SearchHit }) {
 /** S41: the server's hits for the list's search box, in place of the list while the box has text. */
 export function SearchResults({ filters }: { filters: Filters }) {
   useEffect(() => searchActions.changed(filters), [filters]);
+  useEffect(() => () => searchActions.reset(), []);
   const s = useSelect(searches, (x) => x);
   const hits = s.hits.filter((h) => shown(h, filters));
   return (
