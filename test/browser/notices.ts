@@ -59,3 +59,15 @@ export async function onlyMentionsAndAssignments(cookie: string, more: Record<st
 
 export const bell = (page: Page) => page.locator("#bell-button");
 export const bellName = (page: Page) => bell(page).getAttribute("aria-label");
+
+/** Waits until the agent's app is connected (their feed socket: the server counts them online). */
+export async function connected(cookie: string, agentId: string): Promise<void> {
+  await expect
+    .poll(async () => {
+      const { agents } = (await (await call("/api/agents", { cookie })).json()) as {
+        agents: { id: string; status: string }[];
+      };
+      return agents.find((a) => a.id === agentId)?.status;
+    })
+    .toBe("online");
+}

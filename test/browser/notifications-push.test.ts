@@ -87,6 +87,108 @@ describe("Web Push from npm start's server (S39)", () => {
   });
 });
 
+/**
+ * The browser's side of a subscription, for a browser with no push service to reach: `pushManager`
+ * answers with the subscription the stub made (kept in localStorage, as the browser keeps its own), and
+ * the permission reads granted (the headless shell never grants it). The app's calls and the server are real.
+ */
+function fakePushService(sub: { endpoint: string; keys: { p256dh: string; auth: string } }): void {
+  const w = window as unknown as { __subscribedWith?: string };
+  const current = () =>
+    localStorage.getItem("fake-push") === "on"
+      ? {
+          endpoint: sub.endpoint,
+          toJSON: () => sub,
+          unsubscribe: async () => {
+            localStorage.removeItem("fake-push");
+            return true;
+          },
+        }
+      : null;
+  PushManager.prototype.subscribe = async (options?: PushSubscriptionOptionsInit) => {
+    const key = new Uint8Array(options?.applicationServerKey as ArrayBuffer);
+    w.__subscribedWith = btoa(String.fromCharCode(...key))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "");
+    localStorage.setItem("fake-push", "on");
+    return current() as unknown as PushSubscription;
+  };
+  PushManager.prototype.getSubscription = async () => current() as unknown as PushSubscription | null;
+  Object.defineProperty(Notification, "permission", { configurable: true, get: () => "granted" });
+  Notification.requestPermission = async () => "granted";
+}
+
+describe("push on this device, from the profile page (S39)", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("S39: Turn on push gives the server this device's subscription made with its VAPID key (pushes reach it with no app open); Turn off and signing out take it back", async () => {
+    const jo = await newAgent();
+    await onlyMentionsAndAssignments(jo.cookie);
+    const key = (await (await call("/api/notifications/push/key", { cookie: jo.cookie })).json()) as {
+      publicKey: string;
+    };
+    const sub = (await (
+      await fetch(`${stub.url}/__subscribe`, {
+        method: "POST",
+        body: JSON.stringify({ applicationServerKey: key.publicKey }),
+      })
+    ).json()) as { endpoint: string; keys: { p256dh: string; auth: string } };
+    const received = async () =>
+      ((await (await fetch(sub.endpoint.replace("/push/", "/__received/"))).json()) as Pushed[]).length;
+    const { page, context } = await agentPage(browser, jo.email, jo.password);
+    await context.addInitScript(fakePushService, sub);
+    await page.evaluate(fakePushService, sub);
+    const id = await conversation("Push me");
+    const offline = async () => {
+      await page.goto(`${baseUrl}/favicon.svg`);
+      await expect.poll(() => statusOf(jo.id)).toBe("offline");
+    };
+    const profile = async () => {
+      await page.goto(`${baseUrl}/profile`);
+      await page.locator(".notification-settings input[name=push]").waitFor();
+    };
+
+    await page.locator("a.profile-link").click();
+    await page.getByRole("button", { name: "Turn on push on this device" }).click();
+    await page.getByText("Push is on for this device.").waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __subscribedWith?: string }).__subscribedWith)).toBe(
+      key.publicKey,
+    );
+    await offline();
+    // An assignment's answer comes once its notice was stored and pushed (or not).
+    await assign(cal, id, jo.id);
+    expect(await received()).toBe(1);
+
+    await profile();
+    await page.getByRole("button", { name: "Turn off push on this device" }).click();
+    await page.getByRole("button", { name: "Turn on push on this device" }).waitFor();
+    await offline();
+    await assign(cal, id, cal.id);
+    await assign(cal, id, jo.id);
+    expect(await received()).toBe(1);
+
+    await profile();
+    await page.getByRole("button", { name: "Turn on push on this device" }).click();
+    await page.getByText("Push is on for this device.").waitFor();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.locator("#email").waitFor();
+    await expect.poll(() => statusOf(jo.id)).toBe("offline");
+    await assign(cal, id, cal.id);
+    await assign(cal, id, jo.id);
+    expect(await received()).toBe(1);
+    // Each assignment made its notice (so each was pushed, or not, before its answer came).
+    expect((await noticesOf(jo.cookie)).notifications.filter((n) => n.kind === "assigned").length).toBe(3);
+    await context.close();
+  });
+});
+
 /** The notifications a page's service worker shows now. */
 function workerNotifications(page: Page) {
   return page.evaluate(async () => {
@@ -113,6 +215,7 @@ describeFullBrowser("desktop notifications and push in a full Chromium (S39)", (
     expect(await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active?.scriptURL))).toBe(
       `${baseUrl}/sw.js`,
     );
+    await expect.poll(() => statusOf(ivy.id)).toBe("online");
     const icon = () => page.locator("link[rel=icon]").getAttribute("href");
     const before = await icon();
     expect(before).toMatch(/^(\/favicon\.svg|data:image\/svg\+xml,)/);

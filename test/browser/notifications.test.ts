@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, call, clientId, newAgent } from "../e2e/live";
 import { launchChromium } from "./chromium";
 import { agentPage } from "./inbox-pages";
-import { assign, bell, bellName, conversation, mention, noticesOf, onlyMentionsAndAssignments } from "./notices";
+import {
+  assign,
+  bell,
+  bellName,
+  connected,
+  conversation,
+  mention,
+  noticesOf,
+  onlyMentionsAndAssignments,
+} from "./notices";
 import { expectScreenSound, SCREENS } from "./screens";
 
 type Agent = Awaited<ReturnType<typeof newAgent>>;
@@ -27,6 +36,7 @@ describe("the bell: my notices in the inbox (S39)", () => {
     const bea = await newAgent();
     await onlyMentionsAndAssignments(bea.cookie);
     const { page, errors } = await agentPage(browser, bea.email, bea.password);
+    await connected(bea.cookie, bea.id);
     await expect.poll(() => bellName(page)).toBe("Notifications");
 
     const first = await conversation("My parcel never arrived");
@@ -219,6 +229,7 @@ describe("desktop notifications and sound while the app is open (S39)", () => {
       serviceWorkers: "block",
       initScript: spies,
     });
+    await connected(fay.cookie, fay.id);
     const inView = await conversation("¿Dónde está mi pedido?");
     const other = await conversation("Quiero cambiar la talla");
     await page.goto(`${baseUrl}/conversations/${inView}`);
@@ -284,6 +295,7 @@ describe("desktop notifications and sound while the app is open (S39)", () => {
     await second.goto(baseUrl);
     await bell(second).waitFor();
     for (const p of [page, second]) await p.locator("a.profile-link").click(); // a gesture in each
+    await connected(gus.cookie, gus.id);
     const id = await conversation("Two tabs, one ping");
     await mention(cal, id, gus.id, "Just once, please");
     for (const p of [page, second]) await expect.poll(() => bellName(p)).toBe("Notifications: 1 unread");

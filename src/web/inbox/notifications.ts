@@ -95,7 +95,7 @@ function withRead(items: readonly AgentNotification[], read: (n: AgentNotificati
 export const noticeActions = {
   start(inbox: InboxView): void {
     view = inbox;
-    void this.load().catch(() => {});
+    // The list loads once the feed is connected (store.ts), so nothing made in between is missed.
     void this.loadPrefs().catch(() => {});
     void registerWorker();
     const onWorkerMessage = (e: MessageEvent) => {

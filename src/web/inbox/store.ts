@@ -301,11 +301,10 @@ class InboxActions {
       () => "/api/inbox/socket",
       (f) => this.onFeedFrame(f),
       (connected) => {
-        // After a drop the feed missed changes: reload what the list and the bell show.
-        if (connected && !this.s.connected) {
-          void this.loadList();
-          void noticeActions.load().catch(() => {});
-        }
+        // After a drop the feed missed changes: reload what the list shows. The bell loads on every connect:
+        // a notice made before the feed first opened reached neither it nor the first load.
+        if (connected && !this.s.connected) void this.loadList();
+        if (connected) void noticeActions.load().catch(() => {});
         this.update((s) => (s.connected === connected ? s : { ...s, connected }));
       },
     );
