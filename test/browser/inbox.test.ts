@@ -192,7 +192,10 @@ describe("the inbox, live, in two agents' browsers", () => {
     expect(await page.locator(".thread .tag").count()).toBe(0);
     await page.locator("#composer-text").fill("Hello from the inbox");
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.locator(".thread .message.outbound .state").textContent()).toBe("Sent");
+    // Sent once the Send API (the local Graph stub) answered: on a loaded machine that can take seconds.
+    await expect
+      .poll(() => page.locator(".thread .message.outbound .state").textContent(), { timeout: 10_000 })
+      .toBe("Sent");
     expect(psid).toMatch(/^person-/);
   });
 
