@@ -196,7 +196,10 @@ export const noticeActions = {
         items: withRead(s.items, (n) => n.id === id),
         unread: Math.max(0, s.unread - 1),
       }));
-    await ok(await api.notifications[":id"].read.$post({ param: { id } })).catch(() => {});
+    await api.notifications[":id"].read
+      .$post({ param: { id } })
+      .then(ok)
+      .catch(() => {});
     if (!known) await this.load().catch(() => {});
   },
 

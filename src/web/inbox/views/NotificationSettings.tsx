@@ -29,11 +29,12 @@ export function NotificationSettings() {
         checked={prefs?.[key] ?? false}
         disabled={!prefs}
         onChange={async (e: Event) => {
-          const checked = (e.target as HTMLInputElement).checked;
+          const input = e.target as HTMLInputElement;
           try {
-            await noticeActions.savePrefs({ [key]: checked });
+            await noticeActions.savePrefs({ [key]: input.checked });
             setSaid({ done: t.prefsSaved, error: "" });
           } catch (err) {
+            input.checked = !input.checked; // not saved: as it was
             setSaid({ done: "", error: (err as { message?: string }).message ?? String(err) });
           }
         }}
