@@ -10,6 +10,8 @@ import {
   call,
   messengerWebhook,
   newAgent,
+  postMail,
+  rawMail,
   readEverything,
   startVisitor,
   visitorSays,
@@ -63,20 +65,7 @@ async function setHidden(page: Page, hidden: boolean) {
 /** An email from a new sender: a conversation of its own, found by its text. */
 async function emailConversation(text: string): Promise<string> {
   const from = `first-hour.${Date.now()}.${Math.random().toString(36).slice(2, 7)}@example.org`;
-  const raw = [
-    `From: Erin Example <${from}>`,
-    "To: support@example.com",
-    "Subject: A question by email",
-    `Message-ID: <${Date.now()}.${Math.random()}@mail.example.org>`,
-    `Date: ${new Date().toUTCString()}`,
-    "MIME-Version: 1.0",
-    "Content-Type: text/plain; charset=utf-8",
-    "",
-    text,
-    "",
-  ].join("\r\n");
-  const url = `${baseUrl}/cdn-cgi/handler/email?from=${encodeURIComponent(from)}&to=support@example.com`;
-  expect((await fetch(url, { method: "POST", body: raw })).status).toBeLessThan(300);
+  expect((await postMail(rawMail(`Erin Example <${from}>`, text))).status).toBeLessThan(300);
   let id: string | undefined;
   await expect
     .poll(async () => {

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, baseUrl, call, newAgent, startVisitor, visitorSays } from "../e2e/live";
+import { admin, baseUrl, call, newAgent, postMail, rawMail, startVisitor, visitorSays } from "../e2e/live";
 import { launchChromium } from "./chromium";
 import { agentPage, row } from "./inbox-pages";
 import { SCREENS, seriousViolations, sidewaysScrolling } from "./screens";
@@ -19,25 +19,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-let mails = 0;
 /** Mail to the support address from `from`; `headers` add to the usual ones (Auto-Submitted…). */
 async function deliver(from: string, subject: string, text: string, headers: string[] = []) {
-  const raw = [
-    `From: ${from}`,
-    "To: support@example.com",
-    `Subject: ${subject}`,
-    `Message-ID: <team.${Date.now()}.${++mails}@mail.example.org>`,
-    `Date: ${new Date().toUTCString()}`,
-    ...headers,
-    "MIME-Version: 1.0",
-    "Content-Type: text/plain; charset=utf-8",
-    "",
-    text,
-    "",
-  ].join("\r\n");
-  const address = /<(.+)>/.exec(from)?.[1] ?? from;
-  const url = `${baseUrl}/cdn-cgi/handler/email?from=${encodeURIComponent(address)}&to=support@example.com`;
-  expect((await fetch(url, { method: "POST", body: raw })).status).toBeLessThan(300);
+  expect((await postMail(rawMail(from, text, { subject, headers }))).status).toBeLessThan(300);
 }
 
 describe("what a team manages itself", () => {

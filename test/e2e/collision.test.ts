@@ -12,6 +12,8 @@ import {
   feedSocket,
   messengerPersonSays,
   newAgent,
+  postMail,
+  rawMail,
   sentMailFiles,
   startVisitor,
   visitorSays,
@@ -185,21 +187,8 @@ describe("two replies at the same moment (S38)", () => {
   it("S38: email: the held reply is never mailed until it is sent anyway", async () => {
     const feed = track(await feedSocket(ada.cookie));
     const from = `race.${Date.now()}@example.org`;
-    const raw = [
-      `From: Rita Race <${from}>`,
-      "To: support@example.com",
-      "Subject: Two answers?",
-      `Message-ID: <race-${Date.now()}@mail.example.org>`,
-      `Date: ${new Date().toUTCString()}`,
-      "MIME-Version: 1.0",
-      "Content-Type: text/plain; charset=utf-8",
-      "",
-      "Which size should I order?",
-      "",
-    ].join("\r\n");
-    const res = await fetch(
-      `${baseUrl}/cdn-cgi/handler/email?from=${encodeURIComponent(from)}&to=support@example.com`,
-      { method: "POST", body: raw },
+    const res = await postMail(
+      rawMail(`Rita Race <${from}>`, "Which size should I order?", { subject: "Two answers?" }),
     );
     expect(res.status).toBeLessThan(300);
     const { conversation } = await feed.next("conversation", (f) => f.conversation.contact?.email === from, 10_000);

@@ -3,11 +3,12 @@ import PostalMime from "postal-mime";
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../src/protocol";
 import {
-  baseUrl,
   call,
   clientId,
   feedSocket,
   newAgent,
+  postMail,
+  rawMail,
   sentMailFiles,
   startVisitor,
   visitorSays,
@@ -20,21 +21,8 @@ describe("email against wrangler dev", () => {
     const feed = await feedSocket(agent.cookie);
     const from = `e2e.${Date.now()}@example.org`;
     const theirId = `e2e-${Date.now()}@mail.example.org`;
-    const raw = [
-      `From: Eva Example <${from}>`,
-      "To: support@example.com",
-      "Subject: Return a parcel",
-      `Message-ID: <${theirId}>`,
-      `Date: ${new Date().toUTCString()}`,
-      "MIME-Version: 1.0",
-      "Content-Type: text/plain; charset=utf-8",
-      "",
-      "How do I return a parcel?",
-      "",
-    ].join("\r\n");
-    const res = await fetch(
-      `${baseUrl}/cdn-cgi/handler/email?from=${encodeURIComponent(from)}&to=support@example.com`,
-      { method: "POST", body: raw },
+    const res = await postMail(
+      rawMail(`Eva Example <${from}>`, "How do I return a parcel?", { subject: "Return a parcel", messageId: theirId }),
     );
     expect(res.status).toBeLessThan(300);
     const update = await feed.next(

@@ -113,3 +113,42 @@ export function sentMailFiles(): string[] {
   walk(".wrangler/tmp");
   return out;
 }
+
+let mails = 0;
+/**
+ * A plain-text mail to the support address as a mail client writes it. `from` is the From header
+ * ("Eva <eva@example.org>" or an address); `headers` add to the usual ones (Auto-Submitted…).
+ */
+export function rawMail(
+  from: string,
+  text: string,
+  {
+    subject = "A question by email",
+    messageId = `e2e.${Date.now()}.${++mails}@mail.example.org`,
+    headers = [] as string[],
+  } = {},
+): string {
+  return [
+    `From: ${from}`,
+    "To: support@example.com",
+    `Subject: ${subject}`,
+    `Message-ID: <${messageId}>`,
+    `Date: ${new Date().toUTCString()}`,
+    ...headers,
+    "MIME-Version: 1.0",
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    text,
+    "",
+  ].join("\r\n");
+}
+
+/** Posts raw mail to wrangler dev's local email endpoint, as Email Routing delivers it (the envelope sender is From's address). */
+export function postMail(raw: string): Promise<Response> {
+  const from = /^From: (?:.*<(.+)>|(.+))$/m.exec(raw);
+  const address = from?.[1] ?? from?.[2] ?? "";
+  return fetch(`${baseUrl}/cdn-cgi/handler/email?from=${encodeURIComponent(address)}&to=support@example.com`, {
+    method: "POST",
+    body: raw,
+  });
+}

@@ -4,11 +4,12 @@ import type { TestSocket } from "../support/test-socket";
 import {
   admin,
   agentSocket,
-  baseUrl,
   call,
   clientId,
   feedSocket,
   newAgent,
+  postMail,
+  rawMail,
   signIn,
   startVisitor,
   visitorSays,
@@ -33,27 +34,6 @@ async function inboxSockets(cookie: string, conversationId: string) {
 async function closedForSession(s: TestSocket) {
   await s.waitFor(() => s.ws.readyState >= WebSocket.CLOSING, "the session's socket to close", 5_000);
   if (s.closed) expect(s.closed.code).toBe(CLOSE_SESSION_ENDED);
-}
-
-/** Posts raw mail to wrangler dev's local email endpoint, as Email Routing would deliver it. */
-function postMail(from: string, raw: string) {
-  return fetch(`${baseUrl}/cdn-cgi/handler/email?from=${encodeURIComponent(from)}&to=support@example.com`, {
-    method: "POST",
-    body: raw,
-  });
-}
-
-function rawMail(from: string, messageId: string, text: string) {
-  return [
-    `From: ${from}`,
-    "To: support@example.com",
-    `Subject: Race ${messageId}`,
-    `Message-ID: <${messageId}>`,
-    `Date: ${new Date().toUTCString()}`,
-    "",
-    text,
-    "",
-  ].join("\r\n");
 }
 
 describe("attacks and races against wrangler dev", () => {
@@ -84,7 +64,7 @@ describe("attacks and races against wrangler dev", () => {
     const adminCookie = await admin();
     const known = `known-${clientId()}@example.org`;
     expect(
-      (await postMail(known, rawMail(known, `${clientId()}@mail.example.org`, "first contact"))).status,
+      (await postMail(rawMail(known, "first contact", { messageId: `${clientId()}@mail.example.org` }))).status,
     ).toBeLessThan(300);
     const senders = [...Array.from({ length: 6 }, (_, i) => `new-${i}-${clientId()}@example.org`), known, known];
     const pairs = senders.map((from) => ({
@@ -94,8 +74,8 @@ describe("attacks and races against wrangler dev", () => {
     }));
     const answers = await Promise.all(
       pairs.flatMap((p) => [
-        postMail(p.from, rawMail(p.from, p.id, p.text)),
-        postMail(p.from, rawMail(p.from, p.id, p.text)),
+        postMail(rawMail(p.from, p.text, { subject: `Race ${p.id}`, messageId: p.id })),
+        postMail(rawMail(p.from, p.text, { subject: `Race ${p.id}`, messageId: p.id })),
       ]),
     );
     expect(answers.every((r) => r.status < 300)).toBe(true);
