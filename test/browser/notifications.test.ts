@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, call, clientId, newAgent } from "../e2e/live";
 import { launchChromium } from "./chromium";
-import { agentPage } from "./inbox-pages";
+import { agentPage, row } from "./inbox-pages";
 import {
   assign,
   bell,
@@ -58,9 +58,12 @@ describe("the bell: my notices in the inbox (S39)", () => {
     await expect.poll(() => items(page).count()).toBe(2);
     // Newest first, unread, said in words (not only by their style).
     expect(await items(page).nth(0).textContent()).toMatch(
-      new RegExp(`Unread: ${cal.name} mentioned you\\s*Can you check the size chart`),
+      new RegExp(`^Unread: ${cal.name} mentioned you.*Can you check the size chart`),
     );
     expect(await items(page).nth(1).textContent()).toContain(`${cal.name} assigned you a conversation`);
+    // Each names its conversation as the list does.
+    const who = await row(page, second).locator(".who").textContent();
+    expect(await items(page).nth(0).locator(".notice-where").textContent()).toBe(who);
     expect(await page.locator("#notices-panel li.notice.unread").count()).toBe(2);
     // The keyboard is in the panel; Escape gives it back to the bell.
     await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toBe("notice-link");

@@ -1,12 +1,14 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import type { AgentNotification } from "../../../protocol";
+import { displayName } from "../format";
 import { Icon } from "../icons";
 import { t } from "../i18n";
 import { noticeActions, notices, noticeUrl } from "../notifications";
 import { counted, useSelect } from "../state";
+import { store } from "../store";
 import { RelativeTime } from "./Time";
 
-function NoticeItem({ n, onOpen }: { n: AgentNotification; onOpen: () => void }) {
+function NoticeItem({ n, where, onOpen }: { n: AgentNotification; where: string | null; onOpen: () => void }) {
   const unread = n.readAt === null;
   return (
     <li class={`notice${unread ? " unread" : ""}`} data-notice-id={n.id}>
@@ -26,10 +28,25 @@ function NoticeItem({ n, onOpen }: { n: AgentNotification; onOpen: () => void })
           </>
         ) : null}
         <span class="notice-title">{t.noticeTitle(n.kind, n.actor)}</span>
+        {where && where !== n.actor ? <span class="notice-where">{where}</span> : null}
         {n.preview ? <span class="notice-preview">{n.preview}</span> : null}
         <RelativeTime at={n.createdAt} class="notice-time" />
       </a>
     </li>
+  );
+}
+
+/** The notices, each with the name of its conversation when the list knows it (rendered while the panel is open). */
+function NoticeList({ onOpen }: { onOpen: () => void }) {
+  const items = useSelect(notices, (s) => s.items);
+  const conversations = useSelect(store, (s) => s.conversations);
+  return (
+    <ul class="notices" aria-labelledby="notices-title">
+      {items.map((n) => {
+        const c = conversations.get(n.conversationId);
+        return <NoticeItem key={n.id} n={n} where={c ? displayName(c) : null} onOpen={onOpen} />;
+      })}
+    </ul>
   );
 }
 
@@ -41,7 +58,7 @@ export function Bell() {
   counted("bell");
   const [open, setOpen] = useState(false);
   const unread = useSelect(notices, (s) => s.unread);
-  const items = useSelect(notices, (s) => s.items);
+  const empty = useSelect(notices, (s) => s.items.length === 0);
   const more = useSelect(notices, (s) => s.nextCursor !== null);
   const loaded = useSelect(notices, (s) => s.loaded);
   const said = useSelect(notices, (s) => s.said);
@@ -104,12 +121,8 @@ export function Bell() {
               {t.markAllRead}
             </button>
           </header>
-          {loaded && items.length === 0 ? <p class="notices-empty">{t.noNotifications}</p> : null}
-          <ul class="notices" aria-labelledby="notices-title">
-            {items.map((n) => (
-              <NoticeItem key={n.id} n={n} onOpen={() => close(false)} />
-            ))}
-          </ul>
+          {loaded && empty ? <p class="notices-empty">{t.noNotifications}</p> : null}
+          <NoticeList onOpen={() => close(false)} />
           {more ? (
             <button
               type="button"
