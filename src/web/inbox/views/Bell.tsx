@@ -127,7 +127,12 @@ export function Bell() {
             <button
               type="button"
               class="button small wide notices-more"
-              onClick={() => void noticeActions.load(true).catch(() => {})}
+              onClick={async () => {
+                // The focus moves on to the first notice loaded (the button may go with the last page).
+                const at = notices.state.items.length;
+                await noticeActions.load(true).catch(() => {});
+                requestAnimationFrame(() => root.current?.querySelectorAll<HTMLElement>(".notice-link")[at]?.focus());
+              }}
             >
               {t.loadMore}
             </button>
