@@ -263,6 +263,35 @@ describeFullBrowser("desktop notifications and push in a full Chromium (S39)", (
     await context.close();
   });
 
+  it("S39: a click on the notification brings the open inbox to the conversation, at its message, and reads it", async () => {
+    const lou = await newAgent();
+    await onlyMentionsAndAssignments(lou.cookie);
+    const { page, context } = await agentPage(browser, lou.email, lou.password);
+    await context.grantPermissions(["notifications"], { origin: baseUrl });
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await expect.poll(() => statusOf(lou.id)).toBe("online");
+    const id = await conversation("Click me open");
+    const seq = await mention(cal, id, lou.id, "Lou, over here");
+    await expect.poll(async () => (await workerNotifications(page)).length).toBe(1);
+
+    // No DevTools command clicks a notification: the worker gets the event the browser would dispatch.
+    const worker = context.serviceWorkers().find((w) => w.url() === `${baseUrl}/sw.js`)!;
+    await worker.evaluate(async () => {
+      const scope = self as unknown as { registration: ServiceWorkerRegistration };
+      const [notification] = await scope.registration.getNotifications();
+      const Click = (self as unknown as { NotificationEvent: new (type: string, init: object) => Event })
+        .NotificationEvent;
+      self.dispatchEvent(new Click("notificationclick", { notification }));
+    });
+    await expect.poll(() => page.url()).toBe(`${baseUrl}/conversations/${id}`);
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.seq))
+      .toBe(String(seq));
+    await expect.poll(() => workerNotifications(page)).toEqual([]);
+    await expect.poll(async () => (await noticesOf(lou.cookie)).unread).toBe(0);
+    await context.close();
+  });
+
   it("S39: a push the server sent (decrypted by the push-service stub) delivered to the service worker shows in the agent's language, and its link opens the conversation at the message", async () => {
     const hana = await newAgent();
     await onlyMentionsAndAssignments(hana.cookie);

@@ -71,14 +71,16 @@ scope.addEventListener("notificationclick", (e) => {
   const path = (e.notification.data as { url?: string } | null)?.url ?? "/";
   const url = new URL(path, scope.location.origin);
   if (url.origin !== scope.location.origin) return;
-  e.waitUntil(
-    (async () => {
-      const windows = await scope.clients.matchAll({ type: "window", includeUncontrolled: true });
-      const open = windows.find((w) => new URL(w.url).origin === url.origin);
-      if (open) {
-        await open.focus();
-        open.postMessage({ type: "open", url: url.pathname + url.search });
-      } else await scope.clients.openWindow(url.href);
-    })(),
-  );
+  const opened = (async () => {
+    const windows = await scope.clients.matchAll({ type: "window", includeUncontrolled: true });
+    const open = windows.find((w) => new URL(w.url).origin === url.origin);
+    if (!open) {
+      await scope.clients.openWindow(url.href);
+      return;
+    }
+    // The app opens it (notifications.ts); focusing may be refused where the click gave no permission to.
+    open.postMessage({ type: "open", url: url.pathname + url.search });
+    await open.focus().catch(() => {});
+  })();
+  e.waitUntil(opened);
 });
