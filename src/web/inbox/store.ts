@@ -5,219 +5,39 @@ import { displayName } from "./format";
 import { t } from "./i18n";
 import { LiveSocket } from "./live";
 import { noticeActions } from "./notifications";
-import { Store } from "./state";
-import { teamActions, type View } from "./team";
+import { teamActions } from "./team";
+import {
+  addMessages,
+  applySummary,
+  countsAsUnread,
+  type Filters,
+  type InboxState,
+  initialState,
+  knownUnread,
+  type Pending,
+  setMessageStatus,
+  store,
+  type Thread,
+  withSet,
+} from "./inbox-state";
 
 /** Inside the server's 5-minute touch interval, far inside the idle limit (SESSION_IDLE_MINUTES). */
 const HEARTBEAT_MS = 4 * 60_000;
 /** A typing indicator that is never switched off (a closed tab) fades by itself. */
 const TYPING_FADE_MS = 6000;
 
-export interface Filters {
-  /** S31: whose conversations: mine, nobody's, or everyone's. */
-  readonly view: View;
-  readonly status: ConversationStatus | "all";
-  readonly channel: Channel | "";
-  readonly unread: boolean;
-  readonly search: string;
-}
-
-export interface Pending {
-  readonly clientId: string;
-  readonly text: string;
-  readonly channel: Channel;
-  readonly state: "sending" | "failed";
-  /** Why it was refused (e.g. Messenger's 24-hour window). */
-  readonly error?: string;
-  /** S7: a retry can succeed (the network or the server failed); false when the refusal will stand. */
-  readonly retryable?: boolean;
-}
-
-/** The open conversation: what its thread shows. Presence and typing live in their own slices. */
-export interface Thread {
-  readonly id: string;
-  readonly summary: ConversationSummary | null;
-  readonly messages: readonly Message[];
-  readonly pending: readonly Pending[];
-}
-
-/** Who is typing where: changes many times a second, so it is a slice of its own. */
-export interface Typing {
-  /** Conversations whose visitor is typing now. */
-  readonly visitors: ReadonlySet<string>;
-  /** Another agent typing in a conversation: its name. */
-  readonly agents: ReadonlyMap<string, string>;
-}
-
-/** One immutable snapshot of everything the app shows. Every change makes a new one. */
-export interface InboxState {
-  readonly me: AgentView | null;
-  /** The list as loaded and kept current by the feed socket. */
-  readonly conversations: ReadonlyMap<string, ConversationSummary>;
-  /** Unread conversations the server counted that are not in `conversations` (beyond the loaded page). */
-  readonly hiddenUnread: number;
-  readonly nextCursor: string | null;
-  readonly listLoaded: boolean;
-  readonly filters: Filters;
-  /** Conversations whose visitor has a page open (S3). */
-  readonly online: ReadonlySet<string>;
-  readonly typing: Typing;
-  readonly thread: Thread | null;
-  readonly connected: boolean;
-  /** Said by screen readers (a polite live region). */
-  readonly announcement: string;
-  /** Moves every 30 s so relative times ("5 min") move on; only time labels read it. */
-  readonly now: number;
-}
-
-const initialState: InboxState = {
-  me: null,
-  conversations: new Map(),
-  hiddenUnread: 0,
-  nextCursor: null,
-  listLoaded: false,
-  filters: { view: "all", status: "open", channel: "", unread: false, search: "" },
-  online: new Set(),
-  typing: { visitors: new Set(), agents: new Map() },
-  thread: null,
-  connected: true,
-  announcement: "",
-  now: Date.now(),
-};
-
-export const store = new Store<InboxState>(initialState);
-
-// ---- selectors: derived values, memoized on the slices they read ----
-
-/** Returns a function that recomputes only when one of the inputs is a different value. */
-function memoize<A extends readonly unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-  let last: { args: A; result: R } | null = null;
-  return (...args: A) => {
-    if (last && args.every((a, i) => Object.is(a, last!.args[i]))) return last.result;
-    last = { args, result: fn(...args) };
-    return last.result;
-  };
-}
-
-/** S2: what the unread count counts, as the server's counters do: open, not snoozed, unread. */
-function countsAsUnread(c: ConversationSummary): boolean {
-  return !c.read && c.status === "open" && !c.snoozedUntil;
-}
-
-function knownUnread(conversations: ReadonlyMap<string, ConversationSummary>): number {
-  let n = 0;
-  for (const c of conversations.values()) if (countsAsUnread(c)) n++;
-  return n;
-}
-
-const countUnread = memoize(
-  (conversations: ReadonlyMap<string, ConversationSummary>, hidden: number) => hidden + knownUnread(conversations),
-);
-
-/** S2: unread conversations, derived from what is known plus what the server counted beyond it. */
-export function unreadCount(s: InboxState): number {
-  return countUnread(s.conversations, s.hiddenUnread);
-}
-
-/** The list as shown: filters applied, newest activity first. Sorted again only when the list or filters change. */
-export const visibleConversations = memoize(
-  (
-    conversations: ReadonlyMap<string, ConversationSummary>,
-    filters: Filters,
-    meId: string | null = null,
-    mentioned: ReadonlySet<string> = new Set(),
-  ) => {
-    const q = filters.search.trim().toLowerCase();
-    return (
-      [...conversations.values()]
-        .filter((c) => (filters.view === "mentions" ? mentioned.has(c.id) : inView(c, filters.view, meId)))
-        // Open means open and not snoozed (S36): a snoozed one waits in Snoozed.
-        .filter(
-          (c) =>
-            filters.view === "snoozed" ||
-            filters.status === "all" ||
-            (c.status === filters.status && (filters.status !== "open" || !c.snoozedUntil)),
-        )
-        .filter((c) => !filters.channel || c.channel === filters.channel)
-        .filter((c) => !filters.unread || !c.read)
-        .filter(
-          (c) =>
-            !q || [displayName(c), c.contact?.email ?? "", c.preview ?? ""].some((x) => x.toLowerCase().includes(q)),
-        )
-        .sort((a, b) => b.lastMessageAt - a.lastMessageAt || (a.id < b.id ? 1 : -1))
-    );
-  },
-);
-
-/** Whether a conversation belongs in a view (S31, S35, S36). */
-function inView(c: ConversationSummary, view: View, meId: string | null): boolean {
-  if (view === "mine") return c.assignee?.id === meId;
-  if (view === "unassigned") return !c.assignee;
-  if (view === "snoozed") return c.status === "open" && c.snoozedUntil !== null;
-  if (view.startsWith("label:")) return c.labels.includes(view.slice(6));
-  return true;
-}
-
-export function filtersActive(f: Filters): boolean {
-  return f.view !== "all" || f.status !== "open" || f.channel !== "" || f.unread || f.search.trim() !== "";
-}
-
-// ---- pure updates: (state, input) → new state ----
-
-function withSet<T>(set: ReadonlySet<T>, item: T, present: boolean): ReadonlySet<T> {
-  if (set.has(item) === present) return set;
-  const next = new Set(set);
-  if (present) next.add(item);
-  else next.delete(item);
-  return next;
-}
-
-const STATUS_RANK: Record<Message["status"], number> = { sending: 0, failed: 1, sent: 2, delivered: 3, read: 4 };
-
-/** Adds messages once each, in sequence order, and settles the pending sends they answer. */
-export function addMessages(thread: Thread, incoming: readonly Message[]): Thread {
-  let messages = thread.messages;
-  let pending = thread.pending;
-  for (const m of incoming) {
-    const at = messages.findIndex((x) => x.seq === m.seq);
-    if (at !== -1) {
-      // The same message again (a reply's answer after its socket frame): keep the furthest status.
-      const known = messages[at]!;
-      if (STATUS_RANK[m.status] > STATUS_RANK[known.status])
-        messages = messages.with(at, { ...known, status: m.status, error: m.error });
-      if (m.clientId && pending.some((p) => p.clientId === m.clientId))
-        pending = pending.filter((p) => p.clientId !== m.clientId);
-      continue;
-    }
-    const last = messages.at(-1);
-    messages = !last || last.seq < m.seq ? [...messages, m] : [...messages, m].sort((a, b) => a.seq - b.seq);
-    if (m.clientId && pending.some((p) => p.clientId === m.clientId))
-      pending = pending.filter((p) => p.clientId !== m.clientId);
-  }
-  return messages === thread.messages && pending === thread.pending ? thread : { ...thread, messages, pending };
-}
-
-/** A message's delivery status changed (sent, delivered, read, failed). */
-function setStatus(thread: Thread, seq: number, status: Message["status"], error: string | null): Thread {
-  const at = thread.messages.findIndex((m) => m.seq === seq);
-  if (at === -1) return thread;
-  return { ...thread, messages: thread.messages.with(at, { ...thread.messages[at]!, status, error }) };
-}
-
-/** Applies a newer version of a conversation to the list and the open thread; older versions change nothing. */
-function applySummary(s: InboxState, c: ConversationSummary): InboxState {
-  const known = s.conversations.get(c.id);
-  if (known && known.version >= c.version) {
-    // The thread may hold an older copy (it was opened from beyond the loaded page).
-    if (s.thread?.id === c.id && (s.thread.summary?.version ?? 0) < known.version)
-      return { ...s, thread: { ...s.thread, summary: known } };
-    return s;
-  }
-  const conversations = new Map(s.conversations).set(c.id, c);
-  const thread =
-    s.thread?.id === c.id && (s.thread.summary?.version ?? 0) < c.version ? { ...s.thread, summary: c } : s.thread;
-  return { ...s, conversations, thread };
-}
+export {
+  addMessages,
+  type Filters,
+  filtersActive,
+  type InboxState,
+  type Pending,
+  store,
+  type Thread,
+  type Typing,
+  unreadCount,
+  visibleConversations,
+} from "./inbox-state";
 
 /** The failure an API call threw, or a plain one for network errors. */
 function failure(err: unknown): ApiFailure {
@@ -532,7 +352,8 @@ class InboxActions {
       if (f.message.kind === "customer") this.setVisitorTyping(id, false);
       else if (f.message.author.kind === "agent" && this.s.typing.agents.get(id) === f.message.author.name)
         this.setAgentTyping(id, null);
-    } else if (f.type === "status") this.updateThread(id, (thread) => setStatus(thread, f.seq, f.status, f.error));
+    } else if (f.type === "status")
+      this.updateThread(id, (thread) => setMessageStatus(thread, f.seq, f.status, f.error));
     else if (f.type === "presence") this.setOnline(id, f.visitorOnline);
     else if (f.type === "conversation") this.summaryArrived(f.conversation, false);
     else if (f.type === "typing") {
@@ -612,7 +433,7 @@ class InboxActions {
   async retryFailed(m: Message): Promise<void> {
     const id = this.s.thread?.id;
     if (!id || m.kind !== "reply" || !m.clientId) return;
-    this.updateThread(id, (thread) => setStatus(thread, m.seq, "sending", null));
+    this.updateThread(id, (thread) => setMessageStatus(thread, m.seq, "sending", null));
     try {
       const res = await api.conversations[":id"].messages.$post({
         param: { id },
@@ -621,7 +442,7 @@ class InboxActions {
       const { message } = await ok(res);
       this.updateThread(id, (thread) => addMessages(thread, [message]));
     } catch (err) {
-      this.updateThread(id, (thread) => setStatus(thread, m.seq, "failed", failure(err).message));
+      this.updateThread(id, (thread) => setMessageStatus(thread, m.seq, "failed", failure(err).message));
     }
   }
 
