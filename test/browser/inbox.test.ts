@@ -364,7 +364,7 @@ describe("signing in and the team", () => {
     const name = `Returns ${Date.now()}`;
     await page.locator("#new-category").fill(name);
     await page.getByRole("button", { name: "Add a category" }).click();
-    const item = page.locator(`li[data-category="${name}"]`);
+    const item = page.locator(`.categories li[data-name="${name}"]`);
     await item.getByRole("button", { name: "Archive" }).click();
     await expect.poll(() => item.textContent()).toContain("Archived");
     await context.close();

@@ -96,7 +96,7 @@ describe("label management (S35)", () => {
     const name = `Refund ${clientId().slice(-6)}`;
     await adminPage.locator("#new-label").fill(name);
     await adminPage.getByRole("button", { name: "Add label" }).click();
-    const rowOf = adminPage.locator(`[data-label-row="${name}"]`);
+    const rowOf = adminPage.locator(`.labels-admin [data-name="${name}"]`);
     await expect.poll(() => rowOf.count()).toBe(1);
     await rowOf.getByRole("button", { name: "Archive" }).click();
     await expect.poll(() => rowOf.locator(".badge").textContent()).toBe("Archived");
