@@ -447,8 +447,9 @@ class InboxActions {
   }
 
   /** `composing` says what is being written: only a chat reply's typing reaches the visitor. */
-  typing(typing: boolean, composing?: Composing): void {
-    this.room?.send({ type: "typing", typing, ...(composing ? { composing } : {}) });
+  /** Says whether the agent is typing here; false if the conversation's socket is not open to say it. */
+  typing(typing: boolean, composing?: Composing): boolean {
+    return this.room?.send({ type: "typing", typing, ...(composing ? { composing } : {}) }) ?? false;
   }
 
   async setStatus(status: ConversationStatus): Promise<void> {

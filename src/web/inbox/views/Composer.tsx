@@ -55,7 +55,8 @@ function useTypingSignal() {
     const current = state.current;
     const now = Date.now();
     if (!current || current.composing !== composing || now - current.sentAt >= TYPING_REFRESH_MS) {
-      actions.typing(true, composing);
+      // Not said (the socket is reconnecting): the next keystroke says it, not one 2.5 s later.
+      if (!actions.typing(true, composing)) return;
       state.current = { sentAt: now, composing, idle: current?.idle };
     }
     clearTimeout(state.current!.idle);

@@ -22,15 +22,18 @@ export function useDraftBase() {
       if (text === "") base.current = null;
       else base.current ??= lastSeq;
     },
-    /** The base to send with the draft; the next draft starts afresh. */
-    take(): number {
-      const seen = base.current || lastSeq;
+    /**
+     * The base to send with the draft; the next draft starts afresh. None while the thread has not
+     * loaded: what the author saw is unknown then, and the server checks nothing.
+     */
+    take(): number | undefined {
+      const seen = base.current || lastSeq || undefined;
       base.current = null;
       return seen;
     },
     /** A held draft keeps the base it was sent with… */
-    keep(seen: number) {
-      base.current = seen;
+    keep(seen: number | undefined) {
+      base.current = seen ?? null;
     },
     /** …until its author has read the news (Edit). */
     read() {
