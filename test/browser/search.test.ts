@@ -1,4 +1,4 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admin, agentSays, baseUrl, clientId, newAgent, startVisitor, visitorSays } from "../e2e/live";
 import { launchChromium } from "./chromium";
@@ -76,5 +76,29 @@ describe("search in the inbox (S41)", () => {
     await page.locator("#list-search").fill(word);
     await expect.poll(() => hits(page).count()).toBe(2);
     expect(errors).toEqual([]);
+  });
+
+  it("S41: a search typed while the list is still loading is asked all the same", async () => {
+    const word = `kettle${Math.random()
+      .toString(36)
+      .replace(/[^a-z]/g, "")
+      .slice(0, 6)}`;
+    const v = await startVisitor();
+    await visitorSays(v, `The ${word} whistles`);
+    // A slow list and feed (a large inbox, a busy network): the box is typed into before either answers.
+    const slow = async (route: Route) => {
+      await new Promise((r) => setTimeout(r, 2000));
+      await route.continue();
+    };
+    await page.route(/\/api\/conversations(\?|$)/, slow);
+    await page.route(/\/api\/inbox\/socket/, slow);
+    try {
+      await page.goto(baseUrl);
+      await page.locator("#list-search").fill(word);
+      await expect.poll(() => hits(page).count()).toBe(1);
+      expect(await hits(page).first().getAttribute("data-conversation-id")).toBe(v.conversationId);
+    } finally {
+      await page.unrouteAll();
+    }
   });
 });

@@ -67,8 +67,9 @@ export const searchActions = {
   /** The box or the filters changed: search again after a pause in typing. */
   changed(f: Filters): void {
     const query = queryOf(f);
-    clearTimeout(timer);
+    // The same search, asked or about to be: leave its timer be (clearing it here left "Searching…" forever).
     if (query === searches.state.query && searches.state.status !== "failed") return;
+    clearTimeout(timer);
     if (!query) {
       asked++;
       searches.set(idle);

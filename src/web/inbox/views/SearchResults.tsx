@@ -6,7 +6,7 @@ import { t } from "../i18n";
 import { paths } from "../router";
 import { searchActions, searches, shown } from "../search";
 import { useSelect } from "../state";
-import type { Filters } from "../store";
+import { type Filters, store } from "../store";
 import "./search.css";
 import { RelativeTime } from "./Time";
 
@@ -60,7 +60,14 @@ function Hit({ hit }: { hit: SearchHit }) {
 /** S41: the server's hits for the list's search box, in place of the list while the box has text. */
 export function SearchResults({ filters }: { filters: Filters }) {
   useEffect(() => searchActions.changed(filters), [filters]);
-  useEffect(() => () => searchActions.reset(), []);
+  // Emptying the box forgets the search; a remount while the box keeps its text (the list re-rendered
+  // around it) must not cancel the search the new mount is waiting for.
+  useEffect(
+    () => () => {
+      if (!store.state.filters.search.trim()) searchActions.reset();
+    },
+    [],
+  );
   const s = useSelect(searches, (x) => x);
   const hits = s.hits.filter((h) => shown(h, filters));
   return (
