@@ -135,6 +135,30 @@ describe("#17 in two agents' browsers", () => {
     await b.context.close();
   });
 
+  it("S15: an agent who begins a new draft while their reply is still on its way stays 'typing' for the others", async () => {
+    const [a, b] = await twoAgents();
+    const v = await startVisitor();
+    await visitorSays(v, "Two answers coming?");
+    for (const { page } of [a, b]) {
+      await page.goto(`${baseUrl}/conversations/${v.conversationId}`);
+      await page.locator("#composer-text").waitFor();
+    }
+    // The reply takes a while to be answered (a slow network); A's next words reach the room first.
+    await a.page.route("**/messages", async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    const composer = a.page.locator("#composer-text");
+    await composer.fill("First part");
+    await composer.press("Enter");
+    await composer.pressSequentially("and a second");
+    await expect
+      .poll(() => b.page.locator(".thread .message.outbound .text").allTextContents())
+      .toEqual(["First part"]);
+    await expect.poll(() => typingLine(b.page).textContent()).toBe(`${a.agent.name} is typing…`);
+    for (const { context } of [a, b]) await context.close();
+  });
+
   it("S2 S4: a message stays Read while an agent has the conversation on a visible tab; the red dot and the count are the open, not snoozed, unread conversations", {
     timeout: 90_000,
   }, async () => {

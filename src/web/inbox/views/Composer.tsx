@@ -64,7 +64,12 @@ function useTypingSignal() {
   };
   // A composer that goes away (another conversation) leaves its socket, which ends the typing for the server.
   useEffect(() => () => clearTimeout(state.current?.idle), []);
-  return { keep, stop, active: () => state.current !== null };
+  /** Says it again now: a sent reply ends its author's typing on the server, maybe after a new draft began. */
+  const again = () => {
+    const current = state.current;
+    if (current && actions.typing(true, current.composing)) current.sentAt = Date.now();
+  };
+  return { keep, stop, again, active: () => state.current !== null };
 }
 
 /**
@@ -162,6 +167,7 @@ export function Composer({ summary, online, me }: { summary: ConversationSummary
         });
     }
     const outcome = await actions.send(out.trim(), via ?? channel, undefined, { basedOnSeq, force });
+    typing.again();
     // Posting too fast (429): the reply was not taken, so the draft comes back with the reason.
     if (!outcome.ok && outcome.rateLimited) {
       setText((current: string) => (current === "" ? text : current));
