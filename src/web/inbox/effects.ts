@@ -1,7 +1,7 @@
 import { faviconWith } from "./alerts";
 import { t } from "./i18n";
 import { notices } from "./notifications";
-import { type InboxState, store, unreadCount } from "./store";
+import { type InboxState, store, unreadCount } from "./inbox-state";
 
 /** The favicon as an SVG: the app's mark, with a red dot while anything is unread (S2); where no canvas draws. */
 function faviconSvg(unread: boolean): string {

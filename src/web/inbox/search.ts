@@ -2,7 +2,8 @@ import type { SearchHit } from "../../search/search";
 import { api, type ApiFailure, ok } from "./api";
 import { navigate, paths } from "./router";
 import { Store } from "./state";
-import { actions, type Filters, store } from "./store";
+import { actions } from "./store";
+import { type Filters, store } from "./inbox-state";
 
 /**
  * S41: the list's search box asks the server (debounced) for every message of every conversation. The

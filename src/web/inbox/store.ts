@@ -26,19 +26,6 @@ const HEARTBEAT_MS = 4 * 60_000;
 /** A typing indicator that is never switched off (a closed tab) fades by itself. */
 const TYPING_FADE_MS = 6000;
 
-export {
-  addMessages,
-  type Filters,
-  filtersActive,
-  type InboxState,
-  type Pending,
-  store,
-  type Thread,
-  type Typing,
-  unreadCount,
-  visibleConversations,
-} from "./inbox-state";
-
 /** The failure an API call threw, or a plain one for network errors. */
 function failure(err: unknown): ApiFailure {
   if (err && typeof err === "object" && "status" in err) return err as ApiFailure;

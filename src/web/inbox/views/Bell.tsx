@@ -5,7 +5,7 @@ import { Icon } from "../icons";
 import { t } from "../i18n";
 import { noticeActions, notices, noticeUrl } from "../notifications";
 import { counted, useSelect } from "../state";
-import { store } from "../store";
+import { store } from "../inbox-state";
 import { RelativeTime } from "./Time";
 
 function NoticeItem({ n, where, onOpen }: { n: AgentNotification; where: string | null; onOpen: () => void }) {

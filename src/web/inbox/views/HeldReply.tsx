@@ -3,7 +3,7 @@ import type { ConversationSummary, Message } from "../../../protocol";
 import { authorOf } from "../format";
 import { t } from "../i18n";
 import { useSelect } from "../state";
-import { store } from "../store";
+import { store } from "../inbox-state";
 
 /**
  * S38: the last message the author had seen when their draft began, sent with it as `basedOnSeq`, so the

@@ -1,7 +1,7 @@
 import { useRef, useState } from "hono/jsx/dom";
 import { t } from "../i18n";
 import { useSelect } from "../state";
-import { store } from "../store";
+import { store } from "../inbox-state";
 import { team } from "../team";
 
 /** The word after an "@" right before the caret (what to match agents with), or null. */

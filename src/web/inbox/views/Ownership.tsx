@@ -4,7 +4,8 @@ import { avatarTone, initials } from "../format";
 import { Icon } from "../icons";
 import { t } from "../i18n";
 import { useSelect } from "../state";
-import { actions, type Filters, store } from "../store";
+import { actions } from "../store";
+import { type Filters, store } from "../inbox-state";
 import { team, teamActions, type View } from "../team";
 
 /** S32: a dot for an agent's status, with its legend for hover and screen readers. */

@@ -2,7 +2,7 @@ import { useState } from "hono/jsx/dom";
 import type { AgentView } from "../../../auth/agent-view";
 import { api, type ApiFailure, ok } from "../api";
 import { t } from "../i18n";
-import { store } from "../store";
+import { store } from "../inbox-state";
 import { NotificationSettings } from "./NotificationSettings";
 
 /** What a form says after a try: done (a status) or why not (an alert). */

@@ -6,7 +6,7 @@ import { t } from "../i18n";
 import { paths } from "../router";
 import { searchActions, searches, shown } from "../search";
 import { useSelect } from "../state";
-import { type Filters, store } from "../store";
+import { type Filters, store } from "../inbox-state";
 import "./search.css";
 import { RelativeTime } from "./Time";
 

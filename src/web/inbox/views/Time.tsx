@@ -1,6 +1,6 @@
 import { clockTime, dateTime, fullDateTime, relativeTime } from "../format";
 import { useSelect } from "../state";
-import { store } from "../store";
+import { store } from "../inbox-state";
 
 /** "5 min", moving on with the store's clock; the full date and time on hover. Only the clock re-renders it. */
 export function RelativeTime({ at, class: className }: { at: number; class?: string }) {
