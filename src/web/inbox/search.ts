@@ -65,9 +65,13 @@ async function fetchPage(query: string, cursor: string | null): Promise<void> {
 }
 
 export const searchActions = {
-  /** The box or the filters changed: search again after a pause in typing. */
-  changed(f: Filters): void {
-    const query = queryOf(f);
+  /**
+   * The box or the filters changed: search again after a pause in typing. Reads the filters as they are
+   * now, never as a render saw them (a late effect of an earlier render asked again for a query the
+   * agent had already typed over).
+   */
+  changed(): void {
+    const query = queryOf(store.state.filters);
     // The same search, asked or about to be: leave its timer be (clearing it here left "Searching…" forever).
     if (query === searches.state.query && searches.state.status !== "failed") return;
     clearTimeout(timer);

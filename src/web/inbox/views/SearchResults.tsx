@@ -59,7 +59,7 @@ function Hit({ hit }: { hit: SearchHit }) {
 
 /** S41: the server's hits for the list's search box, in place of the list while the box has text. */
 export function SearchResults({ filters }: { filters: Filters }) {
-  useEffect(() => searchActions.changed(filters), [filters]);
+  useEffect(() => searchActions.changed(), [filters]);
   // Emptying the box forgets the search; a remount while the box keeps its text (the list re-rendered
   // around it) must not cancel the search the new mount is waiting for.
   useEffect(
